@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh Debian/Ubuntu machine: installs what is missing, then the UI unit tests, the UI build
+# the desktop app embeds, formatting and lint checks, and `cargo test` over the whole workspace (core unit and
+# integration tests, CLI end to end, and the desktop end-to-end test under Xvfb through tauri-driver).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-system-deps.sh
+
+echo "== UI: install, unit tests, build =="
+(cd ui && npm ci --no-audit --no-fund && npm test && npm run build)
+
+echo "== Rust: format and lint =="
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== Rust: all tests (core, CLI, desktop end to end) =="
+cargo test --workspace --locked

@@ -1,0 +1,113 @@
+//! One-line adapters from IPC to the core. No rules here: each command locks the workspace, calls one method and
+//! maps the error to its stable `{code, message}` payload.
+
+use std::sync::Mutex;
+
+use golive::audit::{AuditEvent, AuditVerification};
+use golive::checklist::evidence::{EvidenceRecord, NewEvidence};
+use golive::checklist::item::{ItemView, SetItemStatus};
+use golive::checklist::launch::{LaunchOverview, LaunchSummary, NewLaunch};
+use golive::checklist::template::TemplateSummary;
+use golive::error::ErrorPayload;
+use golive::workspace::AttachFile;
+use golive::{Role, Workspace};
+use serde::Serialize;
+use tauri::State;
+
+pub struct AppState {
+    pub workspace: Mutex<Workspace>,
+}
+
+type Reply<T> = Result<T, ErrorPayload>;
+
+fn with<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Workspace) -> golive::Result<T>,
+) -> Reply<T> {
+    let mut ws = state.workspace.lock().map_err(|_| ErrorPayload {
+        code: "internal".into(),
+        message: "the workspace is unavailable after an earlier failure; restart the app".into(),
+    })?;
+    f(&mut ws).map_err(|e| e.to_payload())
+}
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    db_path: String,
+    actor: String,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+    with(&state, |ws| {
+        Ok(AppInfo {
+            db_path: ws.db_path().display().to_string(),
+            actor: ws.actor().to_string(),
+        })
+    })
+}
+
+#[tauri::command]
+pub fn list_templates(state: State<'_, AppState>) -> Reply<Vec<TemplateSummary>> {
+    with(&state, |ws| ws.template_summaries())
+}
+
+#[tauri::command]
+pub fn list_launches(state: State<'_, AppState>) -> Reply<Vec<LaunchSummary>> {
+    with(&state, |ws| ws.launches())
+}
+
+#[tauri::command]
+pub fn create_launch(state: State<'_, AppState>, launch: NewLaunch) -> Reply<LaunchOverview> {
+    with(&state, |ws| ws.create_launch(&launch))
+}
+
+#[tauri::command]
+pub fn launch_overview(state: State<'_, AppState>, id: String) -> Reply<LaunchOverview> {
+    with(&state, |ws| ws.launch_overview(&id))
+}
+
+#[tauri::command]
+pub fn role_items(
+    state: State<'_, AppState>,
+    launch_id: String,
+    role: Option<Role>,
+) -> Reply<Vec<ItemView>> {
+    with(&state, |ws| ws.items(&launch_id, role))
+}
+
+#[tauri::command]
+pub fn item_evidence(state: State<'_, AppState>, item_id: i64) -> Reply<Vec<EvidenceRecord>> {
+    with(&state, |ws| ws.item_evidence(item_id))
+}
+
+#[tauri::command]
+pub fn add_evidence(state: State<'_, AppState>, evidence: NewEvidence) -> Reply<EvidenceRecord> {
+    with(&state, |ws| ws.add_evidence(&evidence))
+}
+
+#[tauri::command]
+pub fn attach_file(state: State<'_, AppState>, attach: AttachFile) -> Reply<EvidenceRecord> {
+    with(&state, |ws| ws.attach_file(&attach))
+}
+
+#[tauri::command]
+pub fn set_item_status(state: State<'_, AppState>, change: SetItemStatus) -> Reply<ItemView> {
+    with(&state, |ws| ws.set_item_status(&change))
+}
+
+#[tauri::command]
+pub fn audit_events(
+    state: State<'_, AppState>,
+    launch_id: Option<String>,
+    limit: Option<i64>,
+) -> Reply<Vec<AuditEvent>> {
+    with(&state, |ws| {
+        ws.audit_events(launch_id.as_deref(), limit.unwrap_or(50).clamp(1, 1_000))
+    })
+}
+
+#[tauri::command]
+pub fn verify_audit(state: State<'_, AppState>) -> Reply<AuditVerification> {
+    with(&state, |ws| ws.verify_audit())
+}

@@ -1,0 +1,55 @@
+//! The Go-Live Signoff desktop shell: opens the workspace, registers the commands and starts the change watcher.
+//! Every rule lives in the `golive` core; this crate only adapts it to Tauri.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod watcher;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use golive::Workspace;
+
+fn main() {
+    let db: PathBuf = std::env::var_os("GOLIVE_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(golive::store::default_db_path);
+    let actor = std::env::var("GOLIVE_ACTOR")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "operator".into());
+    let workspace = match Workspace::open(&db, &actor) {
+        Ok(ws) => ws,
+        Err(e) => {
+            // Refuse to start on a database we must not touch (for instance one from a newer build).
+            eprintln!("error[{}]: {e}", e.code());
+            std::process::exit(1);
+        }
+    };
+
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(commands::AppState {
+            workspace: Mutex::new(workspace),
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_templates,
+            commands::list_launches,
+            commands::create_launch,
+            commands::launch_overview,
+            commands::role_items,
+            commands::item_evidence,
+            commands::add_evidence,
+            commands::attach_file,
+            commands::set_item_status,
+            commands::audit_events,
+            commands::verify_audit,
+        ])
+        .setup(move |app| {
+            watcher::start(app.handle().clone(), db.clone(), actor.clone());
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the desktop app failed to start");
+}

@@ -1,0 +1,211 @@
+//! The audit log: one append-only, hash-chained event per change. Each event's hash covers its own fields and the
+//! previous event's hash, so editing, removing or reordering any event breaks every link after it.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::domain::Environment;
+use crate::error::Result;
+
+/// The `prev_hash` of the first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AuditEvent {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub environment: Environment,
+    pub launch_id: Option<String>,
+    pub action: String,
+    pub subject: String,
+    #[ts(type = "unknown")]
+    pub details: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What an append needs; the store fills in `seq`, `prev_hash` and `hash`.
+pub struct NewAuditEvent<'a> {
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub environment: Environment,
+    pub launch_id: Option<&'a str>,
+    pub action: &'a str,
+    pub subject: &'a str,
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BrokenLink {
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AuditVerification {
+    #[ts(type = "number")]
+    pub events: i64,
+    pub head_hash: String,
+    pub first_broken: Option<BrokenLink>,
+}
+
+impl AuditVerification {
+    pub fn is_intact(&self) -> bool {
+        self.first_broken.is_none()
+    }
+}
+
+/// The newest event's sequence number and hash, or (0, genesis) for an empty log.
+pub fn head(conn: &Connection) -> Result<(i64, String)> {
+    let head = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(head.unwrap_or_else(|| (0, GENESIS_HASH.to_string())))
+}
+
+pub fn append(tx: &Transaction<'_>, event: NewAuditEvent<'_>) -> Result<i64> {
+    let (prev_seq, prev_hash) = head(tx)?;
+    let seq = prev_seq + 1;
+    let details = event.details.to_string();
+    let env = event.environment.as_str();
+    let hash = event_hash(
+        seq,
+        event.at,
+        event.actor,
+        env,
+        event.launch_id,
+        event.action,
+        event.subject,
+        &details,
+        &prev_hash,
+    );
+    tx.execute(
+        "INSERT INTO audit_events (seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![seq, event.at, event.actor, env, event.launch_id, event.action, event.subject, details, prev_hash, hash],
+    )?;
+    Ok(seq)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event_hash(
+    seq: i64,
+    at: &str,
+    actor: &str,
+    environment: &str,
+    launch_id: Option<&str>,
+    action: &str,
+    subject: &str,
+    details: &str,
+    prev_hash: &str,
+) -> String {
+    // A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value.
+    let fields = serde_json::json!([
+        seq,
+        at,
+        actor,
+        environment,
+        launch_id,
+        action,
+        subject,
+        details,
+        prev_hash
+    ]);
+    hex::encode(Sha256::digest(fields.to_string().as_bytes()))
+}
+
+/// Walks the whole chain in order and names the first event whose link does not hold.
+pub fn verify(conn: &Connection) -> Result<AuditVerification> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash
+         FROM audit_events ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_prev = GENESIS_HASH.to_string();
+    let mut expected_seq = 1i64;
+    let mut events = 0i64;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let at: String = row.get(1)?;
+        let actor: String = row.get(2)?;
+        let environment: String = row.get(3)?;
+        let launch_id: Option<String> = row.get(4)?;
+        let action: String = row.get(5)?;
+        let subject: String = row.get(6)?;
+        let details: String = row.get(7)?;
+        let prev_hash: String = row.get(8)?;
+        let hash: String = row.get(9)?;
+        events += 1;
+        let broken = |reason: String| AuditVerification {
+            events,
+            head_hash: expected_prev.clone(),
+            first_broken: Some(BrokenLink { seq, reason }),
+        };
+        if seq != expected_seq {
+            return Ok(broken(format!(
+                "expected event {expected_seq} here, found {seq}: events were removed"
+            )));
+        }
+        if prev_hash != expected_prev {
+            return Ok(broken(
+                "its prev_hash does not match the hash of the event before it".into(),
+            ));
+        }
+        let recomputed = event_hash(
+            seq,
+            &at,
+            &actor,
+            &environment,
+            launch_id.as_deref(),
+            &action,
+            &subject,
+            &details,
+            &prev_hash,
+        );
+        if recomputed != hash {
+            return Ok(broken(
+                "its content no longer matches its hash: the event was altered".into(),
+            ));
+        }
+        expected_prev = hash;
+        expected_seq += 1;
+    }
+    Ok(AuditVerification {
+        events,
+        head_hash: expected_prev,
+        first_broken: None,
+    })
+}
+
+pub fn list(conn: &Connection, launch_id: Option<&str>, limit: i64) -> Result<Vec<AuditEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash
+         FROM audit_events WHERE (?1 IS NULL OR launch_id = ?1) ORDER BY seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![launch_id, limit], |r| {
+        let env: String = r.get(3)?;
+        let details: String = r.get(7)?;
+        Ok(AuditEvent {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            environment: env.parse().unwrap_or(Environment::Sandbox),
+            launch_id: r.get(4)?,
+            action: r.get(5)?,
+            subject: r.get(6)?,
+            details: serde_json::from_str(&details).unwrap_or(serde_json::Value::String(details)),
+            prev_hash: r.get(8)?,
+            hash: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}

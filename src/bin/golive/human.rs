@@ -1,0 +1,178 @@
+//! Plain-text renderings for the terminal. Kept apart from the command wiring so each stays readable.
+
+use std::fmt::Write;
+
+use golive::audit::{AuditEvent, AuditVerification};
+use golive::checklist::evidence::EvidenceRecord;
+use golive::checklist::item::ItemView;
+use golive::checklist::launch::{LaunchOverview, LaunchSummary};
+use golive::checklist::template::{Template, TemplateSummary};
+
+pub fn templates(list: &[TemplateSummary]) -> String {
+    let mut out = String::new();
+    for t in list {
+        let _ = writeln!(
+            out,
+            "{:<38} v{:<3} {:<9} {:>3} items  {}",
+            t.id,
+            t.version,
+            format!("{:?}", t.origin).to_lowercase(),
+            t.items,
+            t.name
+        );
+    }
+    out
+}
+
+pub fn template(t: &Template) -> String {
+    let mut out = format!("{} v{} — {}\n{}\n", t.id, t.version, t.name, t.description);
+    for s in &t.sections {
+        let _ = writeln!(out, "\n[{}] {}", s.key, s.title);
+        for i in &s.items {
+            let kinds: Vec<String> = i.evidence.iter().map(|e| e.to_string()).collect();
+            let _ = writeln!(
+                out,
+                "  - {:<40} {:<11} {:<7} {}  ({})",
+                i.title,
+                i.role,
+                i.environment,
+                if i.blocking { "blocking" } else { "advisory" },
+                kinds.join(", ")
+            );
+        }
+    }
+    out
+}
+
+pub fn launches(list: &[LaunchSummary]) -> String {
+    if list.is_empty() {
+        return "no launches yet — create one with `golive launch new`\n".into();
+    }
+    let mut out = String::new();
+    for l in list {
+        let _ = writeln!(
+            out,
+            "{:<28} {:<32} {:<14} {:>3}%  {} blocking left",
+            l.id, l.name, l.partner_id, l.progress.percent, l.progress.blocking_remaining
+        );
+    }
+    out
+}
+
+pub fn overview(o: &LaunchOverview) -> String {
+    let s = &o.summary;
+    let mut out = format!(
+        "{} ({})\n  partner {}  surface {}  environment {}  templates {}\n",
+        s.name,
+        s.id,
+        s.partner_id,
+        s.product_surface.as_str(),
+        s.environment,
+        s.templates.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "  overall {}% ({} of {} done or waived)",
+        s.progress.percent,
+        s.progress.done + s.progress.waived,
+        s.progress.total
+    );
+    for r in &o.roles {
+        let _ = writeln!(
+            out,
+            "  {:<12} {:>3}%  {:>3}/{:<3} owner {:<16} {} blocking left",
+            r.role.as_str(),
+            r.progress.percent,
+            r.progress.done + r.progress.waived,
+            r.progress.total,
+            r.owner.as_deref().unwrap_or("(unassigned)"),
+            r.progress.blocking_remaining
+        );
+    }
+    out
+}
+
+pub fn items(list: &[ItemView]) -> String {
+    let mut out = String::new();
+    for i in list {
+        let _ = writeln!(
+            out,
+            "{:>5}  {:<8} {:<11} {:<7} {}{}  [{} evidence]",
+            i.id,
+            i.status.as_str(),
+            i.role.as_str(),
+            i.environment,
+            if i.blocking { "* " } else { "  " },
+            i.title,
+            i.accepted_evidence
+        );
+    }
+    out
+}
+
+pub fn item(i: &ItemView) -> String {
+    let kinds: Vec<String> = i.accepts.iter().map(|e| e.to_string()).collect();
+    format!(
+        "item {} — {}\n  {} / {}  role {}  needs {} evidence  {}\n  status {}{}\n  guidance: {}\n  accepts: {}\n",
+        i.id,
+        i.title,
+        i.template_id,
+        i.section_title,
+        i.role,
+        i.environment,
+        if i.blocking { "blocking" } else { "advisory" },
+        i.status.as_str(),
+        i.status_reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+        i.guidance,
+        kinds.join(", ")
+    )
+}
+
+pub fn evidence_list(list: &[EvidenceRecord]) -> String {
+    let mut out = String::new();
+    for e in list {
+        let what = match (&e.identifier_type, &e.file) {
+            (Some(t), _) => format!("{t} {}", e.value),
+            (_, Some(f)) => format!("{} ({} bytes, sha256 {})", f.name, f.size, &f.sha256[..16]),
+            _ => e.value.clone(),
+        };
+        let state = match &e.superseded_by {
+            Some(by) => format!("  [superseded by {by}]"),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "{}  {:<7} {:<11} {}  by {} at {}{}",
+            e.id,
+            e.environment,
+            e.kind.as_str(),
+            what,
+            e.actor,
+            e.recorded_at,
+            state
+        );
+    }
+    out
+}
+
+pub fn audit(list: &[AuditEvent]) -> String {
+    let mut out = String::new();
+    for e in list {
+        let _ = writeln!(
+            out,
+            "{:>6}  {}  {:<20} {:<26} {:<7} by {}",
+            e.seq, e.at, e.action, e.subject, e.environment, e.actor
+        );
+    }
+    out
+}
+
+pub fn verification(v: &AuditVerification) -> String {
+    match &v.first_broken {
+        None => format!(
+            "audit chain intact: {} events, head {}\n",
+            v.events, v.head_hash
+        ),
+        Some(b) => format!("audit chain BROKEN at event {}: {}\n", b.seq, b.reason),
+    }
+}

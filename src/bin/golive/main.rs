@@ -1,0 +1,407 @@
+//! `golive`: the command-line client of the Go-Live Signoff core. It parses arguments, calls the same
+//! [`golive::Workspace`] the desktop app uses, and prints human text or, with `--json`, JSON for scripts.
+//! Errors print one line (`error[code]: reason`) and exit non-zero.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use golive::checklist::evidence::{EvidenceKind, NewEvidence};
+use golive::checklist::identifier::IdentifierType;
+use golive::checklist::item::SetItemStatus;
+use golive::checklist::launch::{NewLaunch, ProductSurface, RoleOwner, Targets};
+use golive::workspace::AttachFile;
+use golive::{Environment, Error, ItemStatus, Role, Workspace};
+use serde::Serialize;
+
+mod human;
+
+#[derive(Parser)]
+#[command(
+    name = "golive",
+    version,
+    about = "Go-Live Signoff: evidence-based go-live checklists for payment API launches"
+)]
+struct Cli {
+    /// The database file (default: golive.sqlite in the OS data directory).
+    #[arg(long, env = "GOLIVE_DB", global = true)]
+    db: Option<PathBuf>,
+    /// Who is acting, recorded on every change (default: $USER).
+    #[arg(long, env = "GOLIVE_ACTOR", global = true)]
+    actor: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Checklist templates: built-in and imported.
+    #[command(subcommand)]
+    Templates(TemplatesCmd),
+    /// Launches: create, list, show.
+    #[command(subcommand)]
+    Launch(LaunchCmd),
+    /// Checklist items of a launch.
+    #[command(subcommand)]
+    Item(ItemCmd),
+    /// Evidence: record, attach files, list.
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Subcommand)]
+enum TemplatesCmd {
+    List,
+    Show {
+        id: String,
+    },
+    /// Check a template file and report every problem with line and column; imports nothing.
+    Validate {
+        file: PathBuf,
+    },
+    Import {
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum LaunchCmd {
+    New(NewLaunchArgs),
+    List,
+    Show { id: String },
+}
+
+#[derive(Args)]
+struct NewLaunchArgs {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    partner: String,
+    /// 0gate, 0pools, 0base, 0link, conomy or custom.
+    #[arg(long)]
+    surface: String,
+    /// A template id; repeat for several.
+    #[arg(long = "template", required = true)]
+    templates: Vec<String>,
+    #[arg(long, default_value = "live")]
+    environment: String,
+    #[arg(long)]
+    sandbox_api: Option<String>,
+    #[arg(long)]
+    sandbox_webhook: Option<String>,
+    #[arg(long)]
+    live_api: Option<String>,
+    #[arg(long)]
+    live_webhook: Option<String>,
+    /// ROLE=HANDLE, e.g. finance=finance_ops; repeat per role.
+    #[arg(long = "owner")]
+    owners: Vec<String>,
+    /// A provider or route name that must never be exported; repeat for several.
+    #[arg(long = "private-term")]
+    private_terms: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum ItemCmd {
+    List {
+        launch: String,
+        #[arg(long)]
+        role: Option<String>,
+    },
+    Show {
+        item: i64,
+    },
+    /// Set an item's status: open, done, waived, blocked or failed.
+    Set {
+        item: i64,
+        status: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvidenceCmd {
+    /// Record typed evidence: attestation, identifier, link or contact.
+    Add {
+        item: i64,
+        #[arg(long)]
+        kind: String,
+        /// The identifier type for --kind identifier (quote_id, request_id, …).
+        #[arg(long = "type")]
+        identifier_type: Option<String>,
+        #[arg(long)]
+        value: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        environment: Option<String>,
+        /// The evidence id this record corrects; both are kept.
+        #[arg(long)]
+        supersedes: Option<String>,
+    },
+    /// Attach a file as evidence.
+    Attach {
+        item: i64,
+        file: PathBuf,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        environment: Option<String>,
+        #[arg(long)]
+        supersedes: Option<String>,
+    },
+    /// List evidence of an item, or of a whole launch with --launch.
+    List {
+        item: Option<i64>,
+        #[arg(long)]
+        launch: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    List {
+        #[arg(long)]
+        launch: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Check the whole hash chain and name the first broken link.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if json {
+                println!("{}", serde_json::json!({ "error": e.to_payload() }));
+            }
+            let message = e.to_string();
+            let mut lines = message.lines();
+            eprintln!("error[{}]: {}", e.code(), lines.next().unwrap_or_default());
+            for line in lines {
+                eprintln!("  {line}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse<T: std::str::FromStr<Err = golive::error::InvalidInput>>(value: &str) -> Result<T, Error> {
+    Ok(value.parse::<T>()?)
+}
+
+fn parse_opt<T: std::str::FromStr<Err = golive::error::InvalidInput>>(
+    value: Option<&str>,
+) -> Result<Option<T>, Error> {
+    value.map(parse).transpose()
+}
+
+fn open(cli: &Cli) -> Result<Workspace, Error> {
+    let db = cli
+        .db
+        .clone()
+        .unwrap_or_else(golive::store::default_db_path);
+    let actor = cli
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "operator".into());
+    Workspace::open(&db, &actor)
+}
+
+fn emit<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).expect("output serializes")
+        );
+    } else {
+        print!("{}", text(value));
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let json = cli.json;
+    if let Command::Templates(TemplatesCmd::Validate { file }) = &cli.command {
+        let t = Workspace::validate_template_file(file)?;
+        emit(json, &t.summary(), |s| {
+            format!(
+                "{}: valid — {} v{}, {} sections, {} items\n",
+                file.display(),
+                s.id,
+                s.version,
+                s.sections,
+                s.items
+            )
+        });
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut ws = open(&cli)?;
+    match cli.command {
+        Command::Templates(cmd) => match cmd {
+            TemplatesCmd::List => emit(json, &ws.template_summaries()?, |l| human::templates(l)),
+            TemplatesCmd::Show { id } => emit(json, &ws.template(&id)?, human::template),
+            TemplatesCmd::Import { file } => emit(json, &ws.import_template(&file)?, |s| {
+                format!("imported {} v{} ({} items)\n", s.id, s.version, s.items)
+            }),
+            TemplatesCmd::Validate { .. } => unreachable!("handled before opening the database"),
+        },
+        Command::Launch(cmd) => match cmd {
+            LaunchCmd::New(a) => {
+                let new = new_launch(a)?;
+                emit(json, &ws.create_launch(&new)?, human::overview)
+            }
+            LaunchCmd::List => emit(json, &ws.launches()?, |l| human::launches(l)),
+            LaunchCmd::Show { id } => emit(json, &ws.launch_overview(&id)?, human::overview),
+        },
+        Command::Item(cmd) => match cmd {
+            ItemCmd::List { launch, role } => {
+                let role: Option<Role> = parse_opt(role.as_deref())?;
+                emit(json, &ws.items(&launch, role)?, |l| human::items(l))
+            }
+            ItemCmd::Show { item } => {
+                let view = ws.item(item)?;
+                let evidence = ws.item_evidence(item)?;
+                emit(
+                    json,
+                    &serde_json::json!({ "item": view, "evidence": evidence }),
+                    |_| format!("{}{}", human::item(&view), human::evidence_list(&evidence)),
+                )
+            }
+            ItemCmd::Set {
+                item,
+                status,
+                reason,
+            } => {
+                let status: ItemStatus = parse(&status)?;
+                let view = ws.set_item_status(&SetItemStatus {
+                    item_id: item,
+                    status,
+                    reason,
+                })?;
+                emit(json, &view, |v| {
+                    format!("item {} '{}' is now {}\n", v.id, v.title, v.status)
+                })
+            }
+        },
+        Command::Evidence(cmd) => match cmd {
+            EvidenceCmd::Add {
+                item,
+                kind,
+                identifier_type,
+                value,
+                note,
+                environment,
+                supersedes,
+            } => {
+                let new = NewEvidence {
+                    item_id: item,
+                    kind: parse::<EvidenceKind>(&kind)?,
+                    identifier_type: parse_opt::<IdentifierType>(identifier_type.as_deref())?,
+                    value,
+                    note,
+                    environment: parse_opt::<Environment>(environment.as_deref())?,
+                    supersedes,
+                };
+                emit(json, &ws.add_evidence(&new)?, |r| {
+                    format!("recorded {} on item {}\n", r.id, r.item_id)
+                })
+            }
+            EvidenceCmd::Attach {
+                item,
+                file,
+                note,
+                environment,
+                supersedes,
+            } => {
+                let attach = AttachFile {
+                    item_id: item,
+                    path: file.display().to_string(),
+                    note,
+                    environment: parse_opt::<Environment>(environment.as_deref())?,
+                    supersedes,
+                };
+                emit(json, &ws.attach_file(&attach)?, |r| {
+                    let f = r.file.as_ref().expect("file evidence has file info");
+                    format!(
+                        "attached {} ({} bytes, sha256 {}) as {}\n",
+                        f.name, f.size, f.sha256, r.id
+                    )
+                })
+            }
+            EvidenceCmd::List { item, launch } => {
+                let list = match (item, launch) {
+                    (Some(item), _) => ws.item_evidence(item)?,
+                    (None, Some(launch)) => ws.launch_evidence(&launch)?,
+                    (None, None) => {
+                        return Err(golive::error::InvalidInput::new(
+                            "item",
+                            "name an item, or a launch with --launch",
+                        )
+                        .into())
+                    }
+                };
+                emit(json, &list, |l| human::evidence_list(l))
+            }
+        },
+        Command::Audit(cmd) => match cmd {
+            AuditCmd::List { launch, limit } => {
+                emit(json, &ws.audit_events(launch.as_deref(), limit)?, |l| {
+                    human::audit(l)
+                })
+            }
+            AuditCmd::Verify => {
+                let v = ws.verify_audit()?;
+                emit(json, &v, human::verification);
+                if !v.is_intact() {
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new_launch(a: NewLaunchArgs) -> Result<NewLaunch, Error> {
+    let mut owners = Vec::new();
+    for spec in &a.owners {
+        let (role, owner) = spec.split_once('=').ok_or_else(|| {
+            golive::error::InvalidInput::new(
+                "owner",
+                format!("'{spec}' should be ROLE=HANDLE, like finance=finance_ops"),
+            )
+        })?;
+        owners.push(RoleOwner {
+            role: parse(role)?,
+            owner: owner.to_string(),
+        });
+    }
+    Ok(NewLaunch {
+        name: a.name,
+        partner_id: a.partner,
+        product_surface: a.surface.parse::<ProductSurface>()?,
+        environment: parse(&a.environment)?,
+        templates: a.templates,
+        sandbox: Targets {
+            api_base_url: a.sandbox_api,
+            webhook_url: a.sandbox_webhook,
+        },
+        live: Targets {
+            api_base_url: a.live_api,
+            webhook_url: a.live_webhook,
+        },
+        owners,
+        private_terms: a.private_terms,
+    })
+}

@@ -1,0 +1,92 @@
+//! TypeScript declarations for every type that crosses the desktop app's IPC boundary, generated from the Rust
+//! types with `ts-rs` so the contract cannot drift. `ui/src/lib/bindings.ts` holds the output; a test fails when
+//! it is stale (`UPDATE_BINDINGS=1 cargo test bindings` rewrites it).
+
+use ts_rs::TS;
+
+use crate::audit::{AuditEvent, AuditVerification, BrokenLink};
+use crate::checklist::evidence::{
+    EvidenceKind, EvidenceRecord, EvidenceSpec, FileInfo, NewEvidence,
+};
+use crate::checklist::identifier::IdentifierType;
+use crate::checklist::item::{ItemView, SetItemStatus};
+use crate::checklist::launch::{
+    LaunchOverview, LaunchSummary, LaunchTemplateRef, NewLaunch, ProductSurface, Progress,
+    RoleOwner, RoleProgress, Targets,
+};
+use crate::checklist::template::{
+    Section, Template, TemplateItem, TemplateOrigin, TemplateSummary,
+};
+use crate::domain::{Environment, ItemStatus, Role};
+use crate::error::{ErrorPayload, TemplateProblem};
+use crate::workspace::AttachFile;
+
+macro_rules! declarations {
+    ($($ty:ty),+ $(,)?) => {
+        vec![$(format!("export {}", <$ty as TS>::decl())),+]
+    };
+}
+
+pub fn typescript() -> String {
+    let decls: Vec<String> = declarations![
+        Environment,
+        Role,
+        ItemStatus,
+        ErrorPayload,
+        TemplateProblem,
+        IdentifierType,
+        EvidenceKind,
+        EvidenceSpec,
+        TemplateOrigin,
+        TemplateItem,
+        Section,
+        Template,
+        TemplateSummary,
+        ProductSurface,
+        Targets,
+        RoleOwner,
+        NewLaunch,
+        Progress,
+        LaunchSummary,
+        LaunchTemplateRef,
+        RoleProgress,
+        ItemView,
+        LaunchOverview,
+        SetItemStatus,
+        NewEvidence,
+        AttachFile,
+        FileInfo,
+        EvidenceRecord,
+        AuditEvent,
+        BrokenLink,
+        AuditVerification,
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by `cargo test bindings` (src/bindings.rs). Do not edit by hand.\n\n",
+    );
+    for d in decls {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bindings_file_is_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/lib/bindings.ts");
+        let fresh = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+            std::fs::write(path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/bindings.ts is out of date with the Rust types; run `UPDATE_BINDINGS=1 cargo test bindings`"
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! Typed identifiers (request, quote, trade, event, ledger … ids) and their format checks, including the seeds' rule
+//! that a sandbox id never counts as live evidence, nor a live id as sandbox evidence.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::Environment;
+use crate::error::InvalidInput;
+use crate::redact::detect;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentifierType {
+    RequestId,
+    QuoteId,
+    TradeId,
+    EventId,
+    LedgerId,
+    SessionId,
+    SmokeTestId,
+    TraceId,
+    PartnerId,
+    InvoiceId,
+    WithdrawalId,
+    OrderId,
+}
+
+impl IdentifierType {
+    pub const ALL: &'static [IdentifierType] = &[
+        IdentifierType::RequestId,
+        IdentifierType::QuoteId,
+        IdentifierType::TradeId,
+        IdentifierType::EventId,
+        IdentifierType::LedgerId,
+        IdentifierType::SessionId,
+        IdentifierType::SmokeTestId,
+        IdentifierType::TraceId,
+        IdentifierType::PartnerId,
+        IdentifierType::InvoiceId,
+        IdentifierType::WithdrawalId,
+        IdentifierType::OrderId,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentifierType::RequestId => "request_id",
+            IdentifierType::QuoteId => "quote_id",
+            IdentifierType::TradeId => "trade_id",
+            IdentifierType::EventId => "event_id",
+            IdentifierType::LedgerId => "ledger_id",
+            IdentifierType::SessionId => "session_id",
+            IdentifierType::SmokeTestId => "smoke_test_id",
+            IdentifierType::TraceId => "trace_id",
+            IdentifierType::PartnerId => "partner_id",
+            IdentifierType::InvoiceId => "invoice_id",
+            IdentifierType::WithdrawalId => "withdrawal_id",
+            IdentifierType::OrderId => "order_id",
+        }
+    }
+}
+
+impl fmt::Display for IdentifierType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for IdentifierType {
+    type Err = InvalidInput;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        IdentifierType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = IdentifierType::ALL.iter().map(|t| t.as_str()).collect();
+                InvalidInput::coded(
+                    "unknown_identifier_type",
+                    "identifier_type",
+                    format!(
+                        "'{s}' is not an identifier type; use one of: {}",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+const MAX_LEN: usize = 128;
+
+/// Which environment an id's own spelling claims, from its `_`/`-`-separated words (`pq_test_123` is sandbox,
+/// `pool_quote_live_123` is live). Most ids say nothing, and then nothing is inferred.
+pub fn environment_marker(value: &str) -> Option<Environment> {
+    let mut marker = None;
+    for word in value
+        .split(['_', '-', '.', ':'])
+        .map(|w| w.to_ascii_lowercase())
+    {
+        match word.as_str() {
+            "test" | "sandbox" | "sbx" => marker = Some(Environment::Sandbox),
+            "live" | "prod" | "production" => marker = Some(Environment::Live),
+            _ => {}
+        }
+    }
+    marker
+}
+
+/// Checks an identifier value for `environment` and returns it trimmed, or says exactly what is wrong.
+pub fn check(
+    kind: IdentifierType,
+    value: &str,
+    environment: Environment,
+) -> Result<String, InvalidInput> {
+    let value = value.trim();
+    let field = "identifier";
+    if value.is_empty() {
+        return Err(InvalidInput::coded(
+            "invalid_identifier",
+            field,
+            format!("{kind} is empty"),
+        ));
+    }
+    if value.len() > MAX_LEN {
+        return Err(InvalidInput::coded(
+            "invalid_identifier",
+            field,
+            format!(
+                "{kind} is {} characters long; ids are at most {MAX_LEN}",
+                value.len()
+            ),
+        ));
+    }
+    if let Some(finding) = detect::first_secret(value) {
+        return Err(InvalidInput::coded(
+            "secret_detected",
+            field,
+            format!("this {kind} looks like a {} — secrets are never stored; record the id, not the key", finding.class),
+        ));
+    }
+    if let Some(bad) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
+    {
+        return Err(InvalidInput::coded(
+            "invalid_identifier",
+            field,
+            format!("{kind} '{value}' contains '{bad}'; ids use letters, digits, '_', '-', '.' and ':' only"),
+        ));
+    }
+    if kind == IdentifierType::TraceId
+        && value.len() == 32
+        && !value.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return Err(InvalidInput::coded(
+            "invalid_identifier",
+            field,
+            format!(
+                "trace_id '{value}' is 32 characters but not hex; a W3C trace id is 32 hex digits"
+            ),
+        ));
+    }
+    match environment_marker(value) {
+        Some(marked) if marked != environment => Err(InvalidInput::coded(
+            "environment_mismatch",
+            field,
+            format!(
+                "{kind} '{value}' is a {marked} id; {marked} ids never count as {environment} evidence \
+                 (keep separate id prefixes per environment)"
+            ),
+        )),
+        _ => Ok(value.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_ids_are_accepted_in_their_own_environment() {
+        assert!(check(
+            IdentifierType::QuoteId,
+            "pool_quote_live_123",
+            Environment::Live
+        )
+        .is_ok());
+        assert!(check(IdentifierType::QuoteId, "pq_test_123", Environment::Sandbox).is_ok());
+        assert!(check(
+            IdentifierType::RequestId,
+            "req_01HZY0POOLS",
+            Environment::Live
+        )
+        .is_ok());
+        assert!(check(
+            IdentifierType::RequestId,
+            "3f2b8c1e-9a4d-4f6b-8e2a-7c5d1b0e9f34",
+            Environment::Live
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn sandbox_ids_never_count_in_live_and_the_reverse() {
+        let err = check(IdentifierType::TradeId, "pt_test_456", Environment::Live).unwrap_err();
+        assert_eq!(err.code, "environment_mismatch");
+        assert!(
+            err.message.contains("sandbox ids never count as live"),
+            "{}",
+            err.message
+        );
+        let err = check(
+            IdentifierType::TradeId,
+            "pool_trade_live_456",
+            Environment::Sandbox,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "environment_mismatch");
+    }
+
+    #[test]
+    fn malformed_and_secret_values_are_refused() {
+        assert_eq!(
+            check(IdentifierType::RequestId, "", Environment::Live)
+                .unwrap_err()
+                .code,
+            "invalid_identifier"
+        );
+        assert_eq!(
+            check(IdentifierType::RequestId, "req 1", Environment::Live)
+                .unwrap_err()
+                .code,
+            "invalid_identifier"
+        );
+        assert_eq!(
+            check(
+                IdentifierType::RequestId,
+                &"a".repeat(129),
+                Environment::Live
+            )
+            .unwrap_err()
+            .code,
+            "invalid_identifier"
+        );
+        assert_eq!(
+            check(
+                IdentifierType::TraceId,
+                "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+                Environment::Live
+            )
+            .unwrap_err()
+            .code,
+            "invalid_identifier"
+        );
+        let err = check(
+            IdentifierType::RequestId,
+            "sk_live_FAKE0notreal00000000000000",
+            Environment::Live,
+        )
+        .unwrap_err();
+        assert_eq!(err.code, "secret_detected");
+        assert!(
+            !err.message.contains("FAKE0notreal"),
+            "the refusal must not echo the secret"
+        );
+    }
+}

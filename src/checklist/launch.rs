@@ -1,0 +1,604 @@
+//! Launches: what is going live, for which partner, against which targets, with which templates and owners.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::checklist::item::{self, ItemView};
+use crate::checklist::template::Template;
+use crate::checklist::text;
+use crate::domain::{Environment, ItemStatus, Role};
+use crate::error::{Error, InvalidInput, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum ProductSurface {
+    #[serde(rename = "0gate")]
+    ZeroGate,
+    #[serde(rename = "0pools")]
+    ZeroPools,
+    #[serde(rename = "0base")]
+    ZeroBase,
+    #[serde(rename = "0link")]
+    ZeroLink,
+    #[serde(rename = "conomy")]
+    Conomy,
+    #[serde(rename = "custom")]
+    Custom,
+}
+
+impl ProductSurface {
+    pub const ALL: &'static [ProductSurface] = &[
+        ProductSurface::ZeroGate,
+        ProductSurface::ZeroPools,
+        ProductSurface::ZeroBase,
+        ProductSurface::ZeroLink,
+        ProductSurface::Conomy,
+        ProductSurface::Custom,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductSurface::ZeroGate => "0gate",
+            ProductSurface::ZeroPools => "0pools",
+            ProductSurface::ZeroBase => "0base",
+            ProductSurface::ZeroLink => "0link",
+            ProductSurface::Conomy => "conomy",
+            ProductSurface::Custom => "custom",
+        }
+    }
+}
+
+impl std::str::FromStr for ProductSurface {
+    type Err = InvalidInput;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase();
+        ProductSurface::ALL
+            .iter()
+            .copied()
+            .find(|p| p.as_str() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ProductSurface::ALL.iter().map(|p| p.as_str()).collect();
+                InvalidInput::new(
+                    "product_surface",
+                    format!(
+                        "'{s}' is not a product surface; use one of: {}",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// Where the provider API and the partner's webhook endpoint live in one environment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct Targets {
+    #[serde(default)]
+    pub api_base_url: Option<String>,
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RoleOwner {
+    pub role: Role,
+    pub owner: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewLaunch {
+    pub name: String,
+    pub partner_id: String,
+    pub product_surface: ProductSurface,
+    /// Where the launch is going; almost always live.
+    #[serde(default = "default_environment")]
+    pub environment: Environment,
+    pub templates: Vec<String>,
+    #[serde(default)]
+    pub sandbox: Targets,
+    #[serde(default)]
+    pub live: Targets,
+    #[serde(default)]
+    pub owners: Vec<RoleOwner>,
+    #[serde(default)]
+    pub private_terms: Vec<String>,
+}
+
+fn default_environment() -> Environment {
+    Environment::Live
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct Progress {
+    pub total: u32,
+    pub done: u32,
+    pub waived: u32,
+    pub open: u32,
+    pub blocked: u32,
+    pub failed: u32,
+    /// Blocking items that are neither done nor waived.
+    pub blocking_remaining: u32,
+    /// Done or waived, as a whole percentage of all items.
+    pub percent: u32,
+}
+
+impl Progress {
+    fn count(&mut self, status: ItemStatus, blocking: bool, n: u32) {
+        self.total += n;
+        match status {
+            ItemStatus::Done => self.done += n,
+            ItemStatus::Waived => self.waived += n,
+            ItemStatus::Open => self.open += n,
+            ItemStatus::Blocked => self.blocked += n,
+            ItemStatus::Failed => self.failed += n,
+        }
+        if blocking && !matches!(status, ItemStatus::Done | ItemStatus::Waived) {
+            self.blocking_remaining += n;
+        }
+        self.percent = if self.total == 0 {
+            0
+        } else {
+            (self.done + self.waived) * 100 / self.total
+        };
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LaunchSummary {
+    pub id: String,
+    pub name: String,
+    pub partner_id: String,
+    pub product_surface: ProductSurface,
+    pub environment: Environment,
+    pub created_at: String,
+    pub created_by: String,
+    pub templates: Vec<String>,
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LaunchTemplateRef {
+    pub id: String,
+    pub version: u32,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RoleProgress {
+    pub role: Role,
+    pub owner: Option<String>,
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LaunchOverview {
+    pub summary: LaunchSummary,
+    pub sandbox: Targets,
+    pub live: Targets,
+    pub owners: Vec<RoleOwner>,
+    pub private_terms: Vec<String>,
+    pub templates: Vec<LaunchTemplateRef>,
+    pub roles: Vec<RoleProgress>,
+    /// Blocking items that are neither done nor waived, in checklist order.
+    pub blockers: Vec<ItemView>,
+}
+
+/// A launch's input after every check, ready to store.
+pub struct CheckedLaunch {
+    pub name: String,
+    pub partner_id: String,
+    pub product_surface: ProductSurface,
+    pub environment: Environment,
+    pub sandbox: Targets,
+    pub live: Targets,
+    pub owners: BTreeMap<Role, String>,
+    pub private_terms: Vec<String>,
+}
+
+/// Checks everything about a new launch except whether its templates exist (the caller resolves those).
+pub fn check(new: &NewLaunch) -> Result<CheckedLaunch, InvalidInput> {
+    let name = text::checked("name", &new.name, 120, true)?;
+    let partner_id = crate::checklist::identifier::check(
+        crate::checklist::identifier::IdentifierType::PartnerId,
+        &new.partner_id,
+        new.environment,
+    )
+    .map_err(|e| InvalidInput::coded(e.code, "partner_id", e.message))?;
+    if new.templates.is_empty() {
+        return Err(InvalidInput::new(
+            "templates",
+            "choose at least one template",
+        ));
+    }
+    let sandbox = check_targets(&new.sandbox, Environment::Sandbox)?;
+    let live = check_targets(&new.live, Environment::Live)?;
+    let mut owners = BTreeMap::new();
+    for o in &new.owners {
+        if o.owner.trim().is_empty() {
+            continue;
+        }
+        let handle = text::team_handle("owner", &o.owner)?;
+        if owners.insert(o.role, handle).is_some() {
+            return Err(InvalidInput::new(
+                "owners",
+                format!("{} has two owners; name one", o.role),
+            ));
+        }
+    }
+    let mut private_terms: Vec<String> = Vec::new();
+    for term in &new.private_terms {
+        let term = text::checked("private_terms", term, 200, false)?;
+        if term.chars().count() < 3 && !term.is_empty() {
+            return Err(InvalidInput::new(
+                "private_terms",
+                format!("'{term}' is too short to redact safely; private terms are at least 3 characters"),
+            ));
+        }
+        if !term.is_empty() && !private_terms.contains(&term) {
+            private_terms.push(term);
+        }
+    }
+    Ok(CheckedLaunch {
+        name,
+        partner_id,
+        product_surface: new.product_surface,
+        environment: new.environment,
+        sandbox,
+        live,
+        owners,
+        private_terms,
+    })
+}
+
+fn check_targets(t: &Targets, env: Environment) -> Result<Targets, InvalidInput> {
+    Ok(Targets {
+        api_base_url: check_url("api_base_url", t.api_base_url.as_deref(), env)?,
+        webhook_url: check_url("webhook_url", t.webhook_url.as_deref(), env)?,
+    })
+}
+
+/// Target URLs: live ones must be HTTPS; none may carry credentials or secrets.
+pub fn check_url(
+    field: &'static str,
+    value: Option<&str>,
+    env: Environment,
+) -> Result<Option<String>, InvalidInput> {
+    let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let url = url::Url::parse(value)
+        .map_err(|e| InvalidInput::new(field, format!("{env} '{value}' is not a URL: {e}")))?;
+    match (env, url.scheme()) {
+        (_, "https") => {}
+        (Environment::Sandbox, "http") => {}
+        (Environment::Live, "http") => {
+            return Err(InvalidInput::coded(
+                "https_required",
+                field,
+                format!("live {field} must use HTTPS, not http: {value}"),
+            ))
+        }
+        (_, other) => {
+            return Err(InvalidInput::new(
+                field,
+                format!("use an https URL, not {other}:"),
+            ))
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(InvalidInput::coded(
+            "credentials_in_url",
+            field,
+            "carries credentials (user:password@); keys come from the keychain or the environment, never the URL",
+        ));
+    }
+    text::refuse_secrets(field, value)?;
+    Ok(Some(value.to_string()))
+}
+
+/// A readable, unique launch id from its name: `Acme EUR/USDT` → `acme-eur-usdt`, then `-2`, `-3` …
+pub fn slug_id(conn: &Connection, name: &str) -> Result<String> {
+    let mut base = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            base.push(c.to_ascii_lowercase());
+        } else if !base.ends_with('-') && !base.is_empty() {
+            base.push('-');
+        }
+    }
+    let base = base
+        .trim_end_matches('-')
+        .chars()
+        .take(48)
+        .collect::<String>();
+    let base = if base.is_empty() {
+        "launch".to_string()
+    } else {
+        base
+    };
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while conn
+        .query_row("SELECT 1 FROM launches WHERE id = ?1", [&candidate], |_| {
+            Ok(())
+        })
+        .optional()?
+        .is_some()
+    {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    Ok(candidate)
+}
+
+pub fn insert(
+    conn: &Connection,
+    id: &str,
+    launch: &CheckedLaunch,
+    templates: &[&Template],
+    at: &str,
+    actor: &str,
+) -> Result<()> {
+    let env = launch.environment.as_str();
+    conn.execute(
+        "INSERT INTO launches (id, name, partner_id, product_surface, environment, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, launch.name, launch.partner_id, launch.product_surface.as_str(), env, at, actor],
+    )?;
+    for (target_env, targets) in [
+        (Environment::Sandbox, &launch.sandbox),
+        (Environment::Live, &launch.live),
+    ] {
+        conn.execute(
+            "INSERT INTO launch_targets (launch_id, environment, api_base_url, webhook_url) VALUES (?1, ?2, ?3, ?4)",
+            params![id, target_env.as_str(), targets.api_base_url, targets.webhook_url],
+        )?;
+    }
+    for (role, owner) in &launch.owners {
+        conn.execute(
+            "INSERT INTO launch_owners (launch_id, role, owner, environment) VALUES (?1, ?2, ?3, ?4)",
+            params![id, role.as_str(), owner, env],
+        )?;
+    }
+    for term in &launch.private_terms {
+        conn.execute(
+            "INSERT INTO launch_private_terms (launch_id, term, environment) VALUES (?1, ?2, ?3)",
+            params![id, term, env],
+        )?;
+    }
+    let mut position = 0i64;
+    let mut insert_item = conn.prepare(
+        "INSERT INTO items (launch_id, template_id, section_key, section_title, item_key, title, guidance, role,
+                            blocking, environment, evidence_kinds, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for t in templates {
+        conn.execute(
+            "INSERT INTO launch_templates (launch_id, template_id, template_version, template_sha256, environment)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, t.id, t.version, t.sha256, env],
+        )?;
+        for (section, item) in t.items() {
+            position += 1;
+            let kinds = serde_json::to_string(&item.evidence).expect("evidence specs serialize");
+            insert_item.execute(params![
+                id,
+                t.id,
+                section.key,
+                section.title,
+                item.key,
+                item.title,
+                item.guidance,
+                item.role.as_str(),
+                item.blocking,
+                item.environment.as_str(),
+                kinds,
+                position
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// Progress for one launch, per role (every role present, even with no items).
+pub fn progress_by_role(conn: &Connection, launch_id: &str) -> Result<BTreeMap<Role, Progress>> {
+    let mut by_role: BTreeMap<Role, Progress> = Role::ALL
+        .iter()
+        .map(|r| (*r, Progress::default()))
+        .collect();
+    let mut stmt = conn.prepare(
+        "SELECT i.role, s.status, i.blocking, COUNT(*) FROM items i JOIN item_current_status s ON s.item_id = i.id
+         WHERE i.launch_id = ?1 GROUP BY i.role, s.status, i.blocking",
+    )?;
+    let rows = stmt.query_map([launch_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, bool>(2)?,
+            r.get::<_, u32>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (role, status, blocking, n) = row?;
+        let (Ok(role), Ok(status)) = (role.parse::<Role>(), status.parse::<ItemStatus>()) else {
+            continue;
+        };
+        by_role.entry(role).or_default().count(status, blocking, n);
+    }
+    Ok(by_role)
+}
+
+fn total(by_role: &BTreeMap<Role, Progress>) -> Progress {
+    let mut all = Progress::default();
+    for p in by_role.values() {
+        all.total += p.total;
+        all.done += p.done;
+        all.waived += p.waived;
+        all.open += p.open;
+        all.blocked += p.blocked;
+        all.failed += p.failed;
+        all.blocking_remaining += p.blocking_remaining;
+    }
+    all.percent = if all.total == 0 {
+        0
+    } else {
+        (all.done + all.waived) * 100 / all.total
+    };
+    all
+}
+
+fn summary_row(conn: &Connection, id: &str) -> Result<LaunchSummary> {
+    let row = conn
+        .query_row(
+            "SELECT id, name, partner_id, product_surface, environment, created_at, created_by FROM launches WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found("launch", id))?;
+    let mut stmt = conn
+        .prepare("SELECT template_id FROM launch_templates WHERE launch_id = ?1 ORDER BY rowid")?;
+    let templates = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(LaunchSummary {
+        id: row.0,
+        name: row.1,
+        partner_id: row.2,
+        product_surface: row.3.parse().unwrap_or(ProductSurface::Custom),
+        environment: row.4.parse().unwrap_or(Environment::Live),
+        created_at: row.5,
+        created_by: row.6,
+        templates,
+        progress: total(&progress_by_role(conn, id)?),
+    })
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<LaunchSummary>> {
+    let mut stmt = conn.prepare("SELECT id FROM launches ORDER BY created_at DESC, id")?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.iter().map(|id| summary_row(conn, id)).collect()
+}
+
+pub fn exists(conn: &Connection, id: &str) -> Result<()> {
+    conn.query_row("SELECT 1 FROM launches WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .ok_or_else(|| Error::not_found("launch", id))
+}
+
+pub fn overview(conn: &Connection, id: &str) -> Result<LaunchOverview> {
+    let summary = summary_row(conn, id)?;
+    let mut targets: BTreeMap<String, Targets> = BTreeMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT environment, api_base_url, webhook_url FROM launch_targets WHERE launch_id = ?1",
+    )?;
+    for row in stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Targets {
+                api_base_url: r.get(1)?,
+                webhook_url: r.get(2)?,
+            },
+        ))
+    })? {
+        let (env, t) = row?;
+        targets.insert(env, t);
+    }
+    let mut stmt = conn.prepare("SELECT role, owner FROM launch_owners WHERE launch_id = ?1")?;
+    let owners: Vec<RoleOwner> = stmt
+        .query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .filter_map(|row| row.ok())
+        .filter_map(|(role, owner)| role.parse().ok().map(|role| RoleOwner { role, owner }))
+        .collect();
+    let mut stmt =
+        conn.prepare("SELECT term FROM launch_private_terms WHERE launch_id = ?1 ORDER BY rowid")?;
+    let private_terms = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT template_id, template_version, template_sha256 FROM launch_templates WHERE launch_id = ?1 ORDER BY rowid",
+    )?;
+    let templates = stmt
+        .query_map([id], |r| {
+            Ok(LaunchTemplateRef {
+                id: r.get(0)?,
+                version: r.get(1)?,
+                sha256: r.get(2)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let roles = progress_by_role(conn, id)?
+        .into_iter()
+        .map(|(role, progress)| RoleProgress {
+            role,
+            owner: owners
+                .iter()
+                .find(|o| o.role == role)
+                .map(|o| o.owner.clone()),
+            progress,
+        })
+        .collect();
+    let blockers = item::blockers(conn, id)?;
+    Ok(LaunchOverview {
+        summary,
+        sandbox: targets.remove("sandbox").unwrap_or_default(),
+        live: targets.remove("live").unwrap_or_default(),
+        owners,
+        private_terms,
+        templates,
+        roles,
+        blockers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_targets_must_be_https_and_credential_free() {
+        assert_eq!(
+            check_url(
+                "api_base_url",
+                Some("http://api.example.com"),
+                Environment::Live
+            )
+            .unwrap_err()
+            .code,
+            "https_required"
+        );
+        assert!(check_url(
+            "api_base_url",
+            Some("http://127.0.0.1:9000"),
+            Environment::Sandbox
+        )
+        .is_ok());
+        assert_eq!(
+            check_url(
+                "webhook_url",
+                Some("https://u:p@hooks.example.com/x"),
+                Environment::Live
+            )
+            .unwrap_err()
+            .code,
+            "credentials_in_url"
+        );
+        assert!(check_url("webhook_url", Some("not a url"), Environment::Live).is_err());
+    }
+}

@@ -1,0 +1,10 @@
+//! Templates, launches, items and evidence: the checklist half of the core.
+
+pub mod builtin;
+pub mod evidence;
+pub mod files;
+pub mod identifier;
+pub mod item;
+pub mod launch;
+pub mod template;
+pub mod text;

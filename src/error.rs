@@ -1,0 +1,158 @@
+//! Errors as types. Every variant carries a stable `code` for frontends and scripts (never match on
+//! message text) and a message that says what to do about it.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    #[error("{what} '{id}' does not exist")]
+    NotFound { what: &'static str, id: String },
+}
+
+impl Error {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Store(e) => e.code(),
+            Error::Template(_) => "template_invalid",
+            Error::Invalid(e) => e.code,
+            Error::NotFound { .. } => "not_found",
+        }
+    }
+
+    pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+        Error::NotFound {
+            what,
+            id: id.into(),
+        }
+    }
+
+    /// The shape the desktop UI and `--json` output receive.
+    pub fn to_payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code().to_string(),
+            message: self.to_string(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(StoreError::from(e))
+    }
+}
+
+/// What crosses the IPC boundary when a command fails.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "{path} was written by a newer Go-Live Signoff (schema version {found}; this build knows up to {supported}); \
+         upgrade the app, or open a different database with --db"
+    )]
+    NewerDatabase {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("cannot use {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("could not back up {path} before migrating it, so nothing was changed: {reason}")]
+    BackupFailed { path: PathBuf, reason: String },
+    #[error("{0}")]
+    AppendOnly(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Sqlite(_) => "database_error",
+            StoreError::NewerDatabase { .. } => "database_too_new",
+            StoreError::Io { .. } => "io_error",
+            StoreError::BackupFailed { .. } => "backup_failed",
+            StoreError::AppendOnly(_) => "append_only",
+        }
+    }
+}
+
+/// A bad value from a user, with the field it came from. The code says which rule it broke.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidInput {
+    pub code: &'static str,
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl InvalidInput {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self::coded("invalid_input", field, message)
+    }
+
+    pub fn coded(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// One problem in a template file, located by line and column (both 1-based).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TemplateProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read template {file}: {source}")]
+    Unreadable {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{}", render_problems(file, problems))]
+    Invalid {
+        file: String,
+        problems: Vec<TemplateProblem>,
+    },
+}
+
+fn render_problems(file: &str, problems: &[TemplateProblem]) -> String {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
+        .collect();
+    if lines.len() > 1 {
+        lines.insert(
+            0,
+            format!(
+                "{} problems in {file}; nothing was imported",
+                problems.len()
+            ),
+        );
+    }
+    lines.join("\n")
+}

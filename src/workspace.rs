@@ -1,0 +1,444 @@
+//! The project API every client uses (the `golive` CLI and the desktop app): one open database, a clock and the
+//! person acting. Each change validates first, then writes its rows and its audit event in one IMMEDIATE transaction,
+//! so a refused change leaves nothing behind.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::json;
+
+use crate::audit::{self, AuditEvent, AuditVerification, NewAuditEvent};
+use crate::checklist::evidence::{self, EvidenceKind, EvidenceRecord, EvidenceRow, NewEvidence};
+use crate::checklist::files;
+use crate::checklist::item::{self, ItemView, SetItemStatus};
+use crate::checklist::launch::{self, LaunchOverview, LaunchSummary, NewLaunch};
+use crate::checklist::template::{self, Template, TemplateOrigin, TemplateSummary};
+use crate::checklist::{builtin, text};
+use crate::clock::{format_time, Clock, SystemClock};
+use crate::domain::{Environment, Role};
+use crate::error::{Error, InvalidInput, Result, TemplateError};
+use crate::store::Store;
+
+pub struct Workspace {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    actor: String,
+    max_file_bytes: u64,
+}
+
+/// Attaching a file as evidence.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct AttachFile {
+    #[ts(type = "number")]
+    pub item_id: i64,
+    pub path: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    #[serde(default)]
+    pub supersedes: Option<String>,
+}
+
+impl Workspace {
+    /// Opens the database at `path` with the wall clock, acting as `actor`.
+    pub fn open(path: &Path, actor: &str) -> Result<Self> {
+        Self::open_with_clock(path, actor, Arc::new(SystemClock))
+    }
+
+    pub fn open_with_clock(path: &Path, actor: &str, clock: Arc<dyn Clock>) -> Result<Self> {
+        let actor = text::team_handle("actor", actor)
+            .or_else(|_| text::checked("actor", actor, 64, true))
+            .map_err(|e| InvalidInput::new("actor", e.message))?;
+        Ok(Self {
+            store: Store::open(path)?,
+            clock,
+            actor,
+            max_file_bytes: files::MAX_FILE_BYTES,
+        })
+    }
+
+    /// Lowers the evidence file size cap (tests use it to prove the cap without 25 MB files).
+    pub fn set_max_file_bytes(&mut self, bytes: u64) {
+        self.max_file_bytes = bytes;
+    }
+
+    pub fn db_path(&self) -> &Path {
+        self.store.path()
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// A number that grows with every change, from this process or any other: the audit head. The desktop app
+    /// polls it to refresh when the CLI writes.
+    pub fn change_counter(&self) -> Result<i64> {
+        Ok(audit::head(self.store.conn())?.0)
+    }
+
+    fn now(&self) -> String {
+        format_time(self.clock.now())
+    }
+
+    // ---- templates ----
+
+    /// Built-in templates, then imported ones (newest version of each).
+    pub fn templates(&self) -> Result<Vec<Template>> {
+        let mut all: Vec<Template> = builtin::templates()?.to_vec();
+        let mut stmt = self.store.conn().prepare(
+            "SELECT t.template_id, t.body FROM imported_templates t
+             WHERE t.version = (SELECT MAX(version) FROM imported_templates WHERE template_id = t.template_id)
+             ORDER BY t.template_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, body) = row?;
+            all.push(template::parse(
+                &format!("imported template {id}"),
+                &body,
+                TemplateOrigin::Imported,
+            )?);
+        }
+        Ok(all)
+    }
+
+    pub fn template_summaries(&self) -> Result<Vec<TemplateSummary>> {
+        Ok(self.templates()?.iter().map(Template::summary).collect())
+    }
+
+    pub fn template(&self, id: &str) -> Result<Template> {
+        self.templates()?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| Error::not_found("template", id))
+    }
+
+    /// Validates a template file without importing it.
+    pub fn validate_template_file(path: &Path) -> Result<Template> {
+        let text = read_template_file(path)?;
+        Ok(template::parse(
+            &path.display().to_string(),
+            &text,
+            TemplateOrigin::Imported,
+        )?)
+    }
+
+    /// Imports a user's template. Importing identical content again changes nothing; new content needs a new version.
+    pub fn import_template(&mut self, path: &Path) -> Result<TemplateSummary> {
+        let body = read_template_file(path)?;
+        let parsed = template::parse(&path.display().to_string(), &body, TemplateOrigin::Imported)?;
+        if builtin::templates()?.iter().any(|t| t.id == parsed.id) {
+            return Err(InvalidInput::coded(
+                "template_id_taken",
+                "id",
+                format!(
+                    "'{}' is a built-in template id; give your template its own id",
+                    parsed.id
+                ),
+            )
+            .into());
+        }
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT sha256 FROM imported_templates WHERE template_id = ?1 AND version = ?2",
+                    params![parsed.id, parsed.version],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match existing {
+                Some(sha) if sha == parsed.sha256 => return Ok(()),
+                Some(_) => {
+                    return Err(InvalidInput::coded(
+                        "template_version_exists",
+                        "version",
+                        format!(
+                            "{} version {} was already imported with different content; bump version to import a change",
+                            parsed.id, parsed.version
+                        ),
+                    )
+                    .into())
+                }
+                None => {}
+            }
+            tx.execute(
+                "INSERT INTO imported_templates (template_id, version, name, body, sha256, environment, imported_at, imported_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'sandbox', ?6, ?7)",
+                params![parsed.id, parsed.version, parsed.name, body, parsed.sha256, at, actor],
+            )?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment: Environment::Sandbox,
+                    launch_id: None,
+                    action: "template.imported",
+                    subject: &format!("template:{}@{}", parsed.id, parsed.version),
+                    details: json!({ "sha256": parsed.sha256, "items": parsed.summary().items }),
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(parsed.summary())
+    }
+
+    // ---- launches ----
+
+    pub fn create_launch(&mut self, new: &NewLaunch) -> Result<LaunchOverview> {
+        let checked = launch::check(new)?;
+        let available = self.templates()?;
+        let mut chosen: Vec<&Template> = Vec::new();
+        for id in &new.templates {
+            let t = available.iter().find(|t| &t.id == id).ok_or_else(|| {
+                let ids: Vec<&str> = available.iter().map(|t| t.id.as_str()).collect();
+                InvalidInput::coded(
+                    "unknown_template",
+                    "templates",
+                    format!("no template '{id}'; available: {}", ids.join(", ")),
+                )
+            })?;
+            if !chosen.iter().any(|c| c.id == t.id) {
+                chosen.push(t);
+            }
+        }
+        let (at, actor) = (self.now(), self.actor.clone());
+        let id = self.store.write(|tx| {
+            let id = launch::slug_id(tx, &checked.name)?;
+            launch::insert(tx, &id, &checked, &chosen, &at, &actor)?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment: checked.environment,
+                    launch_id: Some(&id),
+                    action: "launch.created",
+                    subject: &format!("launch:{id}"),
+                    details: json!({
+                        "name": checked.name,
+                        "partner_id": checked.partner_id,
+                        "product_surface": checked.product_surface.as_str(),
+                        "templates": chosen.iter().map(|t| format!("{}@{}", t.id, t.version)).collect::<Vec<_>>(),
+                    }),
+                },
+            )?;
+            Ok(id)
+        })?;
+        self.launch_overview(&id)
+    }
+
+    pub fn launches(&self) -> Result<Vec<LaunchSummary>> {
+        launch::list(self.store.conn())
+    }
+
+    pub fn launch_overview(&self, id: &str) -> Result<LaunchOverview> {
+        launch::overview(self.store.conn(), id)
+    }
+
+    // ---- items ----
+
+    pub fn items(&self, launch_id: &str, role: Option<Role>) -> Result<Vec<ItemView>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        item::list(self.store.conn(), launch_id, role)
+    }
+
+    pub fn item(&self, id: i64) -> Result<ItemView> {
+        item::get(self.store.conn(), id)
+    }
+
+    pub fn set_item_status(&mut self, change: &SetItemStatus) -> Result<ItemView> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let current = item::get(tx, change.item_id)?;
+            let reason = item::check_status_change(tx, &current, change)?;
+            item::insert_status(tx, &current, change.status, reason.as_deref(), &actor, &at)?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment: current.environment,
+                    launch_id: Some(&current.launch_id),
+                    action: "item.status_set",
+                    subject: &format!("item:{}", current.id),
+                    details: json!({
+                        "from": current.status.as_str(),
+                        "to": change.status.as_str(),
+                        "reason": reason,
+                    }),
+                },
+            )?;
+            Ok(())
+        })?;
+        self.item(change.item_id)
+    }
+
+    // ---- evidence ----
+
+    pub fn add_evidence(&mut self, new: &NewEvidence) -> Result<EvidenceRecord> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        let id = new_evidence_id();
+        self.store.write(|tx| {
+            let scope = evidence::item_scope(tx, new.item_id)?;
+            let environment = new.environment.unwrap_or(scope.environment);
+            evidence::check_fits_item(&scope, new.kind, new.identifier_type, environment)?;
+            let value =
+                evidence::check_value(new.kind, new.identifier_type, &new.value, environment)?;
+            let note = evidence::check_note(new.note.as_deref())?;
+            evidence::check_supersedes(tx, new.item_id, new.supersedes.as_deref())?;
+            let row = EvidenceRow {
+                id: &id,
+                launch_id: &scope.launch_id,
+                item_id: new.item_id,
+                environment,
+                kind: new.kind,
+                identifier_type: new
+                    .identifier_type
+                    .filter(|_| new.kind == EvidenceKind::Identifier),
+                value: &value,
+                file_sha256: None,
+                note: note.as_deref(),
+                supersedes: new.supersedes.as_deref(),
+                actor: &actor,
+                recorded_at: &at,
+            };
+            evidence::insert(tx, &row)?;
+            audit_evidence(tx, &row)
+        })?;
+        evidence::get(self.store.conn(), &id)
+    }
+
+    /// Reads, checks and stores a file, then records it as evidence. The content is written before the row that
+    /// points at it, so a crash can leave an unreferenced file but never a dangling record.
+    pub fn attach_file(&mut self, attach: &AttachFile) -> Result<EvidenceRecord> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        let scope = evidence::item_scope(self.store.conn(), attach.item_id)?;
+        let environment = attach.environment.unwrap_or(scope.environment);
+        evidence::check_fits_item(&scope, EvidenceKind::File, None, environment)?;
+        let note = evidence::check_note(attach.note.as_deref())?;
+        let file = files::read_checked(Path::new(&attach.path), self.max_file_bytes)?;
+        files::store(&self.store.files_dir(), &file)?;
+        let id = new_evidence_id();
+        self.store.write(|tx| {
+            evidence::check_supersedes(tx, attach.item_id, attach.supersedes.as_deref())?;
+            tx.execute(
+                "INSERT OR IGNORE INTO files (sha256, size, media_type, stored_at) VALUES (?1, ?2, ?3, ?4)",
+                params![file.sha256, file.bytes.len() as i64, file.media_type, at],
+            )?;
+            let row = EvidenceRow {
+                id: &id,
+                launch_id: &scope.launch_id,
+                item_id: attach.item_id,
+                environment,
+                kind: EvidenceKind::File,
+                identifier_type: None,
+                value: &file.name,
+                file_sha256: Some(&file.sha256),
+                note: note.as_deref(),
+                supersedes: attach.supersedes.as_deref(),
+                actor: &actor,
+                recorded_at: &at,
+            };
+            evidence::insert(tx, &row)?;
+            audit_evidence(tx, &row)
+        })?;
+        evidence::get(self.store.conn(), &id)
+    }
+
+    pub fn item_evidence(&self, item_id: i64) -> Result<Vec<EvidenceRecord>> {
+        item::get(self.store.conn(), item_id)?;
+        evidence::list_for_item(self.store.conn(), item_id)
+    }
+
+    pub fn launch_evidence(&self, launch_id: &str) -> Result<Vec<EvidenceRecord>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        evidence::list_for_launch(self.store.conn(), launch_id)
+    }
+
+    // ---- audit ----
+
+    pub fn audit_events(&self, launch_id: Option<&str>, limit: i64) -> Result<Vec<AuditEvent>> {
+        audit::list(self.store.conn(), launch_id, limit)
+    }
+
+    pub fn verify_audit(&self) -> Result<AuditVerification> {
+        audit::verify(self.store.conn())
+    }
+}
+
+fn audit_evidence(tx: &rusqlite::Transaction<'_>, row: &EvidenceRow<'_>) -> Result<()> {
+    audit::append(
+        tx,
+        NewAuditEvent {
+            at: row.recorded_at,
+            actor: row.actor,
+            environment: row.environment,
+            launch_id: Some(row.launch_id),
+            action: if row.supersedes.is_some() {
+                "evidence.superseded"
+            } else {
+                "evidence.recorded"
+            },
+            subject: &format!("evidence:{}", row.id),
+            details: json!({
+                "item_id": row.item_id,
+                "kind": row.kind.as_str(),
+                "identifier_type": row.identifier_type.map(|t| t.as_str()),
+                "value": row.value,
+                "sha256": row.file_sha256,
+                "supersedes": row.supersedes,
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+fn new_evidence_id() -> String {
+    format!("ev_{}", uuid::Uuid::now_v7().simple())
+}
+
+fn read_template_file(path: &Path) -> Result<String> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|source| TemplateError::Unreadable {
+        file: shown.clone(),
+        source,
+    })?;
+    if meta.len() as usize > template::MAX_TEMPLATE_BYTES {
+        return Err(TemplateError::Invalid {
+            file: shown,
+            problems: vec![crate::error::TemplateProblem {
+                line: 1,
+                column: 1,
+                message: format!(
+                    "the file is {} bytes; templates are at most {} bytes",
+                    meta.len(),
+                    template::MAX_TEMPLATE_BYTES
+                ),
+            }],
+        }
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|source| TemplateError::Unreadable {
+        file: shown.clone(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = template::line_column(
+            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
+            usize::MAX,
+        );
+        TemplateError::Invalid {
+            file: shown,
+            problems: vec![crate::error::TemplateProblem {
+                line,
+                column,
+                message: "the file is not UTF-8 text".into(),
+            }],
+        }
+        .into()
+    })
+}

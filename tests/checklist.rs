@@ -1,0 +1,451 @@
+//! Launches, items and evidence through the workspace API on a real SQLite file: the happy path, and every bad
+//! input refused with its own code and a clear message, leaving every table exactly as it was.
+
+mod common;
+
+use golive::checklist::evidence::{EvidenceKind, NewEvidence};
+use golive::checklist::identifier::IdentifierType;
+use golive::checklist::item::SetItemStatus;
+use golive::workspace::AttachFile;
+use golive::{Environment, Error, ItemStatus, Role};
+
+fn typed(
+    item_id: i64,
+    kind: EvidenceKind,
+    id_type: Option<IdentifierType>,
+    value: &str,
+) -> NewEvidence {
+    NewEvidence {
+        item_id,
+        kind,
+        identifier_type: id_type,
+        value: value.into(),
+        note: None,
+        environment: None,
+        supersedes: None,
+    }
+}
+
+/// Runs `change`, expects the error `code`, and proves nothing was written.
+fn refused<T: std::fmt::Debug>(
+    f: &mut common::Fixture,
+    code: &str,
+    change: impl FnOnce(&mut golive::Workspace) -> Result<T, Error>,
+) -> String {
+    let before = f.snapshot();
+    let err = change(&mut f.ws).expect_err("the change is refused");
+    assert_eq!(err.code(), code, "{err}");
+    assert_eq!(
+        f.snapshot(),
+        before,
+        "a refused change writes nothing ({err})"
+    );
+    err.to_string()
+}
+
+#[test]
+fn a_launch_copies_its_template_items_with_owners_and_progress() {
+    let mut f = common::workspace();
+    let o = f.ws.create_launch(&common::sample_launch()).unwrap();
+    assert_eq!(o.summary.id, "acme-eur-usdt");
+    assert!(o.summary.progress.total > 20);
+    assert_eq!(o.summary.progress.percent, 0);
+    assert_eq!(o.roles.len(), 4);
+    let finance = o.roles.iter().find(|r| r.role == Role::Finance).unwrap();
+    assert_eq!(finance.owner.as_deref(), Some("finance_ops"));
+    assert!(o
+        .blockers
+        .iter()
+        .all(|b| b.blocking && b.status == ItemStatus::Open));
+    assert_eq!(o.private_terms, vec!["LiquidityProviderX".to_string()]);
+    assert_eq!(
+        o.live.api_base_url.as_deref(),
+        Some("https://api.example.com")
+    );
+
+    let again = f.ws.create_launch(&common::sample_launch()).unwrap();
+    assert_eq!(again.summary.id, "acme-eur-usdt-2", "ids stay unique");
+    assert_eq!(f.ws.launches().unwrap().len(), 2);
+}
+
+#[test]
+fn evidence_then_done_moves_the_role_progress() {
+    let mut f = common::workspace();
+    let launch =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    let item = common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
+    let before =
+        f.ws.launch_overview(&launch)
+            .unwrap()
+            .roles
+            .into_iter()
+            .find(|r| r.role == Role::Finance)
+            .unwrap();
+
+    let msg = refused(&mut f, "evidence_required", |ws| {
+        ws.set_item_status(&SetItemStatus {
+            item_id: item.id,
+            status: ItemStatus::Done,
+            reason: None,
+        })
+    });
+    assert!(msg.contains("needs accepted live evidence"), "{msg}");
+
+    let ev =
+        f.ws.add_evidence(&typed(item.id, EvidenceKind::Contact, None, "finance_ops"))
+            .unwrap();
+    assert_eq!(
+        ev.environment,
+        Environment::Live,
+        "evidence takes the item's environment by default"
+    );
+    let done =
+        f.ws.set_item_status(&SetItemStatus {
+            item_id: item.id,
+            status: ItemStatus::Done,
+            reason: None,
+        })
+        .unwrap();
+    assert_eq!(done.status, ItemStatus::Done);
+    assert_eq!(done.status_by.as_deref(), Some("launch_mgr"));
+
+    let after =
+        f.ws.launch_overview(&launch)
+            .unwrap()
+            .roles
+            .into_iter()
+            .find(|r| r.role == Role::Finance)
+            .unwrap();
+    assert_eq!(after.progress.done, before.progress.done + 1);
+    assert!(after.progress.percent > before.progress.percent || after.progress.total > 100);
+}
+
+#[test]
+fn a_correction_supersedes_and_both_stay() {
+    let mut f = common::workspace();
+    let launch =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    let item = common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
+    let first =
+        f.ws.add_evidence(&typed(item.id, EvidenceKind::Contact, None, "finance_opz"))
+            .unwrap();
+    let mut fix = typed(item.id, EvidenceKind::Contact, None, "finance_ops");
+    fix.supersedes = Some(first.id.clone());
+    let second = f.ws.add_evidence(&fix).unwrap();
+
+    let all = f.ws.item_evidence(item.id).unwrap();
+    assert_eq!(all.len(), 2, "nothing is deleted");
+    assert_eq!(
+        all.iter()
+            .find(|e| e.id == first.id)
+            .unwrap()
+            .superseded_by
+            .as_deref(),
+        Some(second.id.as_str())
+    );
+    assert_eq!(
+        f.ws.item(item.id).unwrap().accepted_evidence,
+        1,
+        "only the correction counts"
+    );
+
+    let msg = refused(&mut f, "invalid_input", |ws| ws.add_evidence(&fix));
+    assert!(msg.contains("already superseded"), "{msg}");
+}
+
+#[test]
+fn waiving_needs_a_reason() {
+    let mut f = common::workspace();
+    let launch =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    let item = f.ws.items(&launch, Some(Role::Product)).unwrap().remove(0);
+    refused(&mut f, "reason_required", |ws| {
+        ws.set_item_status(&SetItemStatus {
+            item_id: item.id,
+            status: ItemStatus::Waived,
+            reason: Some("  ".into()),
+        })
+    });
+    let waived =
+        f.ws.set_item_status(&SetItemStatus {
+            item_id: item.id,
+            status: ItemStatus::Waived,
+            reason: Some("Not offered in this launch".into()),
+        })
+        .unwrap();
+    assert_eq!(
+        waived.status_reason.as_deref(),
+        Some("Not offered in this launch")
+    );
+}
+
+#[test]
+fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
+    let mut f = common::workspace();
+    let launch =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    let live_quote = common::find_item(
+        &f.ws,
+        &launch,
+        Role::Engineering,
+        Environment::Live,
+        "identifier:trade_id",
+    );
+    let attest = common::find_item(
+        &f.ws,
+        &launch,
+        Role::Engineering,
+        Environment::Sandbox,
+        "attestation",
+    );
+
+    let msg = refused(&mut f, "environment_mismatch", |ws| {
+        ws.add_evidence(&typed(
+            live_quote.id,
+            EvidenceKind::Identifier,
+            Some(IdentifierType::TradeId),
+            "pt_test_456",
+        ))
+    });
+    assert!(
+        msg.contains("sandbox ids never count as live evidence"),
+        "{msg}"
+    );
+
+    let mut wrong_env = typed(
+        live_quote.id,
+        EvidenceKind::Identifier,
+        Some(IdentifierType::TradeId),
+        "trade_9",
+    );
+    wrong_env.environment = Some(Environment::Sandbox);
+    refused(&mut f, "environment_mismatch", |ws| {
+        ws.add_evidence(&wrong_env)
+    });
+
+    refused(&mut f, "invalid_identifier", |ws| {
+        ws.add_evidence(&typed(
+            live_quote.id,
+            EvidenceKind::Identifier,
+            Some(IdentifierType::TradeId),
+            "trade 9; drop",
+        ))
+    });
+    refused(&mut f, "evidence_kind_not_accepted", |ws| {
+        ws.add_evidence(&typed(
+            live_quote.id,
+            EvidenceKind::Identifier,
+            Some(IdentifierType::LedgerId),
+            "ledger_1",
+        ))
+    });
+    let msg = refused(&mut f, "secret_detected", |ws| {
+        ws.add_evidence(&typed(
+            attest.id,
+            EvidenceKind::Attestation,
+            None,
+            "Rotated; old key sk_live_FAKE0notreal00000000000000",
+        ))
+    });
+    assert!(
+        !msg.contains("FAKE0notreal"),
+        "a refusal never echoes the secret: {msg}"
+    );
+    refused(&mut f, "invalid_input", |ws| {
+        ws.add_evidence(&typed(attest.id, EvidenceKind::Attestation, None, "   "))
+    });
+    refused(&mut f, "not_found", |ws| {
+        ws.add_evidence(&typed(999_999, EvidenceKind::Attestation, None, "x"))
+    });
+    let mut ghost = typed(attest.id, EvidenceKind::Attestation, None, "fine");
+    ghost.supersedes = Some("ev_nope".into());
+    refused(&mut f, "not_found", |ws| ws.add_evidence(&ghost));
+}
+
+#[test]
+fn links_and_contacts_are_checked() {
+    let mut f = common::workspace();
+    let launch =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    let link_item =
+        f.ws.items(&launch, None)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.accepts.iter().any(|a| a.kind == EvidenceKind::Link))
+            .expect("some item accepts a link");
+    let contact_item =
+        common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
+    refused(&mut f, "credentials_in_url", |ws| {
+        ws.add_evidence(&typed(
+            link_item.id,
+            EvidenceKind::Link,
+            None,
+            "https://probe:FAKEpass123@dash.example.com/",
+        ))
+    });
+    refused(&mut f, "pii_refused", |ws| {
+        ws.add_evidence(&typed(
+            contact_item.id,
+            EvidenceKind::Contact,
+            None,
+            "jane.doe@example.com",
+        ))
+    });
+    let ok =
+        f.ws.add_evidence(&typed(
+            link_item.id,
+            EvidenceKind::Link,
+            None,
+            "https://dash.example.com/alerts",
+        ))
+        .unwrap();
+    assert_eq!(ok.value, "https://dash.example.com/alerts");
+}
+
+#[test]
+fn files_are_stored_by_content_hash_with_limits_enforced() {
+    let mut f = common::workspace();
+    let launch =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    let item =
+        f.ws.items(&launch, None)
+            .unwrap()
+            .into_iter()
+            .find(|i| i.accepts.iter().any(|a| a.kind == EvidenceKind::File))
+            .expect("some item accepts a file");
+    let dir = f.dir.path().to_path_buf();
+    let attach = |path: &std::path::Path| AttachFile {
+        item_id: item.id,
+        path: path.display().to_string(),
+        note: None,
+        environment: None,
+        supersedes: None,
+    };
+
+    let good = dir.join("runbook.md");
+    let runbook = "# Runbook\nEscalate S1 with request ids only.\n";
+    std::fs::write(&good, runbook).unwrap();
+    let rec = f.ws.attach_file(&attach(&good)).unwrap();
+    let info = rec.file.clone().unwrap();
+    assert_eq!(info.size, runbook.len() as i64);
+    assert_eq!(info.media_type, "text/markdown");
+    let stored =
+        golive::checklist::files::content_path(&dir.join("golive.sqlite.files"), &info.sha256);
+    assert_eq!(
+        std::fs::read(&stored).unwrap(),
+        std::fs::read(&good).unwrap()
+    );
+    assert_eq!(info.sha256, sha256_hex(&std::fs::read(&good).unwrap()));
+
+    let leaky = dir.join("config.txt");
+    std::fs::write(
+        &leaky,
+        "endpoint=https://api.example.com\nwebhook_secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n",
+    )
+    .unwrap();
+    let msg = refused(&mut f, "secret_detected", |ws| {
+        ws.attach_file(&attach(&leaky))
+    });
+    assert!(msg.contains("webhook-secret at line 2"), "{msg}");
+    assert!(!msg.contains("MfKQ9r8"), "{msg}");
+
+    refused(&mut f, "file_unreadable", |ws| {
+        ws.attach_file(&attach(&dir.join("missing.pdf")))
+    });
+    refused(&mut f, "file_unreadable", |ws| {
+        ws.attach_file(&attach(&dir))
+    });
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    refused(&mut f, "file_empty", |ws| ws.attach_file(&attach(&empty)));
+
+    f.ws.set_max_file_bytes(1024);
+    let big = dir.join("big.bin");
+    std::fs::write(&big, vec![7u8; 2048]).unwrap();
+    let msg = refused(&mut f, "file_too_large", |ws| ws.attach_file(&attach(&big)));
+    assert!(
+        msg.contains("2048 bytes") && msg.contains("at most 1024"),
+        "{msg}"
+    );
+
+    // Binary content is not scanned as text, and identical content is stored once.
+    let png = dir.join("dash.png");
+    std::fs::write(&png, [0x89, b'P', b'N', b'G', 0, 0, 1, 2]).unwrap();
+    f.ws.attach_file(&attach(&png)).unwrap();
+    f.ws.attach_file(&attach(&png)).unwrap();
+    assert_eq!(f.count("files"), 2);
+    assert_eq!(f.count("evidence"), 3);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[test]
+fn bad_launches_are_refused() {
+    let mut f = common::workspace();
+    let mut l = common::sample_launch();
+    l.live.api_base_url = Some("http://api.example.com".into());
+    let msg = refused(&mut f, "https_required", |ws| ws.create_launch(&l));
+    assert!(msg.contains("must use HTTPS"), "{msg}");
+
+    let mut l = common::sample_launch();
+    l.templates = vec!["no-such-template".into()];
+    let msg = refused(&mut f, "unknown_template", |ws| ws.create_launch(&l));
+    assert!(
+        msg.contains("0pools-sandbox-to-production"),
+        "the error lists what exists: {msg}"
+    );
+
+    let mut l = common::sample_launch();
+    l.partner_id = "partner 123".into();
+    refused(&mut f, "invalid_identifier", |ws| ws.create_launch(&l));
+
+    let mut l = common::sample_launch();
+    l.name = " ".into();
+    refused(&mut f, "invalid_input", |ws| ws.create_launch(&l));
+
+    let mut l = common::sample_launch();
+    l.owners[0].owner = "jane@example.com".into();
+    refused(&mut f, "pii_refused", |ws| ws.create_launch(&l));
+
+    let mut l = common::sample_launch();
+    l.live.webhook_url = Some("https://u:p@hooks.example.com".into());
+    refused(&mut f, "credentials_in_url", |ws| ws.create_launch(&l));
+}
+
+#[test]
+fn invalid_ids_are_not_found() {
+    let mut f = common::workspace();
+    assert_eq!(
+        f.ws.launch_overview("nope").unwrap_err().code(),
+        "not_found"
+    );
+    assert_eq!(f.ws.items("nope", None).unwrap_err().code(), "not_found");
+    refused(&mut f, "not_found", |ws| {
+        ws.set_item_status(&SetItemStatus {
+            item_id: 42,
+            status: ItemStatus::Open,
+            reason: None,
+        })
+    });
+}

@@ -1,0 +1,101 @@
+//! Shared test fixtures: a real SQLite file in a temporary directory, a fixed clock, and a sample launch.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use golive::checklist::launch::{NewLaunch, ProductSurface, RoleOwner, Targets};
+use golive::{Environment, FixedClock, Role, Workspace};
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub ws: Workspace,
+}
+
+impl Fixture {
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("golive.sqlite")
+    }
+
+    /// Counts rows of a table straight from the file, through a separate connection.
+    pub fn count(&self, table: &str) -> i64 {
+        let conn = rusqlite::Connection::open(self.db_path()).unwrap();
+        conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// Every row count that a refused change must leave as it was.
+    pub fn snapshot(&self) -> Vec<i64> {
+        [
+            "launches",
+            "items",
+            "item_status_events",
+            "evidence",
+            "files",
+            "audit_events",
+            "imported_templates",
+        ]
+        .iter()
+        .map(|t| self.count(t))
+        .collect()
+    }
+}
+
+pub fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::stepping(
+        Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap(),
+        Duration::seconds(1),
+    ))
+}
+
+pub fn workspace() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open_with_clock(&dir.path().join("golive.sqlite"), "launch_mgr", clock())
+        .unwrap();
+    Fixture { dir, ws }
+}
+
+pub fn sample_launch() -> NewLaunch {
+    NewLaunch {
+        name: "Acme EUR-USDT".into(),
+        partner_id: "partner_123".into(),
+        product_surface: ProductSurface::ZeroPools,
+        environment: Environment::Live,
+        templates: vec!["0pools-sandbox-to-production".into()],
+        sandbox: Targets {
+            api_base_url: Some("http://127.0.0.1:9000".into()),
+            webhook_url: Some("http://127.0.0.1:9001/hooks".into()),
+        },
+        live: Targets {
+            api_base_url: Some("https://api.example.com".into()),
+            webhook_url: Some("https://hooks.acme.example/0pools".into()),
+        },
+        owners: vec![
+            RoleOwner {
+                role: Role::Finance,
+                owner: "finance_ops".into(),
+            },
+            RoleOwner {
+                role: Role::Engineering,
+                owner: "acme-eng".into(),
+            },
+        ],
+        private_terms: vec!["LiquidityProviderX".into()],
+    }
+}
+
+/// The first item of `launch` owned by `role` whose evidence must come from `env` and accepts `spec`.
+pub fn find_item(
+    ws: &Workspace,
+    launch: &str,
+    role: Role,
+    env: Environment,
+    spec: &str,
+) -> golive::checklist::item::ItemView {
+    ws.items(launch, Some(role))
+        .unwrap()
+        .into_iter()
+        .find(|i| i.environment == env && i.accepts.iter().any(|a| a.to_string() == spec))
+        .unwrap_or_else(|| panic!("no {role} {env} item accepting {spec}"))
+}

@@ -1,0 +1,91 @@
+// Generated from the Rust types by `cargo test bindings` (src/bindings.rs). Do not edit by hand.
+
+export type Environment = "sandbox" | "live";
+
+export type Role = "product" | "engineering" | "support" | "finance";
+
+export type ItemStatus = "open" | "done" | "waived" | "blocked" | "failed";
+
+export type ErrorPayload = { code: string, message: string, };
+
+export type TemplateProblem = { line: number, column: number, message: string, };
+
+export type IdentifierType = "request_id" | "quote_id" | "trade_id" | "event_id" | "ledger_id" | "session_id" | "smoke_test_id" | "trace_id" | "partner_id" | "invoice_id" | "withdrawal_id" | "order_id";
+
+export type EvidenceKind = "attestation" | "identifier" | "file" | "link" | "contact" | "probe_run";
+
+export type EvidenceSpec = { kind: EvidenceKind, identifier_type: IdentifierType | null, };
+
+export type TemplateOrigin = "builtin" | "imported";
+
+export type TemplateItem = { key: string, title: string, guidance: string, role: Role, environment: Environment, blocking: boolean, evidence: Array<EvidenceSpec>, };
+
+export type Section = { key: string, title: string, items: Array<TemplateItem>, };
+
+export type Template = { id: string, version: number, name: string, source: string, description: string, origin: TemplateOrigin, sha256: string, sections: Array<Section>, };
+
+export type TemplateSummary = { id: string, version: number, name: string, description: string, origin: TemplateOrigin, sections: number, items: number, };
+
+export type ProductSurface = "0gate" | "0pools" | "0base" | "0link" | "conomy" | "custom";
+
+export type Targets = { api_base_url: string | null, webhook_url: string | null, };
+
+export type RoleOwner = { role: Role, owner: string, };
+
+export type NewLaunch = { name: string, partner_id: string, product_surface: ProductSurface, 
+/**
+ * Where the launch is going; almost always live.
+ */
+environment: Environment, templates: Array<string>, sandbox: Targets, live: Targets, owners: Array<RoleOwner>, private_terms: Array<string>, };
+
+export type Progress = { total: number, done: number, waived: number, open: number, blocked: number, failed: number, 
+/**
+ * Blocking items that are neither done nor waived.
+ */
+blocking_remaining: number, 
+/**
+ * Done or waived, as a whole percentage of all items.
+ */
+percent: number, };
+
+export type LaunchSummary = { id: string, name: string, partner_id: string, product_surface: ProductSurface, environment: Environment, created_at: string, created_by: string, templates: Array<string>, progress: Progress, };
+
+export type LaunchTemplateRef = { id: string, version: number, sha256: string, };
+
+export type RoleProgress = { role: Role, owner: string | null, progress: Progress, };
+
+export type ItemView = { id: number, launch_id: string, template_id: string, section_key: string, section_title: string, key: string, title: string, guidance: string, role: Role, blocking: boolean, environment: Environment, accepts: Array<EvidenceSpec>, status: ItemStatus, status_reason: string | null, status_by: string | null, status_at: string | null, 
+/**
+ * Evidence in force from the item's own environment: what lets it be marked done.
+ */
+accepted_evidence: number, };
+
+export type LaunchOverview = { summary: LaunchSummary, sandbox: Targets, live: Targets, owners: Array<RoleOwner>, private_terms: Array<string>, templates: Array<LaunchTemplateRef>, roles: Array<RoleProgress>, 
+/**
+ * Blocking items that are neither done nor waived, in checklist order.
+ */
+blockers: Array<ItemView>, };
+
+export type SetItemStatus = { item_id: number, status: ItemStatus, reason: string | null, };
+
+export type NewEvidence = { item_id: number, kind: EvidenceKind, identifier_type: IdentifierType | null, 
+/**
+ * The statement, identifier, URL or team handle.
+ */
+value: string, note: string | null, 
+/**
+ * Defaults to the environment the item's evidence must come from.
+ */
+environment: Environment | null, supersedes: string | null, };
+
+export type AttachFile = { item_id: number, path: string, note: string | null, environment: Environment | null, supersedes: string | null, };
+
+export type FileInfo = { name: string, sha256: string, size: number, media_type: string, };
+
+export type EvidenceRecord = { id: string, launch_id: string, item_id: number, environment: Environment, kind: EvidenceKind, identifier_type: IdentifierType | null, value: string, file: FileInfo | null, note: string | null, supersedes: string | null, superseded_by: string | null, actor: string, recorded_at: string, };
+
+export type AuditEvent = { seq: number, at: string, actor: string, environment: Environment, launch_id: string | null, action: string, subject: string, details: unknown, prev_hash: string, hash: string, };
+
+export type BrokenLink = { seq: number, reason: string, };
+
+export type AuditVerification = { events: number, head_hash: string, first_broken: BrokenLink | null, };
