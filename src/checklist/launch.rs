@@ -137,12 +137,13 @@ impl Progress {
         if blocking && !matches!(status, ItemStatus::Done | ItemStatus::Waived) {
             self.blocking_remaining += n;
         }
-        self.percent = if self.total == 0 {
-            0
-        } else {
-            (self.done + self.waived) * 100 / self.total
-        };
+        self.percent = percent_of(self.done + self.waived, self.total);
     }
+}
+
+/// A whole percentage; 0 of 0 is 0%.
+fn percent_of(part: u32, total: u32) -> u32 {
+    (part * 100).checked_div(total).unwrap_or(0)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -441,11 +442,7 @@ fn total(by_role: &BTreeMap<Role, Progress>) -> Progress {
         all.failed += p.failed;
         all.blocking_remaining += p.blocking_remaining;
     }
-    all.percent = if all.total == 0 {
-        0
-    } else {
-        (all.done + all.waived) * 100 / all.total
-    };
+    all.percent = percent_of(all.done + all.waived, all.total);
     all
 }
 

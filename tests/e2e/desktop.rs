@@ -85,6 +85,7 @@ fn start_xvfb() -> (String, Child) {
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = child.kill();
+        let _ = child.wait();
     }
     panic!("could not start Xvfb on any display from :90 to :139");
 }

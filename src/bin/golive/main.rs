@@ -72,7 +72,7 @@ enum TemplatesCmd {
 
 #[derive(Subcommand)]
 enum LaunchCmd {
-    New(NewLaunchArgs),
+    New(Box<NewLaunchArgs>),
     List,
     Show { id: String },
 }
@@ -259,7 +259,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         },
         Command::Launch(cmd) => match cmd {
             LaunchCmd::New(a) => {
-                let new = new_launch(a)?;
+                let new = new_launch(*a)?;
                 emit(json, &ws.create_launch(&new)?, human::overview)
             }
             LaunchCmd::List => emit(json, &ws.launches()?, |l| human::launches(l)),
