@@ -63,11 +63,8 @@ impl AuditVerification {
 /// The newest event's sequence number and hash, or (0, genesis) for an empty log.
 pub fn head(conn: &Connection) -> Result<(i64, String)> {
     let head = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     Ok(head.unwrap_or_else(|| (0, GENESIS_HASH.to_string())))
 }
@@ -88,10 +85,9 @@ pub fn append(tx: &Transaction<'_>, event: NewAuditEvent<'_>) -> Result<i64> {
         &details,
         &prev_hash,
     );
-    tx.execute(
-        "INSERT INTO audit_events (seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![seq, event.at, event.actor, env, event.launch_id, event.action, event.subject, details, prev_hash, hash],
+    tx.prepare_cached("INSERT INTO audit_events (seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?
+        .execute(params![seq, event.at, event.actor, env, event.launch_id, event.action, event.subject, details, prev_hash, hash],
     )?;
     Ok(seq)
 }
@@ -125,7 +121,7 @@ fn event_hash(
 
 /// Walks the whole chain in order and names the first event whose link does not hold.
 pub fn verify(conn: &Connection) -> Result<AuditVerification> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash
          FROM audit_events ORDER BY seq",
     )?;
@@ -187,7 +183,7 @@ pub fn verify(conn: &Connection) -> Result<AuditVerification> {
 }
 
 pub fn list(conn: &Connection, launch_id: Option<&str>, limit: i64) -> Result<Vec<AuditEvent>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash
          FROM audit_events WHERE (?1 IS NULL OR launch_id = ?1) ORDER BY seq DESC LIMIT ?2",
     )?;

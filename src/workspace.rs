@@ -281,35 +281,34 @@ impl Workspace {
 
     pub fn add_evidence(&mut self, new: &NewEvidence) -> Result<EvidenceRecord> {
         let (at, actor) = (self.now(), self.actor.clone());
-        let id = new_evidence_id();
-        self.store.write(|tx| {
-            let scope = evidence::item_scope(tx, new.item_id)?;
-            let environment = new.environment.unwrap_or(scope.environment);
-            evidence::check_fits_item(&scope, new.kind, new.identifier_type, environment)?;
-            let value =
-                evidence::check_value(new.kind, new.identifier_type, &new.value, environment)?;
-            let note = evidence::check_note(new.note.as_deref())?;
-            evidence::check_supersedes(tx, new.item_id, new.supersedes.as_deref())?;
-            let row = EvidenceRow {
-                id: &id,
-                launch_id: &scope.launch_id,
-                item_id: new.item_id,
-                environment,
-                kind: new.kind,
-                identifier_type: new
-                    .identifier_type
-                    .filter(|_| new.kind == EvidenceKind::Identifier),
-                value: &value,
-                file_sha256: None,
-                note: note.as_deref(),
-                supersedes: new.supersedes.as_deref(),
-                actor: &actor,
-                recorded_at: &at,
-            };
-            evidence::insert(tx, &row)?;
-            audit_evidence(tx, &row)
-        })?;
+        let id = self
+            .store
+            .write(|tx| record_evidence(tx, new, &at, &actor))?;
         evidence::get(self.store.conn(), &id)
+    }
+
+    /// Records many pieces of typed evidence in one transaction, all or nothing: if any is refused, nothing is
+    /// written and the error names its position (1-based). Scripts importing ids from a pipeline use this.
+    pub fn add_evidence_batch(&mut self, batch: &[NewEvidence]) -> Result<Vec<String>> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let mut ids = Vec::with_capacity(batch.len());
+            for (n, new) in batch.iter().enumerate() {
+                let id = record_evidence(tx, new, &at, &actor).map_err(|e| match e {
+                    Error::Invalid(mut invalid) => {
+                        invalid.message = format!(
+                            "record {}: {}; nothing was recorded",
+                            n + 1,
+                            invalid.message
+                        );
+                        Error::Invalid(invalid)
+                    }
+                    other => other,
+                })?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
     }
 
     /// Reads, checks and stores a file, then records it as evidence. The content is written before the row that
@@ -368,6 +367,41 @@ impl Workspace {
     pub fn verify_audit(&self) -> Result<AuditVerification> {
         audit::verify(self.store.conn())
     }
+}
+
+/// Checks one piece of typed evidence against its item and writes it with its audit event. Returns its id.
+fn record_evidence(
+    tx: &rusqlite::Transaction<'_>,
+    new: &NewEvidence,
+    at: &str,
+    actor: &str,
+) -> Result<String> {
+    let id = new_evidence_id();
+    let scope = evidence::item_scope(tx, new.item_id)?;
+    let environment = new.environment.unwrap_or(scope.environment);
+    evidence::check_fits_item(&scope, new.kind, new.identifier_type, environment)?;
+    let value = evidence::check_value(new.kind, new.identifier_type, &new.value, environment)?;
+    let note = evidence::check_note(new.note.as_deref())?;
+    evidence::check_supersedes(tx, new.item_id, new.supersedes.as_deref())?;
+    let row = EvidenceRow {
+        id: &id,
+        launch_id: &scope.launch_id,
+        item_id: new.item_id,
+        environment,
+        kind: new.kind,
+        identifier_type: new
+            .identifier_type
+            .filter(|_| new.kind == EvidenceKind::Identifier),
+        value: &value,
+        file_sha256: None,
+        note: note.as_deref(),
+        supersedes: new.supersedes.as_deref(),
+        actor,
+        recorded_at: at,
+    };
+    evidence::insert(tx, &row)?;
+    audit_evidence(tx, &row)?;
+    Ok(id)
 }
 
 fn audit_evidence(tx: &rusqlite::Transaction<'_>, row: &EvidenceRow<'_>) -> Result<()> {

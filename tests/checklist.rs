@@ -449,3 +449,43 @@ fn invalid_ids_are_not_found() {
         })
     });
 }
+
+#[test]
+fn a_batch_is_all_or_nothing_and_names_the_bad_record() {
+    let mut f = common::workspace();
+    let launch =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    let item = common::find_item(
+        &f.ws,
+        &launch,
+        Role::Engineering,
+        Environment::Sandbox,
+        "attestation",
+    );
+    let good = typed(
+        item.id,
+        EvidenceKind::Attestation,
+        None,
+        "Sandbox smoke run passed",
+    );
+    let bad = typed(
+        item.id,
+        EvidenceKind::Attestation,
+        None,
+        "key was rk_test_FAKE0notreal00000000000000",
+    );
+    let msg = refused(&mut f, "secret_detected", |ws| {
+        ws.add_evidence_batch(&[good.clone(), good.clone(), bad])
+    });
+    assert!(
+        msg.contains("record 3:") && msg.contains("nothing was recorded"),
+        "{msg}"
+    );
+    let ids = f.ws.add_evidence_batch(&[good.clone(), good]).unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(f.ws.item(item.id).unwrap().accepted_evidence, 2);
+    assert!(f.ws.verify_audit().unwrap().is_intact());
+}

@@ -208,6 +208,22 @@ fn a_launch_walked_from_the_command_line() {
     assert_eq!(listed.as_array().unwrap().len(), 2, "both records stay");
     assert!(cli.ok(&["evidence", "list", &id]).contains("superseded by"));
 
+    let lines = cli.dir.path().join("ids.jsonl");
+    std::fs::write(&lines, format!("{{\"item_id\": {id}, \"kind\": \"identifier\", \"identifier_type\": \"trade_id\", \"value\": \"pool_trade_live_458\"}}\n{{\"item_id\": {id}, \"kind\": \"identifier\"\n")).unwrap();
+    let err = cli.fails(
+        &["evidence", "import", lines.to_str().unwrap()],
+        "invalid_input",
+    );
+    assert!(err.contains("ids.jsonl:2:"), "{err}");
+    assert_eq!(
+        cli.json(&["evidence", "list", &id])
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "a bad file records nothing"
+    );
+
     let set = cli.json(&["item", "set", &id, "done"]);
     assert_eq!(set["status"], "done");
     let shown = cli.json(&["launch", "show", &launch]);

@@ -241,15 +241,14 @@ pub struct ItemScope {
 }
 
 pub fn item_scope(conn: &Connection, item_id: i64) -> Result<ItemScope> {
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT launch_id, environment, evidence_kinds, title FROM items WHERE id = ?1",
-        [item_id],
-        |r| {
-            let env: String = r.get(1)?;
-            let kinds: String = r.get(2)?;
-            Ok((r.get::<_, String>(0)?, env, kinds, r.get::<_, String>(3)?))
-        },
-    )
+    )?
+    .query_row([item_id], |r| {
+        let env: String = r.get(1)?;
+        let kinds: String = r.get(2)?;
+        Ok((r.get::<_, String>(0)?, env, kinds, r.get::<_, String>(3)?))
+    })
     .optional()?
     .map(|(launch_id, env, kinds, title)| ItemScope {
         launch_id,
@@ -304,9 +303,8 @@ pub fn check_fits_item(
 pub fn check_supersedes(conn: &Connection, item_id: i64, supersedes: Option<&str>) -> Result<()> {
     let Some(old) = supersedes else { return Ok(()) };
     let old_item: Option<i64> = conn
-        .query_row("SELECT item_id FROM evidence WHERE id = ?1", [old], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT item_id FROM evidence WHERE id = ?1")?
+        .query_row([old], |r| r.get(0))
         .optional()?;
     match old_item {
         None => Err(Error::not_found("evidence", old)),
@@ -317,7 +315,8 @@ pub fn check_supersedes(conn: &Connection, item_id: i64, supersedes: Option<&str
         .into()),
         Some(_) => {
             let newer: Option<String> = conn
-                .query_row("SELECT id FROM evidence WHERE supersedes = ?1", [old], |r| r.get(0))
+                .prepare_cached("SELECT id FROM evidence WHERE supersedes = ?1")?
+        .query_row([old], |r| r.get(0))
                 .optional()?;
             match newer {
                 Some(n) => Err(InvalidInput::new(
@@ -347,11 +346,10 @@ pub struct EvidenceRow<'a> {
 }
 
 pub fn insert(conn: &Connection, row: &EvidenceRow<'_>) -> Result<()> {
-    conn.execute(
-        "INSERT INTO evidence (id, launch_id, item_id, environment, kind, identifier_type, value, file_sha256, note,
+    conn.prepare_cached("INSERT INTO evidence (id, launch_id, item_id, environment, kind, identifier_type, value, file_sha256, note,
                                supersedes, actor, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")?
+        .execute(params![
             row.id,
             row.launch_id,
             row.item_id,
@@ -407,18 +405,15 @@ fn record_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceRecord> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<EvidenceRecord> {
-    conn.query_row(
-        &format!("{SELECT_EVIDENCE} WHERE e.id = ?1"),
-        [id],
-        record_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found("evidence", id))
+    conn.prepare_cached(&format!("{SELECT_EVIDENCE} WHERE e.id = ?1"))?
+        .query_row([id], record_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("evidence", id))
 }
 
 /// All evidence of an item, superseded records included, oldest first.
 pub fn list_for_item(conn: &Connection, item_id: i64) -> Result<Vec<EvidenceRecord>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{SELECT_EVIDENCE} WHERE e.item_id = ?1 ORDER BY e.recorded_at, e.id"
     ))?;
     let rows = stmt.query_map([item_id], record_from_row)?;
@@ -426,7 +421,7 @@ pub fn list_for_item(conn: &Connection, item_id: i64) -> Result<Vec<EvidenceReco
 }
 
 pub fn list_for_launch(conn: &Connection, launch_id: &str) -> Result<Vec<EvidenceRecord>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{SELECT_EVIDENCE} WHERE e.launch_id = ?1 ORDER BY e.item_id, e.recorded_at, e.id"
     ))?;
     let rows = stmt.query_map([launch_id], record_from_row)?;
@@ -435,12 +430,12 @@ pub fn list_for_launch(conn: &Connection, launch_id: &str) -> Result<Vec<Evidenc
 
 /// Evidence that counts for an item: in force (not superseded) and from the item's own environment.
 pub fn accepted_count(conn: &Connection, item_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM evidence_in_force e JOIN items i ON i.id = e.item_id
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM evidence_in_force e JOIN items i ON i.id = e.item_id
          WHERE e.item_id = ?1 AND e.environment = i.environment",
-        [item_id],
-        |r| r.get(0),
-    )?)
+        )?
+        .query_row([item_id], |r| r.get(0))?)
 }
 
 #[cfg(test)]

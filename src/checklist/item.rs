@@ -74,18 +74,15 @@ fn view_from_row(r: &Row<'_>) -> rusqlite::Result<ItemView> {
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<ItemView> {
-    conn.query_row(
-        &format!("{SELECT_ITEMS} WHERE i.id = ?1"),
-        [id],
-        view_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found("item", id.to_string()))
+    conn.prepare_cached(&format!("{SELECT_ITEMS} WHERE i.id = ?1"))?
+        .query_row([id], view_from_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("item", id.to_string()))
 }
 
 /// A launch's items, optionally for one role, in checklist order.
 pub fn list(conn: &Connection, launch_id: &str, role: Option<Role>) -> Result<Vec<ItemView>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{SELECT_ITEMS} WHERE i.launch_id = ?1 AND (?2 IS NULL OR i.role = ?2) ORDER BY i.position"
     ))?;
     let rows = stmt.query_map(params![launch_id, role.map(|r| r.as_str())], view_from_row)?;
@@ -93,7 +90,7 @@ pub fn list(conn: &Connection, launch_id: &str, role: Option<Role>) -> Result<Ve
 }
 
 pub fn blockers(conn: &Connection, launch_id: &str) -> Result<Vec<ItemView>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{SELECT_ITEMS} WHERE i.launch_id = ?1 AND i.blocking = 1 AND s.status NOT IN ('done', 'waived')
          ORDER BY i.position"
     ))?;
@@ -141,9 +138,8 @@ pub fn insert_status(
     actor: &str,
     at: &str,
 ) -> Result<()> {
-    conn.execute(
-        "INSERT INTO item_status_events (item_id, status, reason, actor, at, environment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![item.id, status.as_str(), reason, actor, at, item.environment.as_str()],
+    conn.prepare_cached("INSERT INTO item_status_events (item_id, status, reason, actor, at, environment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![item.id, status.as_str(), reason, actor, at, item.environment.as_str()],
     )?;
     Ok(())
 }

@@ -322,9 +322,8 @@ pub fn slug_id(conn: &Connection, name: &str) -> Result<String> {
     let mut candidate = base.clone();
     let mut n = 1;
     while conn
-        .query_row("SELECT 1 FROM launches WHERE id = ?1", [&candidate], |_| {
-            Ok(())
-        })
+        .prepare_cached("SELECT 1 FROM launches WHERE id = ?1")?
+        .query_row([&candidate], |_| Ok(()))
         .optional()?
         .is_some()
     {
@@ -343,43 +342,39 @@ pub fn insert(
     actor: &str,
 ) -> Result<()> {
     let env = launch.environment.as_str();
-    conn.execute(
-        "INSERT INTO launches (id, name, partner_id, product_surface, environment, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, launch.name, launch.partner_id, launch.product_surface.as_str(), env, at, actor],
+    conn.prepare_cached("INSERT INTO launches (id, name, partner_id, product_surface, environment, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+        .execute(params![id, launch.name, launch.partner_id, launch.product_surface.as_str(), env, at, actor],
     )?;
     for (target_env, targets) in [
         (Environment::Sandbox, &launch.sandbox),
         (Environment::Live, &launch.live),
     ] {
-        conn.execute(
-            "INSERT INTO launch_targets (launch_id, environment, api_base_url, webhook_url) VALUES (?1, ?2, ?3, ?4)",
-            params![id, target_env.as_str(), targets.api_base_url, targets.webhook_url],
+        conn.prepare_cached("INSERT INTO launch_targets (launch_id, environment, api_base_url, webhook_url) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, target_env.as_str(), targets.api_base_url, targets.webhook_url],
         )?;
     }
     for (role, owner) in &launch.owners {
-        conn.execute(
-            "INSERT INTO launch_owners (launch_id, role, owner, environment) VALUES (?1, ?2, ?3, ?4)",
-            params![id, role.as_str(), owner, env],
+        conn.prepare_cached("INSERT INTO launch_owners (launch_id, role, owner, environment) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, role.as_str(), owner, env],
         )?;
     }
     for term in &launch.private_terms {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO launch_private_terms (launch_id, term, environment) VALUES (?1, ?2, ?3)",
-            params![id, term, env],
-        )?;
+        )?
+        .execute(params![id, term, env])?;
     }
     let mut position = 0i64;
-    let mut insert_item = conn.prepare(
+    let mut insert_item = conn.prepare_cached(
         "INSERT INTO items (launch_id, template_id, section_key, section_title, item_key, title, guidance, role,
                             blocking, environment, evidence_kinds, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for t in templates {
-        conn.execute(
-            "INSERT INTO launch_templates (launch_id, template_id, template_version, template_sha256, environment)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, t.id, t.version, t.sha256, env],
+        conn.prepare_cached("INSERT INTO launch_templates (launch_id, template_id, template_version, template_sha256, environment)
+             VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![id, t.id, t.version, t.sha256, env],
         )?;
         for (section, item) in t.items() {
             position += 1;
@@ -409,7 +404,7 @@ pub fn progress_by_role(conn: &Connection, launch_id: &str) -> Result<BTreeMap<R
         .iter()
         .map(|r| (*r, Progress::default()))
         .collect();
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT i.role, s.status, i.blocking, COUNT(*) FROM items i JOIN item_current_status s ON s.item_id = i.id
          WHERE i.launch_id = ?1 GROUP BY i.role, s.status, i.blocking",
     )?;
@@ -448,9 +443,8 @@ fn total(by_role: &BTreeMap<Role, Progress>) -> Progress {
 
 fn summary_row(conn: &Connection, id: &str) -> Result<LaunchSummary> {
     let row = conn
-        .query_row(
-            "SELECT id, name, partner_id, product_surface, environment, created_at, created_by FROM launches WHERE id = ?1",
-            [id],
+        .prepare_cached("SELECT id, name, partner_id, product_surface, environment, created_at, created_by FROM launches WHERE id = ?1")?
+        .query_row([id],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -484,7 +478,7 @@ fn summary_row(conn: &Connection, id: &str) -> Result<LaunchSummary> {
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<LaunchSummary>> {
-    let mut stmt = conn.prepare("SELECT id FROM launches ORDER BY created_at DESC, id")?;
+    let mut stmt = conn.prepare_cached("SELECT id FROM launches ORDER BY created_at DESC, id")?;
     let ids = stmt
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
@@ -492,7 +486,8 @@ pub fn list(conn: &Connection) -> Result<Vec<LaunchSummary>> {
 }
 
 pub fn exists(conn: &Connection, id: &str) -> Result<()> {
-    conn.query_row("SELECT 1 FROM launches WHERE id = ?1", [id], |_| Ok(()))
+    conn.prepare_cached("SELECT 1 FROM launches WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
         .optional()?
         .ok_or_else(|| Error::not_found("launch", id))
 }
@@ -500,7 +495,7 @@ pub fn exists(conn: &Connection, id: &str) -> Result<()> {
 pub fn overview(conn: &Connection, id: &str) -> Result<LaunchOverview> {
     let summary = summary_row(conn, id)?;
     let mut targets: BTreeMap<String, Targets> = BTreeMap::new();
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT environment, api_base_url, webhook_url FROM launch_targets WHERE launch_id = ?1",
     )?;
     for row in stmt.query_map([id], |r| {
@@ -515,7 +510,8 @@ pub fn overview(conn: &Connection, id: &str) -> Result<LaunchOverview> {
         let (env, t) = row?;
         targets.insert(env, t);
     }
-    let mut stmt = conn.prepare("SELECT role, owner FROM launch_owners WHERE launch_id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT role, owner FROM launch_owners WHERE launch_id = ?1")?;
     let owners: Vec<RoleOwner> = stmt
         .query_map([id], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
@@ -523,12 +519,13 @@ pub fn overview(conn: &Connection, id: &str) -> Result<LaunchOverview> {
         .filter_map(|row| row.ok())
         .filter_map(|(role, owner)| role.parse().ok().map(|role| RoleOwner { role, owner }))
         .collect();
-    let mut stmt =
-        conn.prepare("SELECT term FROM launch_private_terms WHERE launch_id = ?1 ORDER BY rowid")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT term FROM launch_private_terms WHERE launch_id = ?1 ORDER BY rowid",
+    )?;
     let private_terms = stmt
         .query_map([id], |r| r.get(0))?
         .collect::<Result<Vec<String>, _>>()?;
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT template_id, template_version, template_sha256 FROM launch_templates WHERE launch_id = ?1 ORDER BY rowid",
     )?;
     let templates = stmt

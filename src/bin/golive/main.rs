@@ -157,6 +157,9 @@ enum EvidenceCmd {
         #[arg(long)]
         supersedes: Option<String>,
     },
+    /// Record many pieces of typed evidence from a JSON Lines file, all or nothing. Each line is an object like
+    /// {"item_id": 42, "kind": "identifier", "identifier_type": "quote_id", "value": "pool_quote_live_123"}.
+    Import { file: PathBuf },
     /// List evidence of an item, or of a whole launch with --launch.
     List {
         item: Option<i64>,
@@ -340,6 +343,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     )
                 })
             }
+            EvidenceCmd::Import { file } => {
+                let batch = read_evidence_lines(&file)?;
+                let ids = ws.add_evidence_batch(&batch)?;
+                emit(json, &ids, |ids| {
+                    format!(
+                        "recorded {} evidence records from {}\n",
+                        ids.len(),
+                        file.display()
+                    )
+                })
+            }
             EvidenceCmd::List { item, launch } => {
                 let list = match (item, launch) {
                     (Some(item), _) => ws.item_evidence(item)?,
@@ -371,6 +385,38 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads JSON Lines of evidence; a malformed line is reported as FILE:LINE:COLUMN and nothing is recorded.
+fn read_evidence_lines(file: &std::path::Path) -> Result<Vec<NewEvidence>, Error> {
+    use golive::error::InvalidInput;
+    let shown = file.display();
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        InvalidInput::coded(
+            "file_unreadable",
+            "file",
+            format!("cannot read {shown}: {e}"),
+        )
+    })?;
+    let mut batch = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let parsed: NewEvidence = serde_json::from_str(line).map_err(|e| {
+            InvalidInput::new(
+                "file",
+                format!(
+                    "{shown}:{}:{}: {e}; nothing was recorded",
+                    n + 1,
+                    e.column()
+                ),
+            )
+        })?;
+        batch.push(parsed);
+    }
+    Ok(batch)
 }
 
 fn new_launch(a: NewLaunchArgs) -> Result<NewLaunch, Error> {
