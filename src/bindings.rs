@@ -19,6 +19,10 @@ use crate::checklist::template::{
 };
 use crate::domain::{Environment, ItemStatus, Role};
 use crate::error::{ErrorPayload, TemplateProblem};
+use crate::signoff::{
+    Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
+    SignoffState, SignoffView, Verdict,
+};
 use crate::workspace::AttachFile;
 
 macro_rules! declarations {
@@ -60,6 +64,16 @@ pub fn typescript() -> String {
         AuditEvent,
         BrokenLink,
         AuditVerification,
+        SignoffDecision,
+        NewSignoff,
+        SignoffView,
+        SignoffState,
+        RoleSignoff,
+        Rule,
+        Verdict,
+        Decision,
+        NewDecision,
+        DecisionRecord,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test bindings` (src/bindings.rs). Do not edit by hand.\n\n",

@@ -9,7 +9,9 @@ pub mod checklist;
 pub mod clock;
 pub mod domain;
 pub mod error;
+pub mod packet;
 pub mod redact;
+pub mod signoff;
 pub mod store;
 pub mod workspace;
 

@@ -18,6 +18,9 @@ use crate::checklist::{builtin, text};
 use crate::clock::{format_time, Clock, SystemClock};
 use crate::domain::{Environment, Role};
 use crate::error::{Error, InvalidInput, Result, TemplateError};
+use crate::signoff::{
+    self, Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, SignoffView, Verdict,
+};
 use crate::store::Store;
 
 pub struct Workspace {
@@ -356,6 +359,125 @@ impl Workspace {
     pub fn launch_evidence(&self, launch_id: &str) -> Result<Vec<EvidenceRecord>> {
         launch::exists(self.store.conn(), launch_id)?;
         evidence::list_for_launch(self.store.conn(), launch_id)
+    }
+
+    // ---- signoffs and the decision ----
+
+    /// Each role's current signoff, stale ones marked.
+    pub fn signoffs(&self, launch_id: &str) -> Result<Vec<RoleSignoff>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        signoff::record::current(self.store.conn(), launch_id)
+    }
+
+    pub fn signoff_history(&self, launch_id: &str) -> Result<Vec<SignoffView>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        signoff::record::history(self.store.conn(), launch_id)
+    }
+
+    /// Records a role's signoff over the digest of its scope as it is now. Signing again renews (supersedes) it.
+    pub fn sign(&mut self, new: &NewSignoff) -> Result<RoleSignoff> {
+        let (signer, statement, reason) = signoff::record::check(new)?;
+        let (at, actor) = (self.now(), self.actor.clone());
+        let id = format!("so_{}", uuid::Uuid::now_v7().simple());
+        self.store.write(|tx| {
+            let environment = launch::environment(tx, &new.launch_id)?;
+            let digest = signoff::scope::role_digest(tx, &new.launch_id, new.role)?;
+            let previous = signoff::record::latest(tx, &new.launch_id, new.role)?.map(|s| s.id);
+            signoff::record::insert(
+                tx,
+                &id,
+                new,
+                &signer,
+                &statement,
+                reason.as_deref(),
+                &digest,
+                environment,
+                &at,
+                previous.as_deref(),
+            )?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(&new.launch_id),
+                    action: if previous.is_some() {
+                        "signoff.renewed"
+                    } else {
+                        "signoff.recorded"
+                    },
+                    subject: &format!("signoff:{id}"),
+                    details: json!({
+                        "role": new.role.as_str(),
+                        "signer": signer,
+                        "decision": new.decision.as_str(),
+                        "reason": reason,
+                        "scope_digest": digest,
+                        "supersedes": previous,
+                    }),
+                },
+            )?;
+            Ok(())
+        })?;
+        let current = self.signoffs(&new.launch_id)?;
+        Ok(current
+            .into_iter()
+            .find(|s| s.role == new.role)
+            .expect("every role has a row"))
+    }
+
+    /// Go / no-go as the rules stand right now, with the default 24 h probe freshness window.
+    pub fn verdict(&self, launch_id: &str) -> Result<Verdict> {
+        launch::exists(self.store.conn(), launch_id)?;
+        signoff::gather::verdict(
+            self.store.conn(),
+            launch_id,
+            self.clock.now(),
+            chrono::Duration::hours(signoff::verdict::DEFAULT_PROBE_FRESHNESS_HOURS),
+        )
+    }
+
+    /// Records the launch manager's decision. A "go" is refused while any rule fails; a "no-go" is always allowed.
+    pub fn decide(&mut self, new: &NewDecision) -> Result<DecisionRecord> {
+        let note = evidence::check_note(new.note.as_deref())?;
+        let verdict = self.verdict(&new.launch_id)?;
+        if new.decision == Decision::Go && !verdict.go {
+            let reasons: Vec<String> = verdict.failing().map(|r| r.summary.clone()).collect();
+            return Err(InvalidInput::coded(
+                "go_refused",
+                "decision",
+                format!("go is refused while rules fail: {}", reasons.join("; ")),
+            )
+            .into());
+        }
+        let (at, actor) = (self.now(), self.actor.clone());
+        let id = format!("dc_{}", uuid::Uuid::now_v7().simple());
+        self.store.write(|tx| {
+            let environment = launch::environment(tx, &new.launch_id)?;
+            signoff::record::insert_decision(tx, &id, new, note.as_deref(), &verdict, &actor, &at, environment)?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(&new.launch_id),
+                    action: "decision.recorded",
+                    subject: &format!("decision:{id}"),
+                    details: json!({ "decision": new.decision.as_str(), "note": note, "go_allowed": verdict.go }),
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(
+            signoff::record::latest_decision(self.store.conn(), &new.launch_id)?
+                .expect("just recorded"),
+        )
+    }
+
+    pub fn latest_decision(&self, launch_id: &str) -> Result<Option<DecisionRecord>> {
+        signoff::record::latest_decision(self.store.conn(), launch_id)
     }
 
     // ---- audit ----

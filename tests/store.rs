@@ -69,7 +69,7 @@ fn an_older_file_is_backed_up_then_upgraded_with_its_data_kept() {
         .conn()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, migrate::latest_version());
     let name: String = store
         .conn()
         .query_row("SELECT name FROM launches WHERE id = 'old'", [], |r| {

@@ -26,6 +26,7 @@ pub enum IdentifierType {
     InvoiceId,
     WithdrawalId,
     OrderId,
+    PoolId,
 }
 
 impl IdentifierType {
@@ -42,6 +43,7 @@ impl IdentifierType {
         IdentifierType::InvoiceId,
         IdentifierType::WithdrawalId,
         IdentifierType::OrderId,
+        IdentifierType::PoolId,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +60,7 @@ impl IdentifierType {
             IdentifierType::InvoiceId => "invoice_id",
             IdentifierType::WithdrawalId => "withdrawal_id",
             IdentifierType::OrderId => "order_id",
+            IdentifierType::PoolId => "pool_id",
         }
     }
 }

@@ -368,8 +368,8 @@ pub fn insert(
     let mut position = 0i64;
     let mut insert_item = conn.prepare_cached(
         "INSERT INTO items (launch_id, template_id, section_key, section_title, item_key, title, guidance, role,
-                            blocking, environment, evidence_kinds, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                            blocking, environment, evidence_kinds, position, fills)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     for t in templates {
         conn.prepare_cached("INSERT INTO launch_templates (launch_id, template_id, template_version, template_sha256, environment)
@@ -379,6 +379,7 @@ pub fn insert(
         for (section, item) in t.items() {
             position += 1;
             let kinds = serde_json::to_string(&item.evidence).expect("evidence specs serialize");
+            let fills = serde_json::to_string(&item.fills).expect("field names serialize");
             insert_item.execute(params![
                 id,
                 t.id,
@@ -391,7 +392,8 @@ pub fn insert(
                 item.blocking,
                 item.environment.as_str(),
                 kinds,
-                position
+                position,
+                fills
             ])?;
         }
     }
@@ -483,6 +485,16 @@ pub fn list(conn: &Connection) -> Result<Vec<LaunchSummary>> {
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
     ids.iter().map(|id| summary_row(conn, id)).collect()
+}
+
+/// The environment a launch is going to.
+pub fn environment(conn: &Connection, id: &str) -> Result<Environment> {
+    let env: String = conn
+        .prepare_cached("SELECT environment FROM launches WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("launch", id))?;
+    Ok(env.parse().unwrap_or(Environment::Live))
 }
 
 pub fn exists(conn: &Connection, id: &str) -> Result<()> {

@@ -48,6 +48,8 @@ pub struct TemplateItem {
     pub environment: Environment,
     pub blocking: bool,
     pub evidence: Vec<EvidenceSpec>,
+    /// Packet fields this item's evidence fills, like `go_live_signoff.rollback_owner`.
+    pub fills: Vec<String>,
 }
 
 /// What a list of templates shows.
@@ -116,6 +118,8 @@ struct RawItem {
     environment: Option<Spanned<String>>,
     blocking: Option<bool>,
     evidence: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    fills: Vec<Spanned<String>>,
 }
 
 /// Collects problems with their positions in the source text.
@@ -280,6 +284,20 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
                     Err(e) => problems.at_span(spec, e.message),
                 }
             }
+            let mut fills = Vec::new();
+            for field in &raw_item.fills {
+                match crate::packet::fields::find(field.get_ref()) {
+                    Some(f) => fills.push(f.path()),
+                    None => problems.at_span(
+                        field,
+                        format!(
+                            "'{}' is not a packet field; use one of: {}",
+                            field.get_ref(),
+                            crate::packet::fields::known_paths().join(", ")
+                        ),
+                    ),
+                }
+            }
             if let (Some(role), Some(environment)) = (role, environment) {
                 items.push(TemplateItem {
                     key: item_key,
@@ -289,6 +307,7 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
                     environment,
                     blocking: raw_item.blocking.or(raw_section.blocking).unwrap_or(true),
                     evidence,
+                    fills,
                 });
             }
         }

@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_current_item_status",
         sql: include_str!("../../migrations/0002_current_item_status.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_signoffs",
+        sql: include_str!("../../migrations/0003_signoffs.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

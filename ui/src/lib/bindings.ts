@@ -10,7 +10,7 @@ export type ErrorPayload = { code: string, message: string, };
 
 export type TemplateProblem = { line: number, column: number, message: string, };
 
-export type IdentifierType = "request_id" | "quote_id" | "trade_id" | "event_id" | "ledger_id" | "session_id" | "smoke_test_id" | "trace_id" | "partner_id" | "invoice_id" | "withdrawal_id" | "order_id";
+export type IdentifierType = "request_id" | "quote_id" | "trade_id" | "event_id" | "ledger_id" | "session_id" | "smoke_test_id" | "trace_id" | "partner_id" | "invoice_id" | "withdrawal_id" | "order_id" | "pool_id";
 
 export type EvidenceKind = "attestation" | "identifier" | "file" | "link" | "contact" | "probe_run";
 
@@ -18,7 +18,11 @@ export type EvidenceSpec = { kind: EvidenceKind, identifier_type: IdentifierType
 
 export type TemplateOrigin = "builtin" | "imported";
 
-export type TemplateItem = { key: string, title: string, guidance: string, role: Role, environment: Environment, blocking: boolean, evidence: Array<EvidenceSpec>, };
+export type TemplateItem = { key: string, title: string, guidance: string, role: Role, environment: Environment, blocking: boolean, evidence: Array<EvidenceSpec>, 
+/**
+ * Packet fields this item's evidence fills, like `go_live_signoff.rollback_owner`.
+ */
+fills: Array<string>, };
 
 export type Section = { key: string, title: string, items: Array<TemplateItem>, };
 
@@ -89,3 +93,35 @@ export type AuditEvent = { seq: number, at: string, actor: string, environment: 
 export type BrokenLink = { seq: number, reason: string, };
 
 export type AuditVerification = { events: number, head_hash: string, first_broken: BrokenLink | null, };
+
+export type SignoffDecision = "approve" | "reject";
+
+export type NewSignoff = { launch_id: string, role: Role, signer: string, statement: string, decision: SignoffDecision, 
+/**
+ * Required when rejecting.
+ */
+reason: string | null, };
+
+export type SignoffView = { id: string, role: Role, signer: string, statement: string, decision: SignoffDecision, reason: string | null, signed_at: string, scope_digest: string, supersedes: string | null, };
+
+export type SignoffState = "missing" | "approved" | "rejected" | "stale";
+
+export type RoleSignoff = { role: Role, owner: string | null, state: SignoffState, signoff: SignoffView | null, };
+
+export type Rule = { 
+/**
+ * Stable id: blocking_items, signoffs, live_probes, sensitive_steps, rollback_owner.
+ */
+id: string, passed: boolean, summary: string, 
+/**
+ * One line per thing that fails the rule (item titles, roles …); empty when it passes.
+ */
+details: Array<string>, };
+
+export type Verdict = { go: boolean, evaluated_at: string, rules: Array<Rule>, };
+
+export type Decision = "go" | "no_go";
+
+export type NewDecision = { launch_id: string, decision: Decision, note: string | null, };
+
+export type DecisionRecord = { id: string, decision: Decision, note: string | null, verdict: Verdict, decided_by: string, decided_at: string, };

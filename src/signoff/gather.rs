@@ -1,0 +1,78 @@
+//! Reads what the verdict needs from the store. The rules themselves are in `verdict` and take no I/O.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+
+use crate::domain::ItemStatus;
+use crate::error::Result;
+use crate::signoff::record;
+use crate::signoff::verdict::{self, BlockingItem, RequiredProbe, Verdict, VerdictInput};
+
+pub fn verdict(
+    conn: &Connection,
+    launch_id: &str,
+    now: DateTime<Utc>,
+    freshness: Duration,
+) -> Result<Verdict> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.title, i.role, s.status, s.reason FROM items i JOIN item_current_status s ON s.item_id = i.id
+         WHERE i.launch_id = ?1 AND i.blocking = 1 ORDER BY i.position",
+    )?;
+    let blocking_items = stmt
+        .query_map([launch_id], |r| {
+            let role: String = r.get(1)?;
+            let status: String = r.get(2)?;
+            Ok(BlockingItem {
+                title: r.get(0)?,
+                role: role.parse().unwrap_or(crate::Role::Product),
+                status: status.parse().unwrap_or(ItemStatus::Open),
+                reason: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    // The probe-provable blocking live items: each needs a passing probe run (a passing run attaches itself as
+    // probe_run evidence) within the window. A waiver with a reason takes an item out of scope, as it does above.
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.title, (SELECT MAX(e.recorded_at) FROM evidence_in_force e
+                          WHERE e.item_id = i.id AND e.kind = 'probe_run' AND e.environment = 'live')
+         FROM items i JOIN item_current_status s ON s.item_id = i.id
+         WHERE i.launch_id = ?1 AND i.blocking = 1 AND i.environment = 'live' AND s.status != 'waived'
+           AND EXISTS (SELECT 1 FROM json_each(i.evidence_kinds) k WHERE json_extract(k.value, '$.kind') = 'probe_run')
+         ORDER BY i.position",
+    )?;
+    let required_probes = stmt
+        .query_map([launch_id], |r| {
+            let at: Option<String> = r.get(1)?;
+            Ok(RequiredProbe {
+                title: r.get(0)?,
+                last_pass: at
+                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                    .map(|t| t.with_timezone(&Utc)),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let rollback_owner: Option<String> = conn
+        .prepare_cached(
+            "SELECT e.value FROM evidence_in_force e JOIN items i ON i.id = e.item_id
+             WHERE i.launch_id = ?1 AND e.kind = 'contact' AND e.environment = i.environment
+               AND EXISTS (SELECT 1 FROM json_each(i.fills) f WHERE f.value = 'go_live_signoff.rollback_owner')
+             ORDER BY e.recorded_at DESC LIMIT 1",
+        )?
+        .query_row([launch_id], |r| r.get(0))
+        .ok();
+
+    let signoffs = record::current(conn, launch_id)?;
+    // No probe engine records sensitive steps yet, so there are none that failed; the rule is evaluated all the same.
+    let failed_sensitive_steps: Vec<String> = Vec::new();
+    Ok(verdict::evaluate(&VerdictInput {
+        blocking_items: &blocking_items,
+        signoffs: &signoffs,
+        required_probes: &required_probes,
+        failed_sensitive_steps: &failed_sensitive_steps,
+        rollback_owner: rollback_owner.as_deref(),
+        now,
+        probe_freshness: freshness,
+    }))
+}

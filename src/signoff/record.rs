@@ -1,0 +1,303 @@
+//! Storing signoffs and decisions, and reading each role's current signoff with its staleness.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::checklist::text;
+use crate::domain::{Environment, Role};
+use crate::error::{InvalidInput, Result};
+use crate::signoff::scope;
+use crate::signoff::verdict::Verdict;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SignoffDecision {
+    Approve,
+    Reject,
+}
+
+impl SignoffDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignoffDecision::Approve => "approve",
+            SignoffDecision::Reject => "reject",
+        }
+    }
+}
+
+impl std::str::FromStr for SignoffDecision {
+    type Err = InvalidInput;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "approve" | "approved" => Ok(SignoffDecision::Approve),
+            "reject" | "rejected" => Ok(SignoffDecision::Reject),
+            other => Err(InvalidInput::new(
+                "decision",
+                format!("'{other}' is not a signoff decision; use approve or reject"),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewSignoff {
+    pub launch_id: String,
+    pub role: Role,
+    pub signer: String,
+    pub statement: String,
+    pub decision: SignoffDecision,
+    /// Required when rejecting.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SignoffView {
+    pub id: String,
+    pub role: Role,
+    pub signer: String,
+    pub statement: String,
+    pub decision: SignoffDecision,
+    pub reason: Option<String>,
+    pub signed_at: String,
+    pub scope_digest: String,
+    pub supersedes: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum SignoffState {
+    Missing,
+    Approved,
+    Rejected,
+    /// Signed, but the role's items or evidence changed since: it must be renewed.
+    Stale,
+}
+
+/// A role's current standing: its newest signoff, if any, and whether it still holds.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RoleSignoff {
+    pub role: Role,
+    pub owner: Option<String>,
+    pub state: SignoffState,
+    pub signoff: Option<SignoffView>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Go,
+    NoGo,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Go => "go",
+            Decision::NoGo => "no_go",
+        }
+    }
+}
+
+impl std::str::FromStr for Decision {
+    type Err = InvalidInput;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "go" => Ok(Decision::Go),
+            "no_go" | "nogo" => Ok(Decision::NoGo),
+            other => Err(InvalidInput::new(
+                "decision",
+                format!("'{other}' is not a decision; use go or no-go"),
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NewDecision {
+    pub launch_id: String,
+    pub decision: Decision,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct DecisionRecord {
+    pub id: String,
+    pub decision: Decision,
+    pub note: Option<String>,
+    pub verdict: Verdict,
+    pub decided_by: String,
+    pub decided_at: String,
+}
+
+/// Checks a signoff's text fields; returns (signer, statement, reason).
+pub fn check(new: &NewSignoff) -> Result<(String, String, Option<String>), InvalidInput> {
+    let signer = text::checked("signer", &new.signer, 120, true)?;
+    let statement = text::checked("statement", &new.statement, 2_000, true)?;
+    let reason = match new.reason.as_deref() {
+        Some(r) => Some(text::checked("reason", r, 2_000, false)?).filter(|r| !r.is_empty()),
+        None => None,
+    };
+    if new.decision == SignoffDecision::Reject && reason.is_none() {
+        return Err(InvalidInput::coded(
+            "reason_required",
+            "reason",
+            "a rejection needs a reason",
+        ));
+    }
+    Ok((signer, statement, reason))
+}
+
+const SELECT_SIGNOFF: &str =
+    "SELECT id, role, signer, statement, decision, reason, signed_at, scope_digest, supersedes
+                              FROM signoffs";
+
+fn view(r: &Row<'_>) -> rusqlite::Result<SignoffView> {
+    let role: String = r.get(1)?;
+    let decision: String = r.get(4)?;
+    Ok(SignoffView {
+        id: r.get(0)?,
+        role: role.parse().unwrap_or(Role::Product),
+        signer: r.get(2)?,
+        statement: r.get(3)?,
+        decision: decision.parse().unwrap_or(SignoffDecision::Reject),
+        reason: r.get(5)?,
+        signed_at: r.get(6)?,
+        scope_digest: r.get(7)?,
+        supersedes: r.get(8)?,
+    })
+}
+
+pub fn latest(conn: &Connection, launch_id: &str, role: Role) -> Result<Option<SignoffView>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "{SELECT_SIGNOFF} WHERE launch_id = ?1 AND role = ?2 ORDER BY signed_at DESC, rowid DESC LIMIT 1"
+        ))?
+        .query_row(params![launch_id, role.as_str()], view)
+        .optional()?)
+}
+
+pub fn history(conn: &Connection, launch_id: &str) -> Result<Vec<SignoffView>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT_SIGNOFF} WHERE launch_id = ?1 ORDER BY signed_at, rowid"
+    ))?;
+    let rows = stmt.query_map([launch_id], view)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Every role's current signoff, with staleness judged against the role's scope as it is now.
+pub fn current(conn: &Connection, launch_id: &str) -> Result<Vec<RoleSignoff>> {
+    let mut out = Vec::with_capacity(Role::ALL.len());
+    for role in Role::ALL {
+        let owner: Option<String> = conn
+            .prepare_cached("SELECT owner FROM launch_owners WHERE launch_id = ?1 AND role = ?2")?
+            .query_row(params![launch_id, role.as_str()], |r| r.get(0))
+            .optional()?;
+        let signoff = latest(conn, launch_id, *role)?;
+        let state = match &signoff {
+            None => SignoffState::Missing,
+            Some(s) if s.scope_digest != scope::role_digest(conn, launch_id, *role)? => {
+                SignoffState::Stale
+            }
+            Some(s) if s.decision == SignoffDecision::Approve => SignoffState::Approved,
+            Some(_) => SignoffState::Rejected,
+        };
+        out.push(RoleSignoff {
+            role: *role,
+            owner,
+            state,
+            signoff,
+        });
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert(
+    conn: &Connection,
+    id: &str,
+    new: &NewSignoff,
+    signer: &str,
+    statement: &str,
+    reason: Option<&str>,
+    digest: &str,
+    environment: Environment,
+    at: &str,
+    supersedes: Option<&str>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO signoffs (id, launch_id, role, signer, statement, decision, reason, scope_digest, environment,
+                               signed_at, supersedes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        id,
+        new.launch_id,
+        new.role.as_str(),
+        signer,
+        statement,
+        new.decision.as_str(),
+        reason,
+        digest,
+        environment.as_str(),
+        at,
+        supersedes
+    ])?;
+    Ok(())
+}
+
+pub fn insert_decision(
+    conn: &Connection,
+    id: &str,
+    new: &NewDecision,
+    note: Option<&str>,
+    verdict: &Verdict,
+    actor: &str,
+    at: &str,
+    environment: Environment,
+) -> Result<()> {
+    let verdict = serde_json::to_string(verdict).expect("a verdict serializes");
+    conn.prepare_cached(
+        "INSERT INTO decisions (id, launch_id, decision, note, verdict, decided_by, decided_at, environment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![id, new.launch_id, new.decision.as_str(), note, verdict, actor, at, environment.as_str()])?;
+    Ok(())
+}
+
+pub fn latest_decision(conn: &Connection, launch_id: &str) -> Result<Option<DecisionRecord>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, decision, note, verdict, decided_by, decided_at FROM decisions WHERE launch_id = ?1
+             ORDER BY decided_at DESC, rowid DESC LIMIT 1",
+        )?
+        .query_row([launch_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    Ok(row.map(
+        |(id, decision, note, verdict, decided_by, decided_at)| DecisionRecord {
+            id,
+            decision: decision.parse().unwrap_or(Decision::NoGo),
+            note,
+            verdict: serde_json::from_str(&verdict).unwrap_or(Verdict {
+                go: false,
+                evaluated_at: String::new(),
+                rules: vec![],
+            }),
+            decided_by,
+            decided_at,
+        },
+    ))
+}

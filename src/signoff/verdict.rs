@@ -1,0 +1,289 @@
+//! Go / no-go as a pure function of a launch's state. Every rule is listed with whether it holds and why, so the
+//! launch manager sees exactly what stands between the launch and a "go".
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::{ItemStatus, Role};
+use crate::signoff::record::{RoleSignoff, SignoffState};
+
+/// How recent a passing live probe must be for a "go", unless the caller says otherwise.
+pub const DEFAULT_PROBE_FRESHNESS_HOURS: i64 = 24;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Rule {
+    /// Stable id: blocking_items, signoffs, live_probes, sensitive_steps, rollback_owner.
+    pub id: String,
+    pub passed: bool,
+    pub summary: String,
+    /// One line per thing that fails the rule (item titles, roles …); empty when it passes.
+    pub details: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Verdict {
+    pub go: bool,
+    pub evaluated_at: String,
+    pub rules: Vec<Rule>,
+}
+
+impl Verdict {
+    pub fn failing(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(|r| !r.passed)
+    }
+}
+
+pub struct BlockingItem {
+    pub title: String,
+    pub role: Role,
+    pub status: ItemStatus,
+    pub reason: Option<String>,
+}
+
+/// A blocking live item that a probe can prove; it needs a passing probe run within the freshness window.
+pub struct RequiredProbe {
+    pub title: String,
+    pub last_pass: Option<DateTime<Utc>>,
+}
+
+pub struct VerdictInput<'a> {
+    pub blocking_items: &'a [BlockingItem],
+    pub signoffs: &'a [RoleSignoff],
+    pub required_probes: &'a [RequiredProbe],
+    pub failed_sensitive_steps: &'a [String],
+    pub rollback_owner: Option<&'a str>,
+    pub now: DateTime<Utc>,
+    pub probe_freshness: Duration,
+}
+
+fn rule(id: &str, passed_summary: String, failed_summary: String, details: Vec<String>) -> Rule {
+    let passed = details.is_empty();
+    Rule {
+        id: id.into(),
+        passed,
+        summary: if passed {
+            passed_summary
+        } else {
+            failed_summary
+        },
+        details,
+    }
+}
+
+pub fn evaluate(input: &VerdictInput<'_>) -> Verdict {
+    let open_blocking: Vec<String> = input
+        .blocking_items
+        .iter()
+        .filter(|i| match i.status {
+            ItemStatus::Done => false,
+            ItemStatus::Waived => i.reason.as_deref().is_none_or(|r| r.trim().is_empty()),
+            _ => true,
+        })
+        .map(|i| format!("{} ({}, {})", i.title, i.role, i.status.as_str()))
+        .collect();
+    let blocking = rule(
+        "blocking_items",
+        format!(
+            "all {} blocking items are done or waived with a reason",
+            input.blocking_items.len()
+        ),
+        format!(
+            "{} of {} blocking items are not done",
+            open_blocking.len(),
+            input.blocking_items.len()
+        ),
+        open_blocking,
+    );
+
+    let unsigned: Vec<String> = input
+        .signoffs
+        .iter()
+        .filter(|s| s.state != SignoffState::Approved)
+        .map(|s| match s.state {
+            SignoffState::Missing => format!("{} has not signed", s.role),
+            SignoffState::Rejected => format!(
+                "{} rejected: {}",
+                s.role,
+                s.signoff
+                    .as_ref()
+                    .and_then(|x| x.reason.clone())
+                    .unwrap_or_default()
+            ),
+            SignoffState::Stale => format!(
+                "{}'s signoff is stale: its items or evidence changed after signing",
+                s.role
+            ),
+            SignoffState::Approved => unreachable!("filtered out"),
+        })
+        .collect();
+    let signoffs = rule(
+        "signoffs",
+        "every role approved, and no signoff is stale".into(),
+        format!(
+            "{} of {} roles lack a current approval",
+            unsigned.len(),
+            input.signoffs.len()
+        ),
+        unsigned,
+    );
+
+    let oldest_fresh = input.now - input.probe_freshness;
+    let stale_probes: Vec<String> = input
+        .required_probes
+        .iter()
+        .filter_map(|p| match p.last_pass {
+            None => Some(format!("{}: no passing live probe run", p.title)),
+            Some(at) if at < oldest_fresh => Some(format!(
+                "{}: last passed {} h ago (window {} h)",
+                p.title,
+                (input.now - at).num_hours(),
+                input.probe_freshness.num_hours()
+            )),
+            Some(_) => None,
+        })
+        .collect();
+    let probes = rule(
+        "live_probes",
+        format!(
+            "{} required live probes passed within {} h",
+            input.required_probes.len(),
+            input.probe_freshness.num_hours()
+        ),
+        format!(
+            "{} required live probes have no fresh pass",
+            stale_probes.len()
+        ),
+        stale_probes,
+    );
+
+    let sensitive = rule(
+        "sensitive_steps",
+        "no sensitive live step failed".into(),
+        format!(
+            "{} sensitive live steps failed",
+            input.failed_sensitive_steps.len()
+        ),
+        input.failed_sensitive_steps.to_vec(),
+    );
+
+    let rollback = rule(
+        "rollback_owner",
+        format!(
+            "rollback owner: {}",
+            input.rollback_owner.unwrap_or_default()
+        ),
+        "no rollback owner is named".into(),
+        if input.rollback_owner.is_some() {
+            vec![]
+        } else {
+            vec!["record the rollback owner as contact evidence".into()]
+        },
+    );
+
+    let rules = vec![blocking, signoffs, probes, sensitive, rollback];
+    Verdict {
+        go: rules.iter().all(|r| r.passed),
+        evaluated_at: crate::clock::format_time(input.now),
+        rules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn approved(role: Role) -> RoleSignoff {
+        RoleSignoff {
+            role,
+            owner: None,
+            state: SignoffState::Approved,
+            signoff: None,
+        }
+    }
+
+    fn all_good<'a>(
+        items: &'a [BlockingItem],
+        signoffs: &'a [RoleSignoff],
+        probes: &'a [RequiredProbe],
+    ) -> VerdictInput<'a> {
+        VerdictInput {
+            blocking_items: items,
+            signoffs,
+            required_probes: probes,
+            failed_sensitive_steps: &[],
+            rollback_owner: Some("partner_ops"),
+            now: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
+            probe_freshness: Duration::hours(DEFAULT_PROBE_FRESHNESS_HOURS),
+        }
+    }
+
+    #[test]
+    fn go_only_when_every_rule_holds() {
+        let items = [BlockingItem {
+            title: "Webhooks".into(),
+            role: Role::Engineering,
+            status: ItemStatus::Done,
+            reason: None,
+        }];
+        let signoffs: Vec<RoleSignoff> = Role::ALL.iter().map(|r| approved(*r)).collect();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+        let probes = [RequiredProbe {
+            title: "Webhook delivery".into(),
+            last_pass: Some(now - Duration::hours(2)),
+        }];
+        let v = evaluate(&all_good(&items, &signoffs, &probes));
+        assert!(v.go, "{v:?}");
+        assert_eq!(v.rules.len(), 5);
+    }
+
+    #[test]
+    fn each_failing_rule_is_named_with_its_reasons() {
+        let items = [
+            BlockingItem {
+                title: "Funding".into(),
+                role: Role::Finance,
+                status: ItemStatus::Open,
+                reason: None,
+            },
+            BlockingItem {
+                title: "KYB".into(),
+                role: Role::Product,
+                status: ItemStatus::Waived,
+                reason: None,
+            },
+        ];
+        let mut signoffs: Vec<RoleSignoff> = Role::ALL.iter().map(|r| approved(*r)).collect();
+        signoffs[1].state = SignoffState::Stale;
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+        let probes = [RequiredProbe {
+            title: "Discovery".into(),
+            last_pass: Some(now - Duration::hours(30)),
+        }];
+        let failed = ["Create withdrawal".to_string()];
+        let mut input = all_good(&items, &signoffs, &probes);
+        input.failed_sensitive_steps = &failed;
+        input.rollback_owner = None;
+        let v = evaluate(&input);
+        assert!(!v.go);
+        let failing: Vec<&str> = v.failing().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            failing,
+            [
+                "blocking_items",
+                "signoffs",
+                "live_probes",
+                "sensitive_steps",
+                "rollback_owner"
+            ]
+        );
+        assert_eq!(
+            v.rules[0].details.len(),
+            2,
+            "a waiver without a reason does not count"
+        );
+        assert!(v.rules[1].details[0].contains("engineering's signoff is stale"));
+        assert!(v.rules[2].details[0].contains("30 h ago"));
+    }
+}
