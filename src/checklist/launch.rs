@@ -110,7 +110,7 @@ fn default_environment() -> Environment {
     Environment::Live
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Progress {
     pub total: u32,
     pub done: u32,

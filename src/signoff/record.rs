@@ -66,7 +66,7 @@ pub struct SignoffView {
     pub supersedes: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum SignoffState {
     Missing,
@@ -124,7 +124,7 @@ pub struct NewDecision {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DecisionRecord {
     pub id: String,
     pub decision: Decision,

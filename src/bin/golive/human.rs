@@ -7,6 +7,8 @@ use golive::checklist::evidence::EvidenceRecord;
 use golive::checklist::item::ItemView;
 use golive::checklist::launch::{LaunchOverview, LaunchSummary};
 use golive::checklist::template::{Template, TemplateSummary};
+use golive::packet::integrity::Verification;
+use golive::signoff::{RoleSignoff, SignoffState, Verdict};
 
 pub fn templates(list: &[TemplateSummary]) -> String {
     let mut out = String::new();
@@ -175,4 +177,76 @@ pub fn verification(v: &AuditVerification) -> String {
         ),
         Some(b) => format!("audit chain BROKEN at event {}: {}\n", b.seq, b.reason),
     }
+}
+
+pub fn signoffs(list: &[RoleSignoff]) -> String {
+    let mut out = String::new();
+    for s in list {
+        let state = match s.state {
+            SignoffState::Missing => "not signed",
+            SignoffState::Approved => "approved",
+            SignoffState::Rejected => "REJECTED",
+            SignoffState::Stale => "STALE — renew it",
+        };
+        match &s.signoff {
+            Some(x) => {
+                let _ = writeln!(
+                    out,
+                    "{:<12} {:<18} by {} at {}",
+                    s.role.as_str(),
+                    state,
+                    x.signer,
+                    x.signed_at
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{:<12} {}", s.role.as_str(), state);
+            }
+        }
+    }
+    out
+}
+
+pub fn verdict(v: &Verdict) -> String {
+    let mut out = format!(
+        "verdict: {} (evaluated {})\n",
+        if v.go { "GO" } else { "NO-GO" },
+        v.evaluated_at
+    );
+    for r in &v.rules {
+        let _ = writeln!(
+            out,
+            "  [{}] {}",
+            if r.passed { "ok" } else { "FAIL" },
+            r.summary
+        );
+        for d in r.details.iter().take(10) {
+            let _ = writeln!(out, "         - {d}");
+        }
+        if r.details.len() > 10 {
+            let _ = writeln!(out, "         … and {} more", r.details.len() - 10);
+        }
+    }
+    out
+}
+
+pub fn packet_verification(v: &Verification) -> String {
+    if v.intact {
+        return format!("packet intact: digest {}\n", v.recorded_digest);
+    }
+    let mut out = String::from("packet ALTERED or invalid\n");
+    if !v.recorded_digest.is_empty() {
+        let _ = writeln!(
+            out,
+            "  recorded digest {}\n  computed digest {}",
+            v.recorded_digest, v.computed_digest
+        );
+    }
+    for s in &v.changed_sections {
+        let _ = writeln!(out, "  section '{s}' differs from what was exported");
+    }
+    for p in &v.problems {
+        let _ = writeln!(out, "  {p}");
+    }
+    out
 }

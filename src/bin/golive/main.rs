@@ -10,6 +10,7 @@ use golive::checklist::evidence::{EvidenceKind, NewEvidence};
 use golive::checklist::identifier::IdentifierType;
 use golive::checklist::item::SetItemStatus;
 use golive::checklist::launch::{NewLaunch, ProductSurface, RoleOwner, Targets};
+use golive::signoff::{NewDecision, NewSignoff, SignoffDecision};
 use golive::workspace::AttachFile;
 use golive::{Environment, Error, ItemStatus, Role, Workspace};
 use serde::Serialize;
@@ -53,6 +54,35 @@ enum Command {
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Show each role's signoff, or sign for a role with --role.
+    Signoff(SignoffArgs),
+    /// Show the go / no-go verdict, or record a decision (go is refused while a rule fails).
+    Decide {
+        launch: String,
+        /// go or no-go; without it, only the verdict is shown.
+        decision: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Prove an exported packet is unaltered (exit 0) or say what differs (exit 1).
+    Verify { file: PathBuf },
+}
+
+#[derive(Args)]
+struct SignoffArgs {
+    launch: String,
+    /// The role to sign for; without it, the current signoffs are listed.
+    #[arg(long)]
+    role: Option<String>,
+    #[arg(long)]
+    signer: Option<String>,
+    #[arg(long)]
+    statement: Option<String>,
+    /// Reject instead of approve (needs --reason).
+    #[arg(long)]
+    reject: bool,
+    #[arg(long)]
+    reason: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -250,6 +280,22 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         });
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Verify { file } = &cli.command {
+        let bytes = std::fs::read(file).map_err(|e| {
+            golive::error::InvalidInput::coded(
+                "file_unreadable",
+                "file",
+                format!("cannot read {}: {e}", file.display()),
+            )
+        })?;
+        let v = golive::packet::integrity::verify(&bytes);
+        emit(json, &v, human::packet_verification);
+        return Ok(if v.intact {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let mut ws = open(&cli)?;
     match cli.command {
         Command::Templates(cmd) => match cmd {
@@ -369,6 +415,50 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 emit(json, &list, |l| human::evidence_list(l))
             }
         },
+        Command::Signoff(a) => match a.role {
+            None => emit(json, &ws.signoffs(&a.launch)?, |l| human::signoffs(l)),
+            Some(role) => {
+                let new = NewSignoff {
+                    launch_id: a.launch,
+                    role: parse(&role)?,
+                    signer: a.signer.unwrap_or_default(),
+                    statement: a.statement.unwrap_or_default(),
+                    decision: if a.reject {
+                        SignoffDecision::Reject
+                    } else {
+                        SignoffDecision::Approve
+                    },
+                    reason: a.reason,
+                };
+                emit(json, &ws.sign(&new)?, |s| {
+                    human::signoffs(std::slice::from_ref(s))
+                })
+            }
+        },
+        Command::Decide {
+            launch,
+            decision,
+            note,
+        } => match decision {
+            None => emit(json, &ws.verdict(&launch)?, human::verdict),
+            Some(d) => {
+                let record = ws.decide(&NewDecision {
+                    launch_id: launch,
+                    decision: parse(&d)?,
+                    note,
+                })?;
+                emit(json, &record, |r| {
+                    format!(
+                        "recorded {} by {} at {}\n{}",
+                        r.decision.as_str(),
+                        r.decided_by,
+                        r.decided_at,
+                        human::verdict(&r.verdict)
+                    )
+                })
+            }
+        },
+        Command::Verify { .. } => unreachable!("handled before opening the database"),
         Command::Audit(cmd) => match cmd {
             AuditCmd::List { launch, limit } => {
                 emit(json, &ws.audit_events(launch.as_deref(), limit)?, |l| {

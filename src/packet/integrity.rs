@@ -1,0 +1,142 @@
+//! Sealing and verifying a packet: RFC 8785 canonical JSON, SHA-256 over the whole packet (with the digest field
+//! empty), and a digest per top-level section so a failed verification can say which part changed.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+pub const CANONICALIZATION: &str = "RFC 8785 (JCS)";
+pub const ALGORITHM: &str = "sha256";
+
+fn sha256_canonical(value: &Value) -> String {
+    let canonical = serde_json_canonicalizer::to_string(value).expect("a JSON value canonicalizes");
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+fn section_digests(packet: &serde_json::Map<String, Value>) -> BTreeMap<String, String> {
+    packet
+        .iter()
+        .filter(|(k, _)| k.as_str() != "integrity")
+        .map(|(k, v)| (k.clone(), sha256_canonical(v)))
+        .collect()
+}
+
+/// Fills `integrity.sections` and `integrity.digest` of a packet already in JSON form.
+pub fn seal(packet: &mut Value) {
+    let Some(object) = packet.as_object_mut() else {
+        return;
+    };
+    let sections = section_digests(object);
+    let integrity = object
+        .entry("integrity")
+        .or_insert_with(|| Value::Object(Default::default()));
+    integrity["sections"] = serde_json::to_value(&sections).expect("digests serialize");
+    integrity["digest"] = Value::String(String::new());
+    let digest = sha256_canonical(packet);
+    packet["integrity"]["digest"] = Value::String(digest);
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Verification {
+    pub intact: bool,
+    pub recorded_digest: String,
+    pub computed_digest: String,
+    /// Top-level sections whose content no longer matches their recorded digest.
+    pub changed_sections: Vec<String>,
+    /// Anything else wrong: not JSON, no integrity block, sections added or removed.
+    pub problems: Vec<String>,
+}
+
+/// Checks a packet's bytes. Any change to any byte that matters to the JSON makes this fail.
+pub fn verify(bytes: &[u8]) -> Verification {
+    let failed = |problem: String| Verification {
+        intact: false,
+        recorded_digest: String::new(),
+        computed_digest: String::new(),
+        changed_sections: vec![],
+        problems: vec![problem],
+    };
+    let mut packet: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return failed(format!("not a JSON packet: {e}")),
+    };
+    let Some(recorded) = packet
+        .pointer("/integrity/digest")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
+        return failed("the packet has no integrity.digest".into());
+    };
+    let recorded_sections: BTreeMap<String, String> = packet
+        .pointer("/integrity/sections")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    packet["integrity"]["digest"] = Value::String(String::new());
+    let computed = sha256_canonical(&packet);
+
+    let mut changed = Vec::new();
+    let mut problems = Vec::new();
+    if let Some(object) = packet.as_object() {
+        let now = section_digests(object);
+        for (name, digest) in &now {
+            match recorded_sections.get(name) {
+                Some(d) if d == digest => {}
+                Some(_) => changed.push(name.clone()),
+                None => problems.push(format!("section '{name}' was added")),
+            }
+        }
+        for name in recorded_sections.keys().filter(|n| !now.contains_key(*n)) {
+            problems.push(format!("section '{name}' was removed"));
+        }
+    }
+    if computed != recorded && changed.is_empty() && problems.is_empty() {
+        problems.push("the integrity block itself was altered".into());
+    }
+    Verification {
+        intact: computed == recorded && changed.is_empty() && problems.is_empty(),
+        recorded_digest: recorded,
+        computed_digest: computed,
+        changed_sections: changed,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_sealed_packet_verifies_and_any_change_is_located() {
+        let mut p = json!({ "launch": { "name": "Zoë's launch" }, "roles": [1, 2], "integrity": { "audit_head_seq": 4 } });
+        seal(&mut p);
+        let bytes = serde_json::to_vec_pretty(&p).unwrap();
+        assert!(verify(&bytes).intact);
+
+        let altered = String::from_utf8(bytes.clone())
+            .unwrap()
+            .replace("Zoë", "Zoe");
+        let v = verify(altered.as_bytes());
+        assert!(!v.intact);
+        assert_eq!(v.changed_sections, ["launch"]);
+
+        let mut head = p.clone();
+        head["integrity"]["audit_head_seq"] = json!(5);
+        let v = verify(&serde_json::to_vec(&head).unwrap());
+        assert!(!v.intact);
+        assert!(v.problems[0].contains("integrity block"), "{v:?}");
+
+        assert!(!verify(b"{ not json").intact);
+    }
+
+    #[test]
+    fn whitespace_and_key_order_do_not_matter() {
+        let mut p = json!({ "b": 1, "a": { "y": 2, "x": 3 }, "integrity": {} });
+        seal(&mut p);
+        let compact = serde_json::to_vec(&p).unwrap();
+        assert!(verify(&compact).intact);
+    }
+}

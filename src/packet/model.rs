@@ -1,0 +1,189 @@
+//! The signoff packet as data. Everything in it is derived from the store; the JSON form is canonicalized
+//! (RFC 8785) and digested so a copy can be proven unaltered.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::checklist::launch::{Progress, Targets};
+use crate::domain::{Environment, ItemStatus, Role};
+use crate::signoff::{DecisionRecord, SignoffState, Verdict};
+
+pub const SCHEMA_ID: &str = "golive.signoff-packet";
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Packet {
+    pub schema: String,
+    pub schema_version: u32,
+    pub generated_at: String,
+    pub generated_by: String,
+    pub launch: PacketLaunch,
+    pub verdict: Verdict,
+    pub decision: Option<DecisionRecord>,
+    pub signoffs: Vec<PacketSignoff>,
+    pub roles: Vec<PacketRole>,
+    pub identifiers: Vec<PacketIdentifier>,
+    pub probe_results: Vec<PacketProbeResult>,
+    pub rollback: PacketRollback,
+    pub support: PacketSupport,
+    /// The seeds' own record shapes, filled from recorded evidence: go_live_evidence, go_live_signoff,
+    /// launch_readiness, records_to_keep.
+    #[ts(type = "Record<string, Record<string, unknown>>")]
+    pub seed_blocks: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    pub redaction: RedactionReport,
+    pub integrity: Integrity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketLaunch {
+    pub id: String,
+    pub name: String,
+    pub partner_id: String,
+    pub product_surface: String,
+    pub environment: Environment,
+    pub created_at: String,
+    pub templates: Vec<PacketTemplate>,
+    pub sandbox: Targets,
+    pub live: Targets,
+    pub owners: BTreeMap<String, String>,
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketTemplate {
+    pub id: String,
+    pub version: u32,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketSignoff {
+    pub role: Role,
+    pub state: SignoffState,
+    pub stale: bool,
+    pub signer: Option<String>,
+    pub statement: Option<String>,
+    pub decision: Option<String>,
+    pub reason: Option<String>,
+    pub signed_at: Option<String>,
+    pub scope_digest: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketRole {
+    pub role: Role,
+    pub owner: Option<String>,
+    pub progress: Progress,
+    pub items: Vec<PacketItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketItem {
+    pub template: String,
+    pub section: String,
+    pub key: String,
+    pub title: String,
+    pub blocking: bool,
+    pub environment: Environment,
+    pub status: ItemStatus,
+    pub status_reason: Option<String>,
+    pub status_by: Option<String>,
+    pub status_at: Option<String>,
+    pub evidence: Vec<PacketEvidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketEvidence {
+    pub id: String,
+    pub kind: String,
+    pub environment: Environment,
+    pub summary: String,
+    pub identifier_type: Option<String>,
+    pub file: Option<PacketFile>,
+    pub note: Option<String>,
+    pub recorded_at: String,
+    pub recorded_by: String,
+    pub superseded_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketFile {
+    pub name: String,
+    #[ts(type = "number")]
+    pub size: i64,
+    pub sha256: String,
+    pub media_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketIdentifier {
+    pub identifier_type: String,
+    pub value: String,
+    pub environment: Environment,
+    pub item: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketProbeResult {
+    pub run_id: String,
+    pub item: String,
+    pub environment: Environment,
+    pub passed: bool,
+    pub recorded_at: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketRollback {
+    pub owner: Option<String>,
+    /// The rollback rules from the launch's checklists, with their status.
+    pub rules: Vec<PacketRuleLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketRuleLine {
+    pub title: String,
+    pub guidance: String,
+    pub status: ItemStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PacketSupport {
+    pub path: String,
+    pub owner: Option<String>,
+    pub severity_model: Vec<Severity>,
+    pub runbook: Vec<String>,
+    pub include: Vec<String>,
+    pub never_include: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Severity {
+    pub level: String,
+    pub name: String,
+    pub use_when: String,
+    pub first_response_data: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct RedactionReport {
+    /// Placeholders inserted, per class; never the values.
+    pub counts: BTreeMap<String, u32>,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Integrity {
+    #[ts(type = "number")]
+    pub audit_head_seq: i64,
+    pub audit_head_hash: String,
+    pub canonicalization: String,
+    pub algorithm: String,
+    /// A digest per top-level section, so `golive verify` can say which part changed.
+    pub sections: BTreeMap<String, String>,
+    /// SHA-256 of the canonical JSON of the whole packet with this field empty.
+    pub digest: String,
+}
