@@ -1,6 +1,7 @@
 //! The signoff packet: its model, canonical JSON with a digest, verification, PDF rendering, escalation packets.
 
 pub mod build;
+pub mod escalation;
 pub mod fields;
 pub mod integrity;
 pub mod model;
