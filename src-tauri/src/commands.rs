@@ -9,6 +9,7 @@ use golive::checklist::item::{ItemView, SetItemStatus};
 use golive::checklist::launch::{LaunchOverview, LaunchSummary, NewLaunch};
 use golive::checklist::template::TemplateSummary;
 use golive::error::ErrorPayload;
+use golive::signoff::{DecisionRecord, NewDecision, NewSignoff, RoleSignoff, SignoffView, Verdict};
 use golive::workspace::AttachFile;
 use golive::{Role, Workspace};
 use serde::Serialize;
@@ -110,4 +111,34 @@ pub fn audit_events(
 #[tauri::command]
 pub fn verify_audit(state: State<'_, AppState>) -> Reply<AuditVerification> {
     with(&state, |ws| ws.verify_audit())
+}
+
+#[tauri::command]
+pub fn role_signoffs(state: State<'_, AppState>, launch_id: String) -> Reply<Vec<RoleSignoff>> {
+    with(&state, |ws| ws.signoffs(&launch_id))
+}
+
+#[tauri::command]
+pub fn signoff_history(state: State<'_, AppState>, launch_id: String) -> Reply<Vec<SignoffView>> {
+    with(&state, |ws| ws.signoff_history(&launch_id))
+}
+
+#[tauri::command]
+pub fn sign(state: State<'_, AppState>, signoff: NewSignoff) -> Reply<RoleSignoff> {
+    with(&state, |ws| ws.sign(&signoff))
+}
+
+#[tauri::command]
+pub fn verdict(state: State<'_, AppState>, launch_id: String) -> Reply<Verdict> {
+    with(&state, |ws| ws.verdict(&launch_id))
+}
+
+#[tauri::command]
+pub fn decide(state: State<'_, AppState>, decision: NewDecision) -> Reply<DecisionRecord> {
+    with(&state, |ws| ws.decide(&decision))
+}
+
+#[tauri::command]
+pub fn latest_decision(state: State<'_, AppState>, launch_id: String) -> Reply<Option<DecisionRecord>> {
+    with(&state, |ws| ws.latest_decision(&launch_id))
 }

@@ -45,6 +45,12 @@ fn main() {
             commands::set_item_status,
             commands::audit_events,
             commands::verify_audit,
+            commands::role_signoffs,
+            commands::signoff_history,
+            commands::sign,
+            commands::verdict,
+            commands::decide,
+            commands::latest_decision,
         ])
         .setup(move |app| {
             watcher::start(app.handle().clone(), db.clone(), actor.clone());
