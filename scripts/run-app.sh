@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-system-deps.sh
-(cd ui && npm ci --no-audit --no-fund && npm run build)
+(cd ui && npm install --no-audit --no-fund && npm run build)
 cargo build --release --locked -p golive-desktop -p golive
 exec ./target/release/golive-desktop "$@"

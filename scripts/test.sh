@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
 
 echo "== UI: install, unit tests, build =="
-(cd ui && npm ci --no-audit --no-fund && npm test && npm run build)
+# npm install (not npm ci): this npm omits optional platform packages from the lock file, which npm ci rejects;
+# install still follows package-lock.json for every version.
+(cd ui && npm install --no-audit --no-fund && npm test && npm run build)
 
 echo "== Rust: format and lint =="
 cargo fmt --all --check

@@ -139,6 +139,9 @@ pub fn decide(state: State<'_, AppState>, decision: NewDecision) -> Reply<Decisi
 }
 
 #[tauri::command]
-pub fn latest_decision(state: State<'_, AppState>, launch_id: String) -> Reply<Option<DecisionRecord>> {
+pub fn latest_decision(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Reply<Option<DecisionRecord>> {
     with(&state, |ws| ws.latest_decision(&launch_id))
 }

@@ -145,7 +145,9 @@ async fn wait_text(c: &Client, selector: &str, what: &str, ok: impl Fn(&str) -> 
     }
 }
 
-async fn screenshot(c: &Client, name: &str) {
+/// Captures the X display the app's window is on. WebKitWebDriver's own screenshot command never answers under Xvfb
+/// (no compositor), so the picture is taken from the X server, as a person's screenshot tool would.
+async fn screenshot(c: &Client, display: &str, name: &str) {
     // Let two animation frames pass so the picture shows the last update.
     c.execute_async(
         "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
@@ -153,9 +155,23 @@ async fn screenshot(c: &Client, name: &str) {
     )
     .await
     .unwrap();
-    let png = c.screenshot().await.unwrap();
-    assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
-    std::fs::write(artifacts_dir().join(format!("{name}.png")), png).unwrap();
+    let path = artifacts_dir().join(format!("{name}.png"));
+    let status = Command::new(require("import"))
+        .args([
+            "-display",
+            display,
+            "-window",
+            "root",
+            path.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success(), "import could not capture {display}");
+    let png = std::fs::read(&path).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 5_000,
+        "{name} is a real PNG"
+    );
 }
 
 async fn fill(c: &Client, selector: &str, value: &str) {
@@ -211,7 +227,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
 
     // Launches list, empty.
     css(&c, "[data-testid='new-launch']").await;
-    screenshot(&c, "01-launches-empty").await;
+    screenshot(&c, &display, "01-launches-empty").await;
 
     // New-launch form.
     css(&c, "[data-testid='new-launch']")
@@ -258,7 +274,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
             .as_deref(),
         Some("Acme EUR-USDT")
     );
-    screenshot(&c, "02-new-launch-error").await;
+    screenshot(&c, &display, "02-new-launch-error").await;
     fill(&c, "#live-api", "https://api.example.com").await;
     css(&c, "[data-testid='create-launch']")
         .await
@@ -276,7 +292,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
             .len()
             > 3
     );
-    screenshot(&c, "03-overview").await;
+    screenshot(&c, &display, "03-overview").await;
 
     // The role walkthrough, on a finance item that accepts an attestation.
     let ws = Workspace::open(&db, "finance_ops").unwrap();
@@ -351,7 +367,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         t.to_lowercase().contains("done")
     })
     .await;
-    screenshot(&c, "04-walkthrough").await;
+    screenshot(&c, &display, "04-walkthrough").await;
 
     let stored = ws.item(target.id).unwrap();
     assert_eq!(
@@ -377,7 +393,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         )
         .await,
     );
-    screenshot(&c, "05-overview-progress").await;
+    screenshot(&c, &display, "05-overview-progress").await;
 
     // Another writer (the CLI, in real life) changes the database; the open screen follows without a reload.
     let mut other = Workspace::open(&db, "finance_ops").unwrap();
@@ -420,7 +436,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         },
     )
     .await;
-    screenshot(&c, "06-overview-after-cli").await;
+    screenshot(&c, &display, "06-overview-after-cli").await;
 
     c.close().await.unwrap();
 }
