@@ -17,4 +17,11 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== Rust: all tests (core, CLI, desktop end to end) =="
-cargo test --workspace --locked
+# Tests must never touch a real user's database: point the OS data directory at an empty folder and check that
+# it is still empty afterwards.
+data_home=$(mktemp -d)
+XDG_DATA_HOME="$data_home" cargo test --workspace --locked
+if [ -n "$(ls -A "$data_home")" ]; then
+  echo "a test wrote to the default data directory: $(ls -A "$data_home")" >&2
+  exit 1
+fi

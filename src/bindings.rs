@@ -19,6 +19,17 @@ use crate::checklist::template::{
 };
 use crate::domain::{Environment, ItemStatus, Role};
 use crate::error::{ErrorPayload, TemplateProblem};
+use crate::packet::escalation::{
+    EscalationField, EscalationPacket, EscalationRequest, SeverityLevel,
+};
+use crate::packet::export::{ExportedPacket, SavedFiles};
+use crate::packet::integrity::Verification;
+use crate::packet::model::{
+    Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketLaunch,
+    PacketProbeResult, PacketRole, PacketRollback, PacketRuleLine, PacketSignoff, PacketSupport,
+    PacketTemplate, RedactionReport, Severity,
+};
+use crate::redact::RedactionSummary;
 use crate::signoff::{
     Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
     SignoffState, SignoffView, Verdict,
@@ -74,6 +85,30 @@ pub fn typescript() -> String {
         Decision,
         NewDecision,
         DecisionRecord,
+        PacketTemplate,
+        PacketLaunch,
+        PacketSignoff,
+        PacketFile,
+        PacketEvidence,
+        PacketItem,
+        PacketRole,
+        PacketIdentifier,
+        PacketProbeResult,
+        PacketRuleLine,
+        PacketRollback,
+        Severity,
+        PacketSupport,
+        RedactionReport,
+        Integrity,
+        Packet,
+        ExportedPacket,
+        SavedFiles,
+        Verification,
+        RedactionSummary,
+        SeverityLevel,
+        EscalationRequest,
+        EscalationField,
+        EscalationPacket,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test bindings` (src/bindings.rs). Do not edit by hand.\n\n",

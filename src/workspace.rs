@@ -18,6 +18,12 @@ use crate::checklist::{builtin, text};
 use crate::clock::{format_time, Clock, SystemClock};
 use crate::domain::{Environment, Role};
 use crate::error::{Error, InvalidInput, Result, TemplateError};
+use crate::packet::{
+    self,
+    escalation::{EscalationPacket, EscalationRequest},
+    export::{ExportedPacket, SavedFiles},
+};
+use crate::redact::Redactor;
 use crate::signoff::{
     self, Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, SignoffView, Verdict,
 };
@@ -478,6 +484,125 @@ impl Workspace {
 
     pub fn latest_decision(&self, launch_id: &str) -> Result<Option<DecisionRecord>> {
         signoff::record::latest_decision(self.store.conn(), launch_id)
+    }
+
+    // ---- export ----
+
+    /// The launch's redactor: the shared detectors plus its private terms.
+    pub fn redactor(&self, launch_id: &str) -> Result<Redactor> {
+        Ok(Redactor::new(
+            &launch::overview(self.store.conn(), launch_id)?.private_terms,
+        ))
+    }
+
+    /// Builds, redacts and seals the signoff packet as it stands now. Nothing is written.
+    pub fn export_packet(&self, launch_id: &str) -> Result<ExportedPacket> {
+        let verdict = self.verdict(launch_id)?;
+        let packet = packet::build::build(
+            self.store.conn(),
+            launch_id,
+            verdict,
+            &self.now(),
+            &self.actor,
+        )?;
+        packet::export::redact_and_seal(packet, &self.redactor(launch_id)?)
+    }
+
+    /// Writes the packet as JSON and / or PDF (both from the same sealed packet) and records the export, with its
+    /// digest, in the audit log.
+    pub fn save_packet(
+        &mut self,
+        launch_id: &str,
+        json: Option<&Path>,
+        pdf: Option<&Path>,
+    ) -> Result<SavedFiles> {
+        if json.is_none() && pdf.is_none() {
+            return Err(
+                InvalidInput::new("path", "choose where to save the JSON or the PDF").into(),
+            );
+        }
+        let exported = self.export_packet(launch_id)?;
+        if let Some(path) = json {
+            packet::export::write_atomically(path, exported.json.as_bytes())?;
+        }
+        if let Some(path) = pdf {
+            let bytes = packet::pdf::render(&exported.packet)
+                .map_err(|e| InvalidInput::coded("pdf_failed", "pdf", e.to_string()))?;
+            packet::export::write_atomically(path, &bytes)?;
+        }
+        let saved = SavedFiles {
+            json_path: json.map(|p| p.display().to_string()),
+            pdf_path: pdf.map(|p| p.display().to_string()),
+            text_path: None,
+            digest: exported.packet.integrity.digest.clone(),
+        };
+        self.record_export(launch_id, "packet.exported", &saved)?;
+        Ok(saved)
+    }
+
+    /// An escalation built from the launch's recorded ids, redacted like every export.
+    pub fn escalation(&self, request: &EscalationRequest) -> Result<EscalationPacket> {
+        let overview = launch::overview(self.store.conn(), &request.launch_id)?;
+        let evidence = evidence::list_for_launch(self.store.conn(), &request.launch_id)?;
+        let built = packet::escalation::build(request, &overview, &evidence)?;
+        Ok(packet::export::redact_escalation(built, &self.redactor(&request.launch_id)?).0)
+    }
+
+    pub fn save_escalation(
+        &mut self,
+        request: &EscalationRequest,
+        json: Option<&Path>,
+        pdf: Option<&Path>,
+        text: Option<&Path>,
+    ) -> Result<SavedFiles> {
+        let escalation = self.escalation(request)?;
+        let json_text =
+            serde_json::to_string_pretty(&escalation).expect("an escalation serializes") + "\n";
+        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(json_text.as_bytes()));
+        if let Some(path) = json {
+            packet::export::write_atomically(path, json_text.as_bytes())?;
+        }
+        if let Some(path) = pdf {
+            let bytes = packet::escalation_pdf::render(&escalation)
+                .map_err(|e| InvalidInput::coded("pdf_failed", "pdf", e.to_string()))?;
+            packet::export::write_atomically(path, &bytes)?;
+        }
+        if let Some(path) = text {
+            packet::export::write_atomically(path, escalation.body.as_bytes())?;
+        }
+        let saved = SavedFiles {
+            json_path: json.map(|p| p.display().to_string()),
+            pdf_path: pdf.map(|p| p.display().to_string()),
+            text_path: text.map(|p| p.display().to_string()),
+            digest,
+        };
+        self.record_export(&request.launch_id, "escalation.exported", &saved)?;
+        Ok(saved)
+    }
+
+    fn record_export(&mut self, launch_id: &str, action: &str, saved: &SavedFiles) -> Result<()> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let environment = launch::environment(tx, launch_id)?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(launch_id),
+                    action,
+                    subject: &format!("launch:{launch_id}"),
+                    details: json!({
+                        "digest": saved.digest,
+                        "json": saved.json_path.is_some(),
+                        "pdf": saved.pdf_path.is_some(),
+                        "text": saved.text_path.is_some(),
+                    }),
+                },
+            )?;
+            Ok(())
+        })
     }
 
     // ---- audit ----

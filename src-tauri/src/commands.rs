@@ -1,6 +1,7 @@
 //! One-line adapters from IPC to the core. No rules here: each command locks the workspace, calls one method and
 //! maps the error to its stable `{code, message}` payload.
 
+use std::path::Path;
 use std::sync::Mutex;
 
 use golive::audit::{AuditEvent, AuditVerification};
@@ -9,6 +10,8 @@ use golive::checklist::item::{ItemView, SetItemStatus};
 use golive::checklist::launch::{LaunchOverview, LaunchSummary, NewLaunch};
 use golive::checklist::template::TemplateSummary;
 use golive::error::ErrorPayload;
+use golive::packet::escalation::{EscalationPacket, EscalationRequest};
+use golive::packet::export::{ExportedPacket, SavedFiles};
 use golive::signoff::{DecisionRecord, NewDecision, NewSignoff, RoleSignoff, SignoffView, Verdict};
 use golive::workspace::AttachFile;
 use golive::{Role, Workspace};
@@ -144,4 +147,51 @@ pub fn latest_decision(
     launch_id: String,
 ) -> Reply<Option<DecisionRecord>> {
     with(&state, |ws| ws.latest_decision(&launch_id))
+}
+
+#[tauri::command]
+pub fn preview_packet(state: State<'_, AppState>, launch_id: String) -> Reply<ExportedPacket> {
+    with(&state, |ws| ws.export_packet(&launch_id))
+}
+
+#[tauri::command]
+pub fn save_packet(
+    state: State<'_, AppState>,
+    launch_id: String,
+    json_path: Option<String>,
+    pdf_path: Option<String>,
+) -> Reply<SavedFiles> {
+    with(&state, |ws| {
+        ws.save_packet(
+            &launch_id,
+            json_path.as_deref().map(Path::new),
+            pdf_path.as_deref().map(Path::new),
+        )
+    })
+}
+
+#[tauri::command]
+pub fn build_escalation(
+    state: State<'_, AppState>,
+    request: EscalationRequest,
+) -> Reply<EscalationPacket> {
+    with(&state, |ws| ws.escalation(&request))
+}
+
+#[tauri::command]
+pub fn save_escalation(
+    state: State<'_, AppState>,
+    request: EscalationRequest,
+    json_path: Option<String>,
+    pdf_path: Option<String>,
+    text_path: Option<String>,
+) -> Reply<SavedFiles> {
+    with(&state, |ws| {
+        ws.save_escalation(
+            &request,
+            json_path.as_deref().map(Path::new),
+            pdf_path.as_deref().map(Path::new),
+            text_path.as_deref().map(Path::new),
+        )
+    })
 }

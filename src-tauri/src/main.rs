@@ -51,6 +51,10 @@ fn main() {
             commands::verdict,
             commands::decide,
             commands::latest_decision,
+            commands::preview_packet,
+            commands::save_packet,
+            commands::build_escalation,
+            commands::save_escalation,
         ])
         .setup(move |app| {
             watcher::start(app.handle().clone(), db.clone(), actor.clone());

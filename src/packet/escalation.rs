@@ -77,6 +77,8 @@ pub struct EscalationPacket {
 pub struct EscalationField {
     pub name: String,
     pub value: Option<String>,
+    /// The key of `EscalationRequest::facts` that supplies this field, when a person supplies it.
+    pub fact: Option<String>,
 }
 
 /// (label, where the value comes from) per severity, in the seed's order.
@@ -207,9 +209,15 @@ pub fn build(
                     .filter(|v| !v.is_empty()),
                 Source::Ids(t) => identifiers.get(t.as_str()).map(|ids| ids.join(", ")),
             };
+            let fact = match source {
+                Source::Fact(key) => Some(key.to_string()),
+                Source::Surface => Some("desired_surface".to_string()),
+                _ => None,
+            };
             EscalationField {
                 name: name.to_string(),
                 value,
+                fact,
             }
         })
         .collect();

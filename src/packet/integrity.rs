@@ -39,6 +39,13 @@ pub fn seal(packet: &mut Value) {
     packet["integrity"]["digest"] = Value::String(digest);
 }
 
+/// The exact bytes a packet file holds: pretty JSON with sorted keys and a final newline.
+pub fn to_pretty_bytes(packet: &Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(packet).expect("a JSON value serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Verification {
     pub intact: bool,
@@ -63,6 +70,9 @@ pub fn verify(bytes: &[u8]) -> Verification {
         Ok(v) => v,
         Err(e) => return failed(format!("not a JSON packet: {e}")),
     };
+    // The file is written in one exact layout (`to_pretty_bytes`). Content could survive a change of whitespace, but
+    // the file would no longer be the one exported, so any difference from that layout fails too.
+    let layout_changed = to_pretty_bytes(&packet) != bytes;
     let Some(recorded) = packet
         .pointer("/integrity/digest")
         .and_then(Value::as_str)
@@ -95,8 +105,14 @@ pub fn verify(bytes: &[u8]) -> Verification {
     if computed != recorded && changed.is_empty() && problems.is_empty() {
         problems.push("the integrity block itself was altered".into());
     }
+    if layout_changed && computed == recorded && changed.is_empty() && problems.is_empty() {
+        problems.push("the file's bytes were changed (whitespace or layout) although its content still matches".into());
+    }
     Verification {
-        intact: computed == recorded && changed.is_empty() && problems.is_empty(),
+        intact: computed == recorded
+            && changed.is_empty()
+            && problems.is_empty()
+            && !layout_changed,
         recorded_digest: recorded,
         computed_digest: computed,
         changed_sections: changed,
@@ -113,7 +129,7 @@ mod tests {
     fn a_sealed_packet_verifies_and_any_change_is_located() {
         let mut p = json!({ "launch": { "name": "Zoë's launch" }, "roles": [1, 2], "integrity": { "audit_head_seq": 4 } });
         seal(&mut p);
-        let bytes = serde_json::to_vec_pretty(&p).unwrap();
+        let bytes = to_pretty_bytes(&p);
         assert!(verify(&bytes).intact);
 
         let altered = String::from_utf8(bytes.clone())
@@ -133,10 +149,16 @@ mod tests {
     }
 
     #[test]
-    fn whitespace_and_key_order_do_not_matter() {
+    fn a_layout_change_is_reported_as_such() {
         let mut p = json!({ "b": 1, "a": { "y": 2, "x": 3 }, "integrity": {} });
         seal(&mut p);
         let compact = serde_json::to_vec(&p).unwrap();
-        assert!(verify(&compact).intact);
+        let v = verify(&compact);
+        assert!(!v.intact);
+        assert_eq!(
+            v.recorded_digest, v.computed_digest,
+            "the content itself still matches"
+        );
+        assert!(v.problems[0].contains("whitespace or layout"), "{v:?}");
     }
 }

@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod escalation;
+pub mod escalation_pdf;
+pub mod export;
 pub mod fields;
 pub mod integrity;
 pub mod model;

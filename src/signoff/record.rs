@@ -250,6 +250,7 @@ pub fn insert(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn insert_decision(
     conn: &Connection,
     id: &str,

@@ -7,7 +7,9 @@ use golive::checklist::evidence::EvidenceRecord;
 use golive::checklist::item::ItemView;
 use golive::checklist::launch::{LaunchOverview, LaunchSummary};
 use golive::checklist::template::{Template, TemplateSummary};
+use golive::packet::export::SavedFiles;
 use golive::packet::integrity::Verification;
+use golive::redact::Finding;
 use golive::signoff::{RoleSignoff, SignoffState, Verdict};
 
 pub fn templates(list: &[TemplateSummary]) -> String {
@@ -247,6 +249,79 @@ pub fn packet_verification(v: &Verification) -> String {
     }
     for p in &v.problems {
         let _ = writeln!(out, "  {p}");
+    }
+    out
+}
+
+pub fn saved(s: &SavedFiles) -> String {
+    let mut out = String::new();
+    for (what, path) in [
+        ("JSON", &s.json_path),
+        ("PDF", &s.pdf_path),
+        ("text", &s.text_path),
+    ] {
+        if let Some(p) = path {
+            let _ = writeln!(out, "wrote {what} {p}");
+        }
+    }
+    let _ = writeln!(out, "digest {}", s.digest);
+    out
+}
+
+/// What `golive scan` reports: counts per class and where each finding is, never the value itself.
+#[derive(serde::Serialize)]
+pub struct ScanReport {
+    pub total: usize,
+    pub counts: std::collections::BTreeMap<String, usize>,
+    pub findings: Vec<ScanFinding>,
+}
+
+#[derive(serde::Serialize)]
+pub struct ScanFinding {
+    pub class: String,
+    pub line: usize,
+    pub column: usize,
+    pub length: usize,
+}
+
+impl ScanReport {
+    pub fn new(text: &str, findings: &[Finding]) -> Self {
+        let mut counts = std::collections::BTreeMap::new();
+        let findings: Vec<ScanFinding> = findings
+            .iter()
+            .map(|f| {
+                *counts.entry(f.class.to_string()).or_insert(0) += 1;
+                let (line, column) = golive::checklist::template::line_column(text, f.start);
+                ScanFinding {
+                    class: f.class.to_string(),
+                    line,
+                    column,
+                    length: text[f.start..f.end].chars().count(),
+                }
+            })
+            .collect();
+        ScanReport {
+            total: findings.len(),
+            counts,
+            findings,
+        }
+    }
+}
+
+pub fn scan(r: &ScanReport) -> String {
+    if r.total == 0 {
+        return "nothing to redact\n".into();
+    }
+    let mut out = format!("{} values would be redacted\n", r.total);
+    for (class, n) in &r.counts {
+        let _ = writeln!(out, "  {class:<16} {n}");
+    }
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "  line {}, column {}: {} ({} characters)",
+            f.line, f.column, f.class, f.length
+        );
     }
     out
 }

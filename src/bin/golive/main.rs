@@ -10,6 +10,7 @@ use golive::checklist::evidence::{EvidenceKind, NewEvidence};
 use golive::checklist::identifier::IdentifierType;
 use golive::checklist::item::SetItemStatus;
 use golive::checklist::launch::{NewLaunch, ProductSurface, RoleOwner, Targets};
+use golive::packet::escalation::EscalationRequest;
 use golive::signoff::{NewDecision, NewSignoff, SignoffDecision};
 use golive::workspace::AttachFile;
 use golive::{Environment, Error, ItemStatus, Role, Workspace};
@@ -66,6 +67,42 @@ enum Command {
     },
     /// Prove an exported packet is unaltered (exit 0) or say what differs (exit 1).
     Verify { file: PathBuf },
+    /// Export the redacted, sealed signoff packet as JSON and / or PDF.
+    Export {
+        launch: String,
+        /// Where to write the JSON packet.
+        #[arg(long = "json-out")]
+        json_out: Option<PathBuf>,
+        /// Where to write the PDF.
+        #[arg(long = "pdf-out")]
+        pdf_out: Option<PathBuf>,
+    },
+    /// Build a support escalation (S1–S4) from a launch's recorded ids; prints the e-mail text.
+    Escalate {
+        launch: String,
+        #[arg(long)]
+        severity: Option<String>,
+        #[arg(long)]
+        summary: String,
+        #[arg(long)]
+        environment: Option<String>,
+        /// NAME=VALUE facts such as affected_route=/v1/quotes or first_seen=2026-11-23T05:31Z; repeat.
+        #[arg(long = "fact")]
+        facts: Vec<String>,
+        #[arg(long = "json-out")]
+        json_out: Option<PathBuf>,
+        #[arg(long = "pdf-out")]
+        pdf_out: Option<PathBuf>,
+        #[arg(long = "text-out")]
+        text_out: Option<PathBuf>,
+    },
+    /// Show what the redactor would remove from a file, by class (never the values).
+    Scan {
+        file: PathBuf,
+        /// A launch whose private terms to include.
+        #[arg(long)]
+        launch: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -459,6 +496,73 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         },
         Command::Verify { .. } => unreachable!("handled before opening the database"),
+        Command::Export {
+            launch,
+            json_out,
+            pdf_out,
+        } => {
+            if json_out.is_none() && pdf_out.is_none() {
+                // No destination: print the packet itself (already redacted and sealed).
+                print!("{}", ws.export_packet(&launch)?.json);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let saved = ws.save_packet(&launch, json_out.as_deref(), pdf_out.as_deref())?;
+            emit(json, &saved, human::saved)
+        }
+        Command::Escalate {
+            launch,
+            severity,
+            summary,
+            environment,
+            facts,
+            json_out,
+            pdf_out,
+            text_out,
+        } => {
+            let mut parsed = std::collections::BTreeMap::new();
+            for fact in &facts {
+                let (k, v) = fact.split_once('=').ok_or_else(|| {
+                    golive::error::InvalidInput::new(
+                        "fact",
+                        format!("'{fact}' should be NAME=VALUE"),
+                    )
+                })?;
+                parsed.insert(k.trim().to_string(), v.trim().to_string());
+            }
+            let request = EscalationRequest {
+                launch_id: launch,
+                severity: parse_opt(severity.as_deref())?,
+                environment: parse_opt(environment.as_deref())?,
+                summary,
+                facts: parsed,
+            };
+            if json_out.is_some() || pdf_out.is_some() || text_out.is_some() {
+                let saved = ws.save_escalation(
+                    &request,
+                    json_out.as_deref(),
+                    pdf_out.as_deref(),
+                    text_out.as_deref(),
+                )?;
+                emit(json, &saved, human::saved)
+            } else {
+                emit(json, &ws.escalation(&request)?, |e| e.body.clone())
+            }
+        }
+        Command::Scan { file, launch } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| {
+                golive::error::InvalidInput::coded(
+                    "file_unreadable",
+                    "file",
+                    format!("cannot read {}: {e}", file.display()),
+                )
+            })?;
+            let redactor = match &launch {
+                Some(l) => ws.redactor(l)?,
+                None => golive::redact::Redactor::new(&[]),
+            };
+            let report = human::ScanReport::new(&text, &redactor.scan(&text));
+            emit(json, &report, human::scan)
+        }
         Command::Audit(cmd) => match cmd {
             AuditCmd::List { launch, limit } => {
                 emit(json, &ws.audit_events(launch.as_deref(), limit)?, |l| {

@@ -7,6 +7,10 @@ import type {
   AuditEvent,
   AuditVerification,
   DecisionRecord,
+  EscalationPacket,
+  EscalationRequest,
+  ExportedPacket,
+  SavedFiles,
   ErrorPayload,
   EvidenceRecord,
   ItemView,
@@ -43,6 +47,14 @@ export const sign = (signoff: NewSignoff) => invoke<RoleSignoff>("sign", { signo
 export const verdict = (launchId: string) => invoke<Verdict>("verdict", { launchId });
 export const decide = (decision: NewDecision) => invoke<DecisionRecord>("decide", { decision });
 export const latestDecision = (launchId: string) => invoke<DecisionRecord | null>("latest_decision", { launchId });
+
+export const previewPacket = (launchId: string) => invoke<ExportedPacket>("preview_packet", { launchId });
+export const savePacket = (launchId: string, jsonPath: string | null, pdfPath: string | null) =>
+  invoke<SavedFiles>("save_packet", { launchId, jsonPath, pdfPath });
+export const buildEscalation = (request: EscalationRequest) =>
+  invoke<EscalationPacket>("build_escalation", { request });
+export const saveEscalation = (request: EscalationRequest, jsonPath: string | null, pdfPath: string | null, textPath: string | null) =>
+  invoke<SavedFiles>("save_escalation", { request, jsonPath, pdfPath, textPath });
 
 /** Calls `cb` whenever the database changes, from this window or from another process such as the CLI. */
 export async function onDbChanged(cb: () => void): Promise<() => void> {

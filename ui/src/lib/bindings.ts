@@ -125,3 +125,101 @@ export type Decision = "go" | "no_go";
 export type NewDecision = { launch_id: string, decision: Decision, note: string | null, };
 
 export type DecisionRecord = { id: string, decision: Decision, note: string | null, verdict: Verdict, decided_by: string, decided_at: string, };
+
+export type PacketTemplate = { id: string, version: number, sha256: string, };
+
+export type PacketLaunch = { id: string, name: string, partner_id: string, product_surface: string, environment: Environment, created_at: string, templates: Array<PacketTemplate>, sandbox: Targets, live: Targets, owners: { [key in string]?: string }, progress: Progress, };
+
+export type PacketSignoff = { role: Role, state: SignoffState, stale: boolean, signer: string | null, statement: string | null, decision: string | null, reason: string | null, signed_at: string | null, scope_digest: string | null, };
+
+export type PacketFile = { name: string, size: number, sha256: string, media_type: string, };
+
+export type PacketEvidence = { id: string, kind: string, environment: Environment, summary: string, identifier_type: string | null, file: PacketFile | null, note: string | null, recorded_at: string, recorded_by: string, superseded_by: string | null, };
+
+export type PacketItem = { template: string, section: string, key: string, title: string, blocking: boolean, environment: Environment, status: ItemStatus, status_reason: string | null, status_by: string | null, status_at: string | null, evidence: Array<PacketEvidence>, };
+
+export type PacketRole = { role: Role, owner: string | null, progress: Progress, items: Array<PacketItem>, };
+
+export type PacketIdentifier = { identifier_type: string, value: string, environment: Environment, item: string, recorded_at: string, };
+
+export type PacketProbeResult = { run_id: string, item: string, environment: Environment, passed: boolean, recorded_at: string, summary: string, };
+
+export type PacketRuleLine = { title: string, guidance: string, status: ItemStatus, };
+
+export type PacketRollback = { owner: string | null, 
+/**
+ * The rollback rules from the launch's checklists, with their status.
+ */
+rules: Array<PacketRuleLine>, };
+
+export type Severity = { level: string, name: string, use_when: string, first_response_data: Array<string>, };
+
+export type PacketSupport = { path: string, owner: string | null, severity_model: Array<Severity>, runbook: Array<string>, include: Array<string>, never_include: Array<string>, };
+
+export type RedactionReport = { 
+/**
+ * Placeholders inserted, per class; never the values.
+ */
+counts: { [key in string]?: number }, total: number, };
+
+export type Integrity = { audit_head_seq: number, audit_head_hash: string, canonicalization: string, algorithm: string, 
+/**
+ * A digest per top-level section, so `golive verify` can say which part changed.
+ */
+sections: { [key in string]?: string }, 
+/**
+ * SHA-256 of the canonical JSON of the whole packet with this field empty.
+ */
+digest: string, };
+
+export type Packet = { schema: string, schema_version: number, generated_at: string, generated_by: string, launch: PacketLaunch, verdict: Verdict, decision: DecisionRecord | null, signoffs: Array<PacketSignoff>, roles: Array<PacketRole>, identifiers: Array<PacketIdentifier>, probe_results: Array<PacketProbeResult>, rollback: PacketRollback, support: PacketSupport, 
+/**
+ * The seeds' own record shapes, filled from recorded evidence: go_live_evidence, go_live_signoff,
+ * launch_readiness, records_to_keep.
+ */
+seed_blocks: Record<string, Record<string, unknown>>, redaction: RedactionReport, integrity: Integrity, };
+
+export type ExportedPacket = { packet: Packet, json: string, };
+
+export type SavedFiles = { json_path: string | null, pdf_path: string | null, text_path: string | null, digest: string, };
+
+export type Verification = { intact: boolean, recorded_digest: string, computed_digest: string, 
+/**
+ * Top-level sections whose content no longer matches their recorded digest.
+ */
+changed_sections: Array<string>, 
+/**
+ * Anything else wrong: not JSON, no integrity block, sections added or removed.
+ */
+problems: Array<string>, };
+
+export type RedactionSummary = { counts: { [key in string]?: number }, total: number, };
+
+export type SeverityLevel = "S1" | "S2" | "S3" | "S4";
+
+export type EscalationRequest = { launch_id: string, severity: SeverityLevel | null, environment: Environment | null, 
+/**
+ * One line: what is wrong.
+ */
+summary: string, 
+/**
+ * Facts by name: affected_route, first_seen, affected_count, timestamp_window, retry_behavior,
+ * partner_state, code_path, endpoint, sdk_version, error_code, page_url, question, desired_surface, approval.
+ */
+facts: { [key in string]?: string }, };
+
+export type EscalationField = { name: string, value: string | null, 
+/**
+ * The key of `EscalationRequest::facts` that supplies this field, when a person supplies it.
+ */
+fact: string | null, };
+
+export type EscalationPacket = { severity: SeverityLevel, severity_name: string, to: string, subject: string, summary: string, environment: Environment, product_surface: string, partner_id: string, launch: string, 
+/**
+ * Each field the severity asks for, in the seed's order, with its value or `null` when still missing.
+ */
+fields: Array<EscalationField>, 
+/**
+ * Support-safe ids recorded for the launch in this environment, by type.
+ */
+identifiers: { [key in string]?: Array<string> }, missing: Array<string>, never_include: Array<string>, body: string, };

@@ -17,6 +17,12 @@ describe("routes", () => {
     expect(parseRoute("#/launch/acme/role/finance?item=abc")).toMatchObject({ itemId: null });
   });
 
+  it("parses the export and escalation screens", () => {
+    expect(parseRoute("#/launch/acme/export")).toEqual({ name: "export", launchId: "acme" });
+    expect(parseRoute("#/launch/acme/escalate")).toEqual({ name: "escalate", launchId: "acme" });
+    expect(href({ name: "export", launchId: "acme" })).toBe("#/launch/acme/export");
+  });
+
   it("refuses unknown roles and paths", () => {
     expect(parseRoute("#/launch/acme/role/legal").name).toBe("not-found");
     expect(parseRoute("#/nope").name).toBe("not-found");

@@ -7,6 +7,8 @@ export type Route =
   | { name: "overview"; launchId: string }
   | { name: "walkthrough"; launchId: string; role: Role; itemId: number | null }
   | { name: "signoffs"; launchId: string }
+  | { name: "export"; launchId: string }
+  | { name: "escalate"; launchId: string }
   | { name: "not-found"; path: string };
 
 const ROLES: Role[] = ["product", "engineering", "support", "finance"];
@@ -21,6 +23,9 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "launch" && parts.length === 2) return { name: "overview", launchId: parts[1] };
   if (parts[0] === "launch" && parts.length === 3 && parts[2] === "signoffs") {
     return { name: "signoffs", launchId: parts[1] };
+  }
+  if (parts[0] === "launch" && parts.length === 3 && (parts[2] === "export" || parts[2] === "escalate")) {
+    return { name: parts[2], launchId: parts[1] };
   }
   if (parts[0] === "launch" && parts.length === 4 && parts[2] === "role" && ROLES.includes(parts[3] as Role)) {
     const item = Number(params.get("item"));
@@ -43,7 +48,9 @@ export function href(route: Route): string {
     case "overview":
       return `#/launch/${encodeURIComponent(route.launchId)}`;
     case "signoffs":
-      return `#/launch/${encodeURIComponent(route.launchId)}/signoffs`;
+    case "export":
+    case "escalate":
+      return `#/launch/${encodeURIComponent(route.launchId)}/${route.name}`;
     case "walkthrough": {
       const base = `#/launch/${encodeURIComponent(route.launchId)}/role/${route.role}`;
       return route.itemId ? `${base}?item=${route.itemId}` : base;

@@ -1,0 +1,418 @@
+//! Personal and financial data: e-mail addresses, international phone numbers, IBANs (mod-97), card numbers (Luhn),
+//! wallet addresses (Bitcoin Base58Check and bech32/bech32m, Ethereum) and BIP39 seed phrases.
+//!
+//! Checksums keep support-safe values alive: a 16-digit reference that fails Luhn or an IBAN-shaped string that
+//! fails mod-97 is not a finding. Card numbers must also start with a major-network digit (2–6: Mir, Amex / Diners /
+//! JCB, Visa, Mastercard / Maestro, Discover / UnionPay), so 13-digit epoch milliseconds (`17…`) stay readable.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::checksum;
+use super::Finding;
+
+/// Appends every personal or financial value in `text` to `out` (unsorted, possibly overlapping).
+pub fn find(text: &str, out: &mut Vec<Finding>) {
+    emails(text, out);
+    phones(text, out);
+    ibans(text, out);
+    cards(text, out);
+    wallets(text, out);
+    seed_phrases(text, out);
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).expect("detector pattern compiles")
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn byte_before(text: &str, i: usize) -> Option<u8> {
+    i.checked_sub(1).map(|j| text.as_bytes()[j])
+}
+
+fn byte_at(text: &str, i: usize) -> Option<u8> {
+    text.as_bytes().get(i).copied()
+}
+
+fn push(out: &mut Vec<Finding>, class: &'static str, start: usize, end: usize) {
+    out.push(Finding { class, start, end });
+}
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)[a-z0-9](?:[a-z0-9._%+\-]*[a-z0-9_%+\-])?@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*\.[a-z]{2,24}\b",
+    )
+});
+
+/// E-mail addresses. The user part of a URL (`https://user:pass@host`) is not an address: the password detector
+/// owns it and the host stays readable.
+pub fn emails(text: &str, out: &mut Vec<Finding>) {
+    for m in EMAIL.find_iter(text) {
+        if in_url_authority(text, m.start()) {
+            continue;
+        }
+        push(out, "email", m.start(), m.end());
+    }
+}
+
+fn in_url_authority(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let chunk_start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '(' | '['))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let chunk = &before[chunk_start..];
+    chunk
+        .find("://")
+        .is_some_and(|i| !chunk[i + 3..].contains('/'))
+}
+
+static PHONE: LazyLock<Regex> = LazyLock::new(|| re(r"\+[1-9](?:[ .\-]?\(?[0-9]+\)?)+"));
+
+/// International phone numbers written with a leading `+` (E.164: 8–15 digits in all), with spaces, dots, dashes
+/// or parentheses between the groups. A signed decimal like `+1000000.00` is an amount, not a number to call.
+pub fn phones(text: &str, out: &mut Vec<Finding>) {
+    for m in PHONE.find_iter(text) {
+        if byte_before(text, m.start()).is_some_and(|b| is_word(b) || b == b'+') {
+            continue;
+        }
+        // Keep whole digit groups while the total stays within 15 digits.
+        let s = m.as_str();
+        let mut digits = 0;
+        let mut end = 0;
+        let mut best_end = 0;
+        let mut best_digits = 0;
+        for (i, c) in s.char_indices() {
+            if c.is_ascii_digit() {
+                digits += 1;
+                end = i + 1;
+                let group_ends = !s[i + 1..].starts_with(|n: char| n.is_ascii_digit());
+                if group_ends && digits <= 15 {
+                    best_end = end;
+                    best_digits = digits;
+                }
+            } else if c == ')' && best_end == end {
+                best_end = i + 1;
+            }
+        }
+        if best_digits < 8 {
+            continue;
+        }
+        let phone = &s[..best_end];
+        let seps: Vec<char> = phone[1..].chars().filter(|c| !c.is_ascii_digit()).collect();
+        if seps == ['.'] {
+            continue;
+        }
+        // A dangling `)` belongs to the surrounding text unless the number opened one.
+        let best_end = if phone.ends_with(')') && !phone.contains('(') {
+            best_end - 1
+        } else {
+            best_end
+        };
+        push(out, "phone", m.start(), m.start() + best_end);
+    }
+}
+
+static IBAN_GROUPED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b[A-Z]{2}[0-9]{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?\b"));
+static IBAN_COMPACT: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b"));
+
+/// IBANs, compact (`DE89370400440532013000`) or printed in groups of four (`GB82 WEST 1234 …`), that pass mod-97.
+pub fn ibans(text: &str, out: &mut Vec<Finding>) {
+    for m in IBAN_COMPACT.find_iter(text) {
+        if checksum::iban_mod97(m.as_str()) {
+            push(out, "bank-account", m.start(), m.end());
+        }
+    }
+    for m in IBAN_GROUPED.find_iter(text) {
+        // Text after the IBAN may look like one more group ("… 7654 32 EUR"): drop trailing groups until it holds.
+        let mut candidate = m.as_str();
+        loop {
+            let compact: String = candidate.chars().filter(|c| *c != ' ').collect();
+            if checksum::iban_mod97(&compact) {
+                push(out, "bank-account", m.start(), m.start() + candidate.len());
+                break;
+            }
+            match candidate.rfind(' ') {
+                Some(i) if i > 4 => candidate = &candidate[..i],
+                _ => break,
+            }
+        }
+    }
+}
+
+static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| re(r"[0-9]+(?:[ \-][0-9]+)*"));
+static UUID: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"));
+
+/// Payment card numbers: 13–19 digits, contiguous or in groups of at least three separated by one kind of
+/// separator (space or dash), starting 2–6, passing Luhn. A UUID's digit groups are never a card.
+pub fn cards(text: &str, out: &mut Vec<Finding>) {
+    let uuids: Vec<(usize, usize)> = UUID.find_iter(text).map(|m| (m.start(), m.end())).collect();
+    for run in DIGIT_RUN.find_iter(text) {
+        if uuids.iter().any(|&(s, e)| run.start() < e && s < run.end()) {
+            continue;
+        }
+        // (start, end, separator before) of each digit group, as offsets into `text`.
+        let mut groups: Vec<(usize, usize, Option<u8>)> = Vec::new();
+        let mut i = run.start();
+        let bytes = text.as_bytes();
+        while i < run.end() {
+            let sep = if bytes[i].is_ascii_digit() {
+                None
+            } else {
+                i += 1;
+                Some(bytes[i - 1])
+            };
+            let s = i;
+            while i < run.end() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            groups.push((s, i, sep));
+        }
+        let left_ok = !byte_before(text, run.start()).is_some_and(is_word);
+        let right_ok = !byte_at(text, run.end()).is_some_and(is_word);
+        let mut first = 0;
+        while first < groups.len() {
+            let mut found = None;
+            if first > 0 || left_ok {
+                // At most 19 digits in groups of at least three: never more than seven groups.
+                for last in (first..groups.len().min(first + 7)).rev() {
+                    if last + 1 == groups.len() && !right_ok {
+                        continue;
+                    }
+                    if card_candidate(text, &groups[first..=last]) {
+                        found = Some(last);
+                        break;
+                    }
+                }
+            }
+            match found {
+                Some(last) => {
+                    push(out, "card-number", groups[first].0, groups[last].1);
+                    first = last + 1;
+                }
+                None => first += 1,
+            }
+        }
+    }
+}
+
+fn card_candidate(text: &str, groups: &[(usize, usize, Option<u8>)]) -> bool {
+    let digits: String = groups.iter().map(|&(s, e, _)| &text[s..e]).collect();
+    if !(13..=19).contains(&digits.len()) || !matches!(digits.as_bytes()[0], b'2'..=b'6') {
+        return false;
+    }
+    if groups.len() > 1 {
+        let sep = groups[1].2;
+        if groups.iter().skip(1).any(|g| g.2 != sep) || groups.iter().any(|g| g.1 - g.0 < 3) {
+            return false;
+        }
+    }
+    checksum::luhn(&digits)
+}
+
+static BTC_BASE58: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b[123mn][1-9A-HJ-NP-Za-km-z]{25,34}\b"));
+static BTC_SEGWIT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:bc|tb|bcrt)1[02-9ac-hj-np-z]{6,87}\b"));
+static ETH: LazyLock<Regex> = LazyLock::new(|| re(r"\b0x[0-9a-fA-F]{40}\b"));
+
+/// Wallet addresses: Bitcoin legacy / P2SH (Base58Check verified), native SegWit bech32 / bech32m (checksum
+/// verified) and Ethereum (`0x` and 40 hex digits; a longer hex string such as a transaction hash is not one).
+pub fn wallets(text: &str, out: &mut Vec<Finding>) {
+    for m in BTC_BASE58.find_iter(text) {
+        if checksum::btc_base58_address(m.as_str()) {
+            push(out, "wallet-address", m.start(), m.end());
+        }
+    }
+    for m in BTC_SEGWIT.find_iter(text) {
+        if checksum::segwit_address(m.as_str()) {
+            push(out, "wallet-address", m.start(), m.end());
+        }
+    }
+    for m in ETH.find_iter(text) {
+        push(out, "wallet-address", m.start(), m.end());
+    }
+}
+
+static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z]+"));
+
+/// The fewest consecutive BIP39 words that count as a seed phrase (the shortest standard mnemonic).
+pub const SEED_PHRASE_MIN_WORDS: usize = 12;
+
+fn is_bip39_word(word: &str) -> bool {
+    (3..=8).contains(&word.len())
+        && bip39::Language::English
+            .find_word(&word.to_ascii_lowercase())
+            .is_some()
+}
+
+/// Between two words of a phrase: spaces, line breaks, commas, or list numbering such as `2.` or `(3)`.
+fn phrase_gap(gap: &str) -> bool {
+    !gap.is_empty()
+        && gap.len() <= 12
+        && gap.contains(|c: char| c.is_whitespace() || c == ',')
+        && gap.chars().all(|c| {
+            c.is_whitespace()
+                || c.is_ascii_digit()
+                || matches!(c, ',' | ';' | '.' | '(' | ')' | '-')
+        })
+}
+
+/// BIP39 seed phrases: 12 or more consecutive words from the English list (any case), separated by whitespace,
+/// commas or list numbering. The whole run is one finding.
+pub fn seed_phrases(text: &str, out: &mut Vec<Finding>) {
+    let mut run: Option<(usize, usize, usize)> = None; // (start, end, words)
+    let flush = |run: &mut Option<(usize, usize, usize)>, out: &mut Vec<Finding>| {
+        if let Some((s, e, n)) = run.take() {
+            if n >= SEED_PHRASE_MIN_WORDS {
+                push(out, "seed-phrase", s, e);
+            }
+        }
+    };
+    for m in WORD.find_iter(text) {
+        if !is_bip39_word(m.as_str()) {
+            flush(&mut run, out);
+            continue;
+        }
+        match &mut run {
+            Some((_, end, n)) if phrase_gap(&text[*end..m.start()]) => {
+                *end = m.end();
+                *n += 1;
+            }
+            _ => {
+                flush(&mut run, out);
+                run = Some((m.start(), m.end(), 1));
+            }
+        }
+    }
+    flush(&mut run, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(f: fn(&str, &mut Vec<Finding>), text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        f(text, &mut out);
+        out.iter()
+            .map(|x| text[x.start..x.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn emails_but_not_url_userinfo() {
+        assert_eq!(
+            found(
+                emails,
+                "mail jane.doe@example.com or <ops+alerts@corp.example.co.uk>."
+            ),
+            ["jane.doe@example.com", "ops+alerts@corp.example.co.uk"]
+        );
+        assert!(found(emails, "https://probe:FAKEpass123@sandbox.example.com/v1").is_empty());
+        assert!(found(emails, "@partner-ops and finance_ops").is_empty());
+    }
+
+    #[test]
+    fn phones_need_a_plus_and_enough_digits() {
+        assert_eq!(
+            found(phones, "call +1 415 555 0132 or +44 (20) 7946-0958."),
+            ["+1 415 555 0132", "+44 (20) 7946-0958"]
+        );
+        assert_eq!(found(phones, "x +4915112345678 y"), ["+4915112345678"]);
+        for keep in [
+            "2026-11-23T05:31:07+01:00",
+            "balance +1000000.00 EUR",
+            "fee +0.35 EUR",
+            "+25 bps",
+            "abc+12345678",
+        ] {
+            assert!(found(phones, keep).is_empty(), "{keep}");
+        }
+        // Digits beyond E.164's fifteen are not swallowed.
+        assert_eq!(
+            found(phones, "+44 20 7946 0958 20261123"),
+            ["+44 20 7946 0958"]
+        );
+    }
+
+    #[test]
+    fn ibans_compact_and_grouped() {
+        assert_eq!(
+            found(
+                ibans,
+                "pay DE89370400440532013000 or GB82 WEST 1234 5698 7654 32 EUR"
+            ),
+            ["DE89370400440532013000", "GB82 WEST 1234 5698 7654 32"]
+        );
+        assert!(found(ibans, "GB82WEST12345698765433 fails").is_empty());
+        assert!(found(ibans, "GB82 WEST 1234 5698 7654 33").is_empty());
+    }
+
+    #[test]
+    fn cards_pass_luhn_and_keep_their_separators() {
+        assert_eq!(
+            found(
+                cards,
+                "card 4242 4242 4242 4242 exp 12/34, amex 3782-822463-10005, mc 5555555555554444."
+            ),
+            [
+                "4242 4242 4242 4242",
+                "3782-822463-10005",
+                "5555555555554444"
+            ]
+        );
+        assert_eq!(
+            found(cards, "order 12 4242 4242 4242 4242 2026"),
+            ["4242 4242 4242 4242"]
+        );
+        for keep in [
+            "reference 4242424242424241 fails Luhn",
+            "epoch 1700000000006 ms",
+            "pool_quote_live_4242424242424242",
+            "12345678-1234-1234-1234-123456789012",
+            "2026-11-23 2026-11-24",
+            "limit 10000 USDT, 25.00 EUR",
+        ] {
+            assert!(found(cards, keep).is_empty(), "{keep}");
+        }
+    }
+
+    #[test]
+    fn wallets_by_checksum() {
+        let text = "a 1111111111111111111114oLvT2 b 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy c \
+                    bc1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq9e75rs d 0x000000000000000000000000000000000000dEaD";
+        assert_eq!(found(wallets, text).len(), 4);
+        assert!(found(wallets, "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLz").is_empty());
+        assert!(found(
+            wallets,
+            "tx 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn seed_phrases_of_twelve_words_or_more() {
+        let phrase = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+        assert_eq!(found(seed_phrases, &format!("seed: {phrase}.")), [phrase]);
+        let numbered =
+            "1. legal 2. winner 3. thank 4. year 5. wave 6. sausage\n7. worth 8. useful 9. legal \
+                        10. winner 11. thank 12. yellow";
+        assert_eq!(found(seed_phrases, numbered).len(), 1);
+        let eleven =
+            "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+        assert!(found(seed_phrases, eleven).is_empty());
+        assert!(found(
+            seed_phrases,
+            "Check the amount again before you allow any change to the ledger; we agree to build it"
+        )
+        .is_empty());
+    }
+}

@@ -1,0 +1,393 @@
+//! The exported packet end to end on a real database: derived blocks, redaction of every export path, sealing,
+//! verification, escalations, and the CLI commands around them.
+
+mod common;
+
+use golive::checklist::evidence::{EvidenceKind, NewEvidence};
+use golive::checklist::identifier::IdentifierType;
+use golive::checklist::item::SetItemStatus;
+use golive::packet::escalation::{EscalationRequest, SeverityLevel};
+use golive::packet::integrity;
+use golive::signoff::{NewSignoff, SignoffDecision};
+use golive::{Environment, ItemStatus, Role, Workspace};
+use serde_json::Value;
+
+fn evidence(
+    item_id: i64,
+    kind: EvidenceKind,
+    id_type: Option<IdentifierType>,
+    value: &str,
+    note: Option<&str>,
+) -> NewEvidence {
+    NewEvidence {
+        item_id,
+        kind,
+        identifier_type: id_type,
+        value: value.into(),
+        note: note.map(str::to_string),
+        environment: None,
+        supersedes: None,
+    }
+}
+
+fn item_with(ws: &Workspace, launch: &str, key: &str) -> golive::checklist::item::ItemView {
+    ws.items(launch, None)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.key == key)
+        .unwrap_or_else(|| panic!("no item {key}"))
+}
+
+/// A launch with a small live order, a reconciliation contact, a rollback owner, and notes that carry PII and a
+/// private term (the kind of thing people paste), all signed by four people with Unicode names.
+fn populated() -> (common::Fixture, String) {
+    let mut f = common::workspace();
+    let launch =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    let order = item_with(&f.ws, &launch, "small-live-order");
+    f.ws.add_evidence(&evidence(
+        order.id,
+        EvidenceKind::Identifier,
+        Some(IdentifierType::QuoteId),
+        "pool_quote_live_123",
+        None,
+    ))
+    .unwrap();
+    f.ws.add_evidence(&evidence(
+        order.id,
+        EvidenceKind::Identifier,
+        Some(IdentifierType::TradeId),
+        "pool_trade_live_456",
+        Some("Routed via LiquidityProviderX; customer jane.doe@example.com paid 25.00 EUR by card 4242 4242 4242 4242"),
+    ))
+    .unwrap();
+    f.ws.set_item_status(&SetItemStatus {
+        item_id: order.id,
+        status: ItemStatus::Done,
+        reason: None,
+    })
+    .unwrap();
+    let contact = item_with(&f.ws, &launch, "reconciliation-contact");
+    f.ws.add_evidence(&evidence(
+        contact.id,
+        EvidenceKind::Contact,
+        None,
+        "finance_ops",
+        None,
+    ))
+    .unwrap();
+    let rollback = item_with(&f.ws, &launch, "rollback-owner");
+    f.ws.add_evidence(&evidence(
+        rollback.id,
+        EvidenceKind::Contact,
+        None,
+        "partner_ops",
+        None,
+    ))
+    .unwrap();
+    for (role, signer) in [
+        (Role::Product, "José Álvarez"),
+        (Role::Engineering, "Zoë Kowalski"),
+        (Role::Support, "Łukasz Nowak"),
+        (Role::Finance, "Chidi Okafor"),
+    ] {
+        f.ws.sign(&NewSignoff {
+            launch_id: launch.clone(),
+            role,
+            signer: signer.into(),
+            statement: "Reviewed against recorded evidence".into(),
+            decision: SignoffDecision::Approve,
+            reason: None,
+        })
+        .unwrap();
+    }
+    (f, launch)
+}
+
+#[test]
+fn seed_blocks_are_filled_from_recorded_evidence() {
+    let (f, launch) = populated();
+    let packet = f.ws.export_packet(&launch).unwrap().packet;
+    let evidence_block = &packet.seed_blocks["go_live_evidence"];
+    assert_eq!(evidence_block["environment"], "live");
+    assert_eq!(evidence_block["partner_id"], "partner_123");
+    assert_eq!(evidence_block["test_quote_id"], "pool_quote_live_123");
+    assert_eq!(evidence_block["test_trade_id"], "pool_trade_live_456");
+    assert_eq!(
+        evidence_block["first_day_reconciliation_contact"],
+        "finance_ops"
+    );
+    assert_eq!(
+        evidence_block["webhook_verified"], false,
+        "no webhook evidence yet"
+    );
+    let signoff_block = &packet.seed_blocks["go_live_signoff"];
+    assert_eq!(signoff_block["small_live_order_completed"], true);
+    assert_eq!(signoff_block["rollback_owner"], "partner_ops");
+    assert_eq!(signoff_block["ledger_close_test_passed"], false);
+    // The LaunchReadiness record is in the packet even though its template is not part of this launch: its fields
+    // stay null because there is no evidence for them.
+    assert_eq!(
+        packet.seed_blocks["launch_readiness"]["productSurface"],
+        "0pools_approved"
+    );
+    assert_eq!(
+        packet.seed_blocks["launch_readiness"]["webhookVerified"],
+        Value::Null
+    );
+    assert_eq!(packet.rollback.owner.as_deref(), Some("partner_ops"));
+    assert_eq!(packet.signoffs.iter().filter(|s| !s.stale).count(), 4);
+    assert!(packet
+        .identifiers
+        .iter()
+        .any(|i| i.value == "pool_trade_live_456"));
+}
+
+#[test]
+fn every_export_path_is_redacted_and_support_safe_ids_survive() {
+    let (mut f, launch) = populated();
+    let exported = f.ws.export_packet(&launch).unwrap();
+    for leaked in [
+        "LiquidityProviderX",
+        "jane.doe@example.com",
+        "4242 4242 4242 4242",
+    ] {
+        assert!(
+            !exported.json.contains(leaked),
+            "{leaked} leaked into the JSON packet"
+        );
+    }
+    for kept in [
+        "pool_quote_live_123",
+        "pool_trade_live_456",
+        "partner_123",
+        "finance_ops",
+        "partner_ops",
+        "25.00 EUR",
+        "José Álvarez",
+        "Zoë Kowalski",
+        "Łukasz Nowak",
+    ] {
+        assert!(
+            exported.json.contains(kept),
+            "{kept} should survive redaction"
+        );
+    }
+    let counts = &exported.packet.redaction.counts;
+    assert_eq!(counts.get("private-term"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("email"), Some(&1), "{counts:?}");
+    assert_eq!(counts.get("card-number"), Some(&1), "{counts:?}");
+
+    let escalation =
+        f.ws.escalation(&EscalationRequest {
+            launch_id: launch.clone(),
+            severity: Some(SeverityLevel::S1),
+            environment: None,
+            summary: "Quotes fail at LiquidityProviderX; contact jane.doe@example.com".into(),
+            facts: [("affected_route".to_string(), "/v1/quotes".to_string())].into(),
+        })
+        .unwrap();
+    assert!(
+        !escalation.body.contains("LiquidityProviderX")
+            && !escalation.body.contains("jane.doe@example.com"),
+        "{}",
+        escalation.body
+    );
+    assert!(
+        escalation.body.contains("pool_trade_live_456") && escalation.body.contains("/v1/quotes"),
+        "{}",
+        escalation.body
+    );
+    assert!(
+        escalation.missing.contains(&"first seen time".to_string()),
+        "{:?}",
+        escalation.missing
+    );
+    assert!(escalation.missing.contains(&"session ids".to_string()));
+
+    // The audit log records each export with its digest.
+    let dir = f.dir.path().to_path_buf();
+    let saved =
+        f.ws.save_packet(&launch, Some(&dir.join("p.json")), None)
+            .unwrap();
+    let events = f.ws.audit_events(Some(&launch), 5).unwrap();
+    assert_eq!(events[0].action, "packet.exported");
+    assert_eq!(events[0].details["digest"], saved.digest);
+}
+
+#[test]
+fn an_exported_packet_verifies_and_any_changed_byte_fails() {
+    let (mut f, launch) = populated();
+    let path = f.dir.path().join("packet.json");
+    f.ws.save_packet(&launch, Some(&path), None).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(integrity::verify(&bytes).intact);
+
+    // Every byte position, changed to something else, must be caught.
+    let step = (bytes.len() / 400).max(1);
+    let mut checked = 0;
+    for pos in (0..bytes.len()).step_by(step) {
+        let mut altered = bytes.clone();
+        altered[pos] = if altered[pos] == b' ' {
+            b'\t'
+        } else if altered[pos] == b'0' {
+            b'1'
+        } else {
+            b' '
+        };
+        let v = integrity::verify(&altered);
+        assert!(
+            !v.intact,
+            "changing byte {pos} ({:?}) went unnoticed",
+            bytes[pos] as char
+        );
+        checked += 1;
+    }
+    assert!(checked >= 400);
+
+    let text = String::from_utf8(bytes).unwrap();
+    let v = integrity::verify(
+        text.replacen("\"finance_ops\"", "\"finance_opz\"", 1)
+            .as_bytes(),
+    );
+    assert!(!v.intact && !v.changed_sections.is_empty(), "{v:?}");
+}
+
+#[test]
+fn the_packet_shape_is_stable() {
+    let (f, launch) = populated();
+    let value: Value = serde_json::from_str(&f.ws.export_packet(&launch).unwrap().json).unwrap();
+    insta::assert_json_snapshot!("packet_shape", shape(&value));
+}
+
+/// The packet's structure: keys and value types, with arrays reduced to their first element.
+fn shape(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        Value::Array(a) => Value::Array(a.first().map(shape).into_iter().collect()),
+        Value::String(_) => Value::String("string".into()),
+        Value::Number(_) => Value::String("number".into()),
+        Value::Bool(_) => Value::String("bool".into()),
+        Value::Null => Value::Null,
+    }
+}
+
+fn golive(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_golive"))
+        .args(args)
+        .env("GOLIVE_DB", dir.join("golive.sqlite"))
+        .env("GOLIVE_ACTOR", "launch_mgr")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn cli_export_verify_escalate_and_scan() {
+    let (f, launch) = populated();
+    let dir = f.dir.path();
+    let json = dir.join("out/packet.json");
+    std::fs::create_dir_all(json.parent().unwrap()).unwrap();
+    let out = golive(
+        dir,
+        &["export", &launch, "--json-out", json.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ok = golive(dir, &["verify", json.to_str().unwrap()]);
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("packet intact"));
+
+    let text = std::fs::read_to_string(&json)
+        .unwrap()
+        .replacen("Zoë Kowalski", "Zoe Kowalski", 1);
+    let tampered = dir.join("out/tampered.json");
+    std::fs::write(&tampered, text).unwrap();
+    let bad = golive(dir, &["verify", tampered.to_str().unwrap()]);
+    assert!(!bad.status.success());
+    let report = String::from_utf8_lossy(&bad.stdout);
+    assert!(
+        report.contains("ALTERED") && report.contains("section 'signoffs' differs"),
+        "{report}"
+    );
+
+    let esc = golive(
+        dir,
+        &[
+            "escalate",
+            &launch,
+            "--severity",
+            "S3",
+            "--summary",
+            "Webhook signature fails",
+            "--fact",
+            "endpoint=/hooks/0pools",
+        ],
+    );
+    assert!(
+        esc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&esc.stderr)
+    );
+    let body = String::from_utf8_lossy(&esc.stdout);
+    assert!(
+        body.contains("Subject: [S3 integration blocked]")
+            && body.contains("Endpoint: /hooks/0pools"),
+        "{body}"
+    );
+    let no_severity = golive(dir, &["escalate", &launch, "--summary", "x"]);
+    assert!(String::from_utf8_lossy(&no_severity.stderr).contains("choose a severity"));
+
+    let leaky = dir.join("notes.txt");
+    std::fs::write(&leaky, "key sk_live_FAKE0notreal00000000000000\nmail jane.doe@example.com\nquote pool_quote_live_123\n").unwrap();
+    let scan = golive(dir, &["scan", leaky.to_str().unwrap(), "--json"]);
+    let v: Value = serde_json::from_slice(&scan.stdout).unwrap();
+    assert_eq!(v["total"], 2);
+    assert_eq!(v["counts"]["api-key"], 1);
+    assert_eq!(v["counts"]["email"], 1);
+    assert!(
+        !String::from_utf8_lossy(&scan.stdout).contains("FAKE0notreal"),
+        "scan never prints values"
+    );
+}
+
+#[test]
+fn nothing_secret_reaches_the_database_or_the_export() {
+    let (mut f, launch) = populated();
+    let attest = common::find_item(
+        &f.ws,
+        &launch,
+        Role::Engineering,
+        Environment::Sandbox,
+        "attestation",
+    );
+    let err =
+        f.ws.add_evidence(&evidence(
+            attest.id,
+            EvidenceKind::Attestation,
+            None,
+            "token whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            None,
+        ))
+        .unwrap_err();
+    assert_eq!(err.code(), "secret_detected");
+    let path = f.dir.path().join("p.json");
+    f.ws.save_packet(&launch, Some(&path), None).unwrap();
+    let db = f.db_path();
+    let common::Fixture { dir: _dir, ws } = f;
+    drop(ws); // close the database so the WAL is checkpointed into the file we read
+    for file in [db, path] {
+        let bytes = std::fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            "{} holds the secret",
+            file.display()
+        );
+    }
+}
