@@ -197,11 +197,25 @@ fn percent(text: &str) -> u32 {
         .unwrap_or_else(|_| panic!("not a percentage: {text:?}"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn create_launch_record_evidence_and_see_progress_move() {
+/// One desktop session: Xvfb, tauri-driver and the app on a fresh database. The tests take turns: each starts a
+/// whole X server and WebKit, which two cores should not run twice at once.
+struct Desktop {
+    c: Client,
+    display: String,
+    db: PathBuf,
+    _data: tempfile::TempDir,
+    _reaper: Reaper,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
+}
+
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn desktop(prepare: impl FnOnce(&Path)) -> Desktop {
+    let turn = ONE_AT_A_TIME.lock().await;
     let app = PathBuf::from(env!("CARGO_BIN_EXE_golive-desktop"));
     let data = tempfile::tempdir().unwrap();
     let db = data.path().join("golive.sqlite");
+    prepare(&db);
 
     let (display, xvfb) = start_xvfb();
     let port = free_port();
@@ -221,52 +235,65 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let _reaper = Reaper(vec![xvfb, driver]);
-
+    let reaper = Reaper(vec![xvfb, driver]);
     let c = connect(port, &app).await;
+    Desktop {
+        c,
+        display,
+        db,
+        _data: data,
+        _reaper: reaper,
+        _turn: turn,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_launch_record_evidence_and_see_progress_move() {
+    let d = desktop(|_| {}).await;
+    let (c, display, db) = (&d.c, d.display.clone(), d.db.clone());
 
     // Launches list, empty.
-    css(&c, "[data-testid='new-launch']").await;
-    screenshot(&c, &display, "01-launches-empty").await;
+    css(c, "[data-testid='new-launch']").await;
+    screenshot(c, &display, "01-launches-empty").await;
 
     // New-launch form.
-    css(&c, "[data-testid='new-launch']")
+    css(c, "[data-testid='new-launch']")
         .await
         .click()
         .await
         .unwrap();
-    fill(&c, "#launch-name", "Acme EUR-USDT").await;
-    fill(&c, "#partner-id", "partner_123").await;
-    css(&c, "#product-surface")
+    fill(c, "#launch-name", "Acme EUR-USDT").await;
+    fill(c, "#partner-id", "partner_123").await;
+    css(c, "#product-surface")
         .await
         .select_by_value("0pools")
         .await
         .unwrap();
     css(
-        &c,
+        c,
         "input[name='template'][value='0pools-sandbox-to-production']",
     )
     .await
     .click()
     .await
     .unwrap();
-    fill(&c, "#sandbox-api", "http://127.0.0.1:9000").await;
-    fill(&c, "#live-api", "https://api.example.com").await;
-    fill(&c, "#live-webhook", "https://hooks.acme.example/0pools").await;
-    fill(&c, "#owner-finance", "finance_ops").await;
-    fill(&c, "#private-terms", "LiquidityProviderX").await;
+    fill(c, "#sandbox-api", "http://127.0.0.1:9000").await;
+    fill(c, "#live-api", "https://api.example.com").await;
+    fill(c, "#live-webhook", "https://hooks.acme.example/0pools").await;
+    fill(c, "#owner-finance", "finance_ops").await;
+    fill(c, "#private-terms", "LiquidityProviderX").await;
 
     // A bad live URL is refused with the core's reason and the form keeps its input.
-    fill(&c, "#live-api", "http://api.example.com").await;
-    css(&c, "[data-testid='create-launch']")
+    fill(c, "#live-api", "http://api.example.com").await;
+    css(c, "[data-testid='create-launch']")
         .await
         .click()
         .await
         .unwrap();
-    let error = text_of(&c, "[data-testid='form-error']").await;
+    let error = text_of(c, "[data-testid='form-error']").await;
     assert!(error.contains("HTTPS"), "{error}");
     assert_eq!(
-        css(&c, "#launch-name")
+        css(c, "#launch-name")
             .await
             .prop("value")
             .await
@@ -274,16 +301,16 @@ async fn create_launch_record_evidence_and_see_progress_move() {
             .as_deref(),
         Some("Acme EUR-USDT")
     );
-    screenshot(&c, &display, "02-new-launch-error").await;
-    fill(&c, "#live-api", "https://api.example.com").await;
-    css(&c, "[data-testid='create-launch']")
+    screenshot(c, &display, "02-new-launch-error").await;
+    fill(c, "#live-api", "https://api.example.com").await;
+    css(c, "[data-testid='create-launch']")
         .await
         .click()
         .await
         .unwrap();
 
     // Overview with per-role progress.
-    let before = percent(&text_of(&c, "[data-testid='role-percent-finance']").await);
+    let before = percent(&text_of(c, "[data-testid='role-percent-finance']").await);
     assert_eq!(before, 0);
     assert!(
         c.find_all(Locator::Css("[data-testid='blocker']"))
@@ -292,7 +319,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
             .len()
             > 3
     );
-    screenshot(&c, &display, "03-overview").await;
+    screenshot(c, &display, "03-overview").await;
 
     // The role walkthrough, on a finance item that accepts an attestation.
     let ws = Workspace::open(&db, "finance_ops").unwrap();
@@ -308,39 +335,39 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         })
         .expect("a finance item accepts an attestation")
         .clone();
-    css(&c, "[data-testid='walk-finance']")
+    css(c, "[data-testid='walk-finance']")
         .await
         .click()
         .await
         .unwrap();
-    css(&c, "[data-testid='item-title']").await;
+    css(c, "[data-testid='item-title']").await;
     go(
-        &c,
+        c,
         &format!("#/launch/{}/role/finance?item={}", launch.id, target.id),
     )
     .await;
-    wait_text(&c, "[data-testid='item-title']", "the chosen item", |t| {
+    wait_text(c, "[data-testid='item-title']", "the chosen item", |t| {
         t.contains(&target.title)
     })
     .await;
-    let guidance = text_of(&c, "[data-testid='item-guidance']").await;
+    let guidance = text_of(c, "[data-testid='item-guidance']").await;
     assert!(
         guidance.contains(&target.guidance[..20.min(target.guidance.len())]),
         "{guidance}"
     );
 
-    css(&c, "#evidence-kind")
+    css(c, "#evidence-kind")
         .await
         .select_by_value("attestation")
         .await
         .unwrap();
     fill(
-        &c,
+        c,
         "#evidence-value",
         "Funding balance confirmed with the provider's finance team",
     )
     .await;
-    css(&c, "[data-testid='add-evidence']")
+    css(c, "[data-testid='add-evidence']")
         .await
         .click()
         .await
@@ -358,16 +385,16 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    css(&c, "[data-testid='status-done']")
+    css(c, "[data-testid='status-done']")
         .await
         .click()
         .await
         .unwrap();
-    wait_text(&c, "[data-testid='item-status']", "done", |t| {
+    wait_text(c, "[data-testid='item-status']", "done", |t| {
         t.to_lowercase().contains("done")
     })
     .await;
-    screenshot(&c, &display, "04-walkthrough").await;
+    screenshot(c, &display, "04-walkthrough").await;
 
     let stored = ws.item(target.id).unwrap();
     assert_eq!(
@@ -378,10 +405,10 @@ async fn create_launch_record_evidence_and_see_progress_move() {
     assert_eq!(stored.accepted_evidence, 1);
 
     // Back on the overview, the finance role moved.
-    go(&c, &format!("#/launch/{}", launch.id)).await;
+    go(c, &format!("#/launch/{}", launch.id)).await;
     let after = percent(
         &wait_text(
-            &c,
+            c,
             "[data-testid='role-percent-finance']",
             "a higher percentage",
             |t| {
@@ -393,7 +420,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         )
         .await,
     );
-    screenshot(&c, &display, "05-overview-progress").await;
+    screenshot(c, &display, "05-overview-progress").await;
 
     // Another writer (the CLI, in real life) changes the database; the open screen follows without a reload.
     let mut other = Workspace::open(&db, "finance_ops").unwrap();
@@ -425,7 +452,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         })
         .unwrap();
     wait_text(
-        &c,
+        c,
         "[data-testid='role-percent-finance']",
         "the CLI's change",
         |t| {
@@ -436,7 +463,215 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         },
     )
     .await;
-    screenshot(&c, &display, "06-overview-after-cli").await;
+    screenshot(c, &display, "06-overview-after-cli").await;
 
-    c.close().await.unwrap();
+    c.clone().close().await.unwrap();
+}
+
+/// Issue 4's journey: all four roles sign in the window, a piece of finance evidence changes and only finance's
+/// signoff turns stale, it is renewed, and the packet is exported as JSON and PDF and verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
+    let d = desktop(|db| {
+        let mut ws = Workspace::open(db, "launch_mgr").unwrap();
+        ws.create_launch(&golive::checklist::launch::NewLaunch {
+            name: "Acme EUR-USDT".into(),
+            partner_id: "partner_123".into(),
+            product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
+            environment: golive::Environment::Live,
+            templates: vec!["0pools-sandbox-to-production".into()],
+            sandbox: Default::default(),
+            live: Default::default(),
+            owners: vec![],
+            private_terms: vec!["LiquidityProviderX".into()],
+        })
+        .unwrap();
+    })
+    .await;
+    let (c, display) = (&d.c, d.display.clone());
+    let launch = "acme-eur-usdt";
+    go(c, &format!("#/launch/{launch}")).await;
+    css(c, "[data-testid='role-progress-finance']").await;
+
+    let signers = [
+        ("product", "José Álvarez"),
+        ("engineering", "Zoë Kowalski"),
+        ("support", "Łukasz Nowak"),
+        ("finance", "Chidi Okafor"),
+    ];
+    for (role, signer) in signers {
+        css(c, &format!("[data-testid='sign-{role}']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        fill(c, "#signoff-signer", signer).await;
+        if role == "finance" {
+            screenshot(c, &display, "10-signoff-dialog").await;
+        }
+        css(c, "[data-testid='submit-signoff']")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_text(
+            c,
+            &format!("[data-testid='signoff-state-{role}']"),
+            "approved",
+            |t| t == "approved",
+        )
+        .await;
+    }
+    screenshot(c, &display, "11-all-signed").await;
+
+    // Finance evidence changes in the walkthrough: only finance's signoff goes stale.
+    let ws = Workspace::open(&d.db, "launch_mgr").unwrap();
+    let item = ws
+        .items(launch, Some(Role::Finance))
+        .unwrap()
+        .into_iter()
+        .find(|i| {
+            i.accepts
+                .iter()
+                .any(|a| a.kind == EvidenceKind::Attestation)
+        })
+        .unwrap();
+    go(
+        c,
+        &format!("#/launch/{launch}/role/finance?item={}", item.id),
+    )
+    .await;
+    wait_text(c, "[data-testid='item-title']", "the finance item", |t| {
+        t.contains(&item.title)
+    })
+    .await;
+    css(c, "#evidence-kind")
+        .await
+        .select_by_value("attestation")
+        .await
+        .unwrap();
+    fill(
+        c,
+        "#evidence-value",
+        "Ledger close reviewed with finance_ops; 25.00 EUR matched",
+    )
+    .await;
+    css(c, "[data-testid='add-evidence']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(c, "[data-testid='evidence-row']", "the new evidence", |t| {
+        t.contains("Ledger close")
+    })
+    .await;
+    go(c, &format!("#/launch/{launch}")).await;
+    wait_text(c, "[data-testid='signoff-state-finance']", "stale", |t| {
+        t == "stale"
+    })
+    .await;
+    for role in ["product", "engineering", "support"] {
+        assert_eq!(
+            text_of(c, &format!("[data-testid='signoff-state-{role}']")).await,
+            "approved"
+        );
+    }
+    let verdict = text_of(c, "[data-testid='verdict']").await;
+    assert!(verdict.contains("finance's signoff is stale"), "{verdict}");
+    screenshot(c, &display, "12-finance-stale").await;
+
+    css(c, "[data-testid='sign-finance']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    css(c, "[data-testid='submit-signoff']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        "[data-testid='signoff-state-finance']",
+        "approved again",
+        |t| t == "approved",
+    )
+    .await;
+
+    // A "go" against failing rules is refused, with the reasons, in the window.
+    css(c, "[data-testid='decide-go']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let refusal = text_of(c, "[data-testid='decision-error']").await;
+    assert!(refusal.contains("go is refused"), "{refusal}");
+
+    // Export: the preview shows the digest and the redaction summary; saving goes through the same command the
+    // native save dialog calls (the dialog itself is the one part WebDriver cannot drive).
+    css(c, "[data-testid='open-export']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let digest = text_of(c, "[data-testid='export-digest']").await;
+    assert_eq!(digest.len(), 64, "{digest}");
+    let summary = text_of(c, "[data-testid='redaction-summary']").await;
+    assert!(summary.contains("Redaction summary"), "{summary}");
+    screenshot(c, &display, "13-export").await;
+    let out = tempfile::tempdir().unwrap();
+    let json_path = out.path().join("packet.json");
+    let pdf_path = out.path().join("packet.pdf");
+    let saved = c
+        .execute_async(
+            "const [launchId, jsonPath, pdfPath, done] = arguments;
+             window.__TAURI_INTERNALS__.invoke('save_packet', { launchId, jsonPath, pdfPath })
+               .then((r) => done({ ok: r }), (e) => done({ err: e }));",
+            vec![
+                launch.into(),
+                json_path.to_str().unwrap().into(),
+                pdf_path.to_str().unwrap().into(),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(saved.get("ok").is_some(), "save_packet failed: {saved}");
+
+    let bytes = std::fs::read(&json_path).unwrap();
+    let verification = golive::packet::integrity::verify(&bytes);
+    assert!(verification.intact, "{verification:?}");
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains("LiquidityProviderX"));
+    for (_, signer) in signers {
+        assert!(text.contains(signer), "{signer} missing from the packet");
+    }
+    let pdf_text = Command::new(require("pdftotext"))
+        .args([pdf_path.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let pdf_text = String::from_utf8_lossy(&pdf_text.stdout);
+    assert!(
+        pdf_text.contains("Zoë Kowalski") && pdf_text.contains("Łukasz Nowak"),
+        "{pdf_text}"
+    );
+    let digest_in_file = verification.recorded_digest;
+    assert!(
+        pdf_text.contains(&digest_in_file),
+        "the PDF footer carries the JSON's digest"
+    );
+    let pages = artifacts_dir().join("14-packet");
+    let status = Command::new(require("pdftoppm"))
+        .args([
+            "-png",
+            "-r",
+            "60",
+            "-l",
+            "3",
+            pdf_path.to_str().unwrap(),
+            pages.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    c.clone().close().await.unwrap();
 }
