@@ -43,7 +43,9 @@ pub fn redact_and_seal(packet: Packet, redactor: &Redactor) -> Result<ExportedPa
     })
     .expect("a report serializes");
     integrity::seal(&mut value);
-    let packet: Packet = serde_json::from_value(value.clone()).map_err(|_| {
+    // Text first, then the typed packet from the same value, so the whole packet is never held three times.
+    let json = String::from_utf8(integrity::to_pretty_bytes(&value)).expect("JSON is UTF-8");
+    let packet: Packet = serde_json::from_value(value).map_err(|_| {
         InvalidInput::coded(
             "private_term_collides",
             "private_terms",
@@ -51,7 +53,6 @@ pub fn redact_and_seal(packet: Packet, redactor: &Redactor) -> Result<ExportedPa
              make the term more specific",
         )
     })?;
-    let json = String::from_utf8(integrity::to_pretty_bytes(&value)).expect("JSON is UTF-8");
     Ok(ExportedPacket { packet, json })
 }
 

@@ -214,8 +214,42 @@ impl Redactor {
     /// A redacted copy of a JSON value: strings through [`Redactor::redact_text`], object keys scanned too, and
     /// the value under a denylisted key replaced whole. Integers that are card numbers become placeholders.
     pub fn redact_json(&self, value: &Value, summary: &mut RedactionSummary) -> Value {
+        // A packet repeats the same keys and many of the same values thousands of times; each distinct string is
+        // scanned once and its result (text and classes found) replayed for the rest.
+        let mut memo = Memo::default();
+        self.redact_value(value, summary, &mut memo)
+    }
+
+    fn redact_cached(&self, text: &str, summary: &mut RedactionSummary, memo: &mut Memo) -> String {
+        if let Some((out, classes)) = memo.get(text) {
+            for class in classes {
+                summary.record(class);
+            }
+            return out.clone();
+        }
+        let mut local = RedactionSummary::default();
+        let out = self.redact_text(text, &mut local);
+        let mut classes = Vec::new();
+        for (class, n) in &local.counts {
+            for _ in 0..*n {
+                classes.push(class.clone());
+            }
+        }
+        summary.absorb(&local);
+        if memo.len() < MEMO_LIMIT {
+            memo.insert(text.to_string(), (out.clone(), classes));
+        }
+        out
+    }
+
+    fn redact_value(
+        &self,
+        value: &Value,
+        summary: &mut RedactionSummary,
+        memo: &mut Memo,
+    ) -> Value {
         match value {
-            Value::String(s) => Value::String(self.redact_text(s, summary)),
+            Value::String(s) => Value::String(self.redact_cached(s, summary, memo)),
             Value::Number(n) if n.is_u64() || n.is_i64() => {
                 let digits = n.to_string();
                 match self.scan(&digits).as_slice() {
@@ -226,17 +260,20 @@ impl Redactor {
                     _ => value.clone(),
                 }
             }
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|v| self.redact_json(v, summary)).collect())
-            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|v| self.redact_value(v, summary, memo))
+                    .collect(),
+            ),
             Value::Object(map) => {
                 let mut out = serde_json::Map::with_capacity(map.len());
                 for (key, v) in map {
                     let v = match fields::sensitive_name(key) {
                         Some(class) => self.replace_whole(v, class, summary),
-                        None => self.redact_json(v, summary),
+                        None => self.redact_value(v, summary, memo),
                     };
-                    let mut new_key = self.redact_text(key, summary);
+                    let mut new_key = self.redact_cached(key, summary, memo);
                     if new_key != *key {
                         // Two keys redacted to the same placeholder must not overwrite each other.
                         let base = new_key.clone();
@@ -322,6 +359,12 @@ impl Redactor {
         Some(content.first().map_or(name_class, |f| f.class))
     }
 }
+
+/// Redacted text and the classes found in it, per distinct input string, for one `redact_json` call.
+type Memo = std::collections::HashMap<String, (String, Vec<String>)>;
+
+/// Bounds the memo so a pathological document cannot grow it without limit; past this, strings are just scanned.
+const MEMO_LIMIT: usize = 200_000;
 
 #[cfg(test)]
 mod tests {

@@ -55,8 +55,9 @@ pub fn role_scope(conn: &Connection, launch_id: &str, role: Role) -> Result<Valu
 
 /// SHA-256 over the canonical (RFC 8785) form of the scope.
 pub fn digest(scope: &Value) -> String {
-    let canonical = serde_json_canonicalizer::to_string(scope).expect("a JSON value canonicalizes");
-    hex::encode(Sha256::digest(canonical.as_bytes()))
+    hex::encode(Sha256::digest(
+        crate::packet::integrity::canonical(scope).as_bytes(),
+    ))
 }
 
 pub fn role_digest(conn: &Connection, launch_id: &str, role: Role) -> Result<String> {

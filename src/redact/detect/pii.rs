@@ -13,13 +13,27 @@ use super::checksum;
 use super::Finding;
 
 /// Appends every personal or financial value in `text` to `out` (unsorted, possibly overlapping).
+///
+/// Each family is skipped when the text lacks what every match of it needs (an `@`, a `+`, 13 digits, 12 words):
+/// most strings in a packet are short ids and timestamps, and these checks cost a single pass over the bytes.
 pub fn find(text: &str, out: &mut Vec<Finding>) {
-    emails(text, out);
-    phones(text, out);
+    let bytes = text.as_bytes();
+    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    let separators = bytes.iter().filter(|b| !b.is_ascii_alphanumeric()).count();
+    if bytes.contains(&b'@') {
+        emails(text, out);
+    }
+    if bytes.contains(&b'+') {
+        phones(text, out);
+    }
     ibans(text, out);
-    cards(text, out);
+    if digits >= 13 {
+        cards(text, out);
+    }
     wallets(text, out);
-    seed_phrases(text, out);
+    if separators + 1 >= SEED_PHRASE_MIN_WORDS {
+        seed_phrases(text, out);
+    }
 }
 
 fn re(pattern: &str) -> Regex {

@@ -1,0 +1,176 @@
+//! Export benchmark (run with `cargo bench --bench export`): prints figures, asserts nothing about time.
+//!
+//! A launch with 2,000 items, 20,000 evidence records and 1,000 probe runs, exported as JSON (build, redact,
+//! seal) and as PDF, with the peak resident memory of the export itself (Linux: VmHWM after resetting it).
+
+use std::fmt::Write;
+use std::time::{Duration, Instant};
+
+use golive::checklist::evidence::{EvidenceKind, NewEvidence};
+use golive::checklist::identifier::IdentifierType;
+use golive::checklist::launch::{NewLaunch, ProductSurface, Targets};
+use golive::{Environment, Workspace};
+
+fn big_template(items: usize) -> String {
+    let mut t = String::from("id = \"bench-big\"\nversion = 1\nname = \"Benchmark checklist\"\n");
+    let roles = ["product", "engineering", "support", "finance"];
+    for section in 0..items / 50 {
+        let role = roles[section % 4];
+        let env = if section % 3 == 0 { "sandbox" } else { "live" };
+        let _ = write!(t, "\n[[sections]]\nkey = \"s{section}\"\ntitle = \"Section {section}\"\nrole = \"{role}\"\nenvironment = \"{env}\"\n");
+        for item in 0..50 {
+            let _ = write!(
+                t,
+                "\n[[sections.items]]\nkey = \"i{item}\"\ntitle = \"Check {section}.{item}: webhook retries and ledger ids\"\nguidance = \"Confirm the behaviour with recorded ids; keep sandbox and live apart; reconcile by durable ids first.\"\nevidence = [\"attestation\", \"identifier\", \"probe_run\"]\n"
+            );
+        }
+    }
+    t
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("export-bench.sqlite");
+    let mut ws = Workspace::open(&db, "bench").unwrap();
+    let template = dir.path().join("big.toml");
+    std::fs::write(&template, big_template(2_000)).unwrap();
+    ws.import_template(&template).unwrap();
+    let launch = ws
+        .create_launch(&NewLaunch {
+            name: "Export bench".into(),
+            partner_id: "partner_bench".into(),
+            product_surface: ProductSurface::ZeroPools,
+            environment: Environment::Live,
+            templates: vec!["bench-big".into()],
+            sandbox: Targets::default(),
+            live: Targets::default(),
+            owners: vec![],
+            private_terms: vec!["LiquidityProviderX".into()],
+        })
+        .unwrap()
+        .summary
+        .id;
+    let items = ws.items(&launch, None).unwrap();
+    assert_eq!(items.len(), 2_000);
+    let batch: Vec<NewEvidence> = (0..20_000)
+        .map(|k| {
+            let item = &items[k % items.len()];
+            let identifier = k % 2 == 0;
+            NewEvidence {
+                item_id: item.id,
+                kind: if identifier {
+                    EvidenceKind::Identifier
+                } else {
+                    EvidenceKind::Attestation
+                },
+                identifier_type: identifier.then_some(IdentifierType::RequestId),
+                value: if identifier {
+                    format!("req_{k:08}")
+                } else {
+                    format!("Verified run {k}; contact ops@example.com if it regresses")
+                },
+                note: None,
+                environment: Some(item.environment),
+                supersedes: None,
+            }
+        })
+        .collect();
+    ws.add_evidence_batch(&batch).unwrap();
+    drop(ws);
+
+    // Probe runs arrive from the probe engine; here they are written straight into the table as passing runs.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let tx = conn.unchecked_transaction().unwrap();
+    for k in 0..1_000 {
+        let item = &items[(k * 7) % items.len()];
+        tx.execute(
+            "INSERT INTO evidence (id, launch_id, item_id, environment, kind, value, note, actor, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, 'probe_run', ?5, 'all assertions held', 'bench', '2026-11-23T09:00:00.000Z')",
+            rusqlite::params![format!("ev_probe_{k}"), launch, item.id, item.environment.as_str(), format!("run_{k:05}")],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    drop(conn);
+
+    let ws = Workspace::open(&db, "bench").unwrap();
+    if std::env::var_os("EXPORT_PHASES").is_some() {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let t = Instant::now();
+        let verdict = ws.verdict(&launch).unwrap();
+        println!("  phase verdict: {}", ms(t.elapsed()));
+        let t = Instant::now();
+        let packet = golive::packet::build::build(&conn, &launch, verdict, "t", "bench").unwrap();
+        println!("  phase build: {}", ms(t.elapsed()));
+        let t = Instant::now();
+        let value = serde_json::to_value(&packet).unwrap();
+        println!("  phase to_value: {}", ms(t.elapsed()));
+        let redactor = ws.redactor(&launch).unwrap();
+        let t = Instant::now();
+        let mut summary = golive::redact::RedactionSummary::default();
+        let redacted = redactor.redact_json(&value, &mut summary);
+        println!("  phase redact: {}", ms(t.elapsed()));
+        let t = Instant::now();
+        let mut sealed = redacted.clone();
+        golive::packet::integrity::seal(&mut sealed);
+        println!("  phase seal: {}", ms(t.elapsed()));
+    }
+    let measure_memory = reset_peak_rss();
+    let mut best_json = Duration::MAX;
+    let mut exported = None;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let e = ws.export_packet(&launch).unwrap();
+        best_json = best_json.min(started.elapsed());
+        exported = Some(e);
+    }
+    let exported = exported.unwrap();
+    let json_peak = peak_rss_mb();
+    println!(
+        "export JSON (build + redact + seal), 2,000 items / 20,000 evidence / 1,000 probe runs: {} (best of 3), {:.1} MB of JSON, {} redactions  target <= 500 ms",
+        ms(best_json),
+        exported.json.len() as f64 / 1e6,
+        exported.packet.redaction.total
+    );
+
+    let mut best_pdf = Duration::MAX;
+    let mut pdf_len = 0;
+    for _ in 0..2 {
+        let started = Instant::now();
+        let pdf = golive::packet::pdf::render(&exported.packet).unwrap();
+        best_pdf = best_pdf.min(started.elapsed());
+        pdf_len = pdf.len();
+    }
+    println!(
+        "export PDF (layout + render): {} (best of 2), {:.1} MB  target <= 3000 ms",
+        ms(best_pdf),
+        pdf_len as f64 / 1e6
+    );
+    match (measure_memory, json_peak, peak_rss_mb()) {
+        (true, Some(json), Some(all)) => {
+            println!("peak resident memory during export: JSON {json:.0} MB, JSON + PDF {all:.0} MB  target <= 200 MB")
+        }
+        _ => println!("peak resident memory: not measurable on this system"),
+    }
+}
