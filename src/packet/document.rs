@@ -60,6 +60,8 @@ const MARGIN_TOP: f32 = 52.0;
 const MARGIN_BOTTOM: f32 = 64.0;
 const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 const CELL_PAD: f32 = 4.0;
+const TABLE_SIZE: f32 = 8.5;
+const TABLE_LH: f32 = TABLE_SIZE * 1.3;
 
 struct Fonts {
     regular: ParsedFont,
@@ -235,71 +237,85 @@ impl Layout<'_> {
         self.y -= space_after;
     }
 
+    fn wrap_row(&self, cells: &[String], widths: &[f32], face: Face) -> Vec<Vec<String>> {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| self.fonts.wrap(cell, face, TABLE_SIZE, w - 2.0 * CELL_PAD))
+            .collect()
+    }
+
+    /// Draws lines `from..to` of a wrapped row as one band of cells.
+    fn draw_band(
+        &mut self,
+        wrapped: &[Vec<String>],
+        widths: &[f32],
+        (from, to): (usize, usize),
+        face: Face,
+        shade: Option<(f32, f32, f32)>,
+    ) {
+        let height = (to - from) as f32 * TABLE_LH + 2.0 * CELL_PAD;
+        if let Some(color) = shade {
+            self.rect(MARGIN_X, self.y - height, TEXT_W, height, color);
+        }
+        let top = self.y;
+        let mut x = MARGIN_X;
+        for (cell, w) in wrapped.iter().zip(widths) {
+            for (n, line) in cell.iter().enumerate().take(to).skip(from) {
+                let baseline =
+                    top - CELL_PAD - ((n - from) as f32 + 1.0) * TABLE_LH + TABLE_SIZE * 0.28;
+                self.text_at(
+                    x + CELL_PAD,
+                    baseline,
+                    line,
+                    Style {
+                        face,
+                        size: TABLE_SIZE,
+                        color: BLACK,
+                    },
+                );
+            }
+            x += w;
+        }
+        self.y -= height;
+    }
+
+    /// A table whose header repeats on every page it runs onto. A row that fits on a page is kept whole; a row
+    /// taller than a page (an item with hundreds of evidence lines) continues on the next page.
     fn table(&mut self, columns: &[f32], header: &[String], rows: &[Vec<String>]) {
-        let size = 8.5;
-        let lh = size * 1.3;
+        const HEADER_SHADE: Option<(f32, f32, f32)> = Some((0.89, 0.91, 0.94));
         let widths: Vec<f32> = columns.iter().map(|c| c * TEXT_W).collect();
-        let draw_row = |layout: &mut Layout<'_>,
-                        cells: &[String],
-                        face: Face,
-                        shade: Option<(f32, f32, f32)>| {
-            let wrapped: Vec<Vec<String>> = cells
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| layout.fonts.wrap(cell, face, size, w - 2.0 * CELL_PAD))
-                .collect();
-            let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            let height = lines as f32 * lh + 2.0 * CELL_PAD;
-            let fresh_page = layout.y - height < MARGIN_BOTTOM;
-            layout.need(height);
-            if let Some(color) = shade {
-                layout.rect(MARGIN_X, layout.y - height, TEXT_W, height, color);
-            }
-            let top = layout.y;
-            let mut x = MARGIN_X;
-            for (cell_lines, w) in wrapped.iter().zip(&widths) {
-                for (n, line) in cell_lines.iter().enumerate() {
-                    let baseline = top - CELL_PAD - (n as f32 + 1.0) * lh + size * 0.28;
-                    layout.text_at(
-                        x + CELL_PAD,
-                        baseline,
-                        line,
-                        Style {
-                            face,
-                            size,
-                            color: BLACK,
-                        },
-                    );
-                }
-                x += w;
-            }
-            layout.y -= height;
-            fresh_page
-        };
-        let header_shade = Some((0.89, 0.91, 0.94));
-        draw_row(self, header, Face::Bold, header_shade);
+        let head = self.wrap_row(header, &widths, Face::Bold);
+        let head_lines = head.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let head_h = head_lines as f32 * TABLE_LH + 2.0 * CELL_PAD;
+        let page_room = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - head_h;
+        self.need(head_h + TABLE_LH + 2.0 * CELL_PAD);
+        self.draw_band(&head, &widths, (0, head_lines), Face::Bold, HEADER_SHADE);
         for (n, row) in rows.iter().enumerate() {
             let shade = if n % 2 == 1 {
                 Some((0.97, 0.98, 0.99))
             } else {
                 None
             };
-            // A row that would not fit moves to a new page, and the header comes with it.
-            let lines = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| {
-                    self.fonts
-                        .wrap(cell, Face::Regular, size, w - 2.0 * CELL_PAD)
-                        .len()
-                })
-                .max()
-                .unwrap_or(1);
-            if self.y - (lines as f32 * lh + 2.0 * CELL_PAD) < MARGIN_BOTTOM {
+            let wrapped = self.wrap_row(row, &widths, Face::Regular);
+            let total = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let whole = total as f32 * TABLE_LH + 2.0 * CELL_PAD;
+            if self.y - whole < MARGIN_BOTTOM && whole <= page_room {
                 self.new_page();
-                draw_row(self, header, Face::Bold, header_shade);
+                self.draw_band(&head, &widths, (0, head_lines), Face::Bold, HEADER_SHADE);
             }
-            draw_row(self, row, Face::Regular, shade);
+            let mut from = 0;
+            while from < total {
+                let room = ((self.y - MARGIN_BOTTOM - 2.0 * CELL_PAD) / TABLE_LH).floor();
+                if room < 1.0 {
+                    self.new_page();
+                    self.draw_band(&head, &widths, (0, head_lines), Face::Bold, HEADER_SHADE);
+                    continue;
+                }
+                let to = total.min(from + room as usize);
+                self.draw_band(&wrapped, &widths, (from, to), Face::Regular, shade);
+                from = to;
+            }
         }
         self.y -= 8.0;
     }

@@ -29,44 +29,77 @@ import type {
 
 export type AppInfo = { db_path: string; actor: string };
 
-export const listTemplates = () => invoke<TemplateSummary[]>("list_templates");
-export const listLaunches = () => invoke<LaunchSummary[]>("list_launches");
-export const createLaunch = (launch: NewLaunch) => invoke<LaunchOverview>("create_launch", { launch });
-export const launchOverview = (id: string) => invoke<LaunchOverview>("launch_overview", { id });
-export const roleItems = (launchId: string, role: Role | null) => invoke<ItemView[]>("role_items", { launchId, role });
-export const itemEvidence = (itemId: number) => invoke<EvidenceRecord[]>("item_evidence", { itemId });
-export const addEvidence = (evidence: NewEvidence) => invoke<EvidenceRecord>("add_evidence", { evidence });
-export const attachFile = (attach: AttachFile) => invoke<EvidenceRecord>("attach_file", { attach });
-export const setItemStatus = (change: SetItemStatus) => invoke<ItemView>("set_item_status", { change });
-export const auditEvents = (launchId: string | null, limit: number) =>
-  invoke<AuditEvent[]>("audit_events", { launchId, limit });
-export const verifyAudit = () => invoke<AuditVerification>("verify_audit");
-export const appInfo = () => invoke<AppInfo>("app_info");
-export const roleSignoffs = (launchId: string) => invoke<RoleSignoff[]>("role_signoffs", { launchId });
-export const sign = (signoff: NewSignoff) => invoke<RoleSignoff>("sign", { signoff });
-export const verdict = (launchId: string) => invoke<Verdict>("verdict", { launchId });
-export const decide = (decision: NewDecision) => invoke<DecisionRecord>("decide", { decision });
-export const latestDecision = (launchId: string) => invoke<DecisionRecord | null>("latest_decision", { launchId });
+/** The event the shell emits whenever the database changes, from this window or from another process. */
+export const DB_CHANGED = "db-changed";
 
-export const previewPacket = (launchId: string) => invoke<ExportedPacket>("preview_packet", { launchId });
-export const savePacket = (launchId: string, jsonPath: string | null, pdfPath: string | null) =>
-  invoke<SavedFiles>("save_packet", { launchId, jsonPath, pdfPath });
-export const buildEscalation = (request: EscalationRequest) =>
-  invoke<EscalationPacket>("build_escalation", { request });
-export const saveEscalation = (request: EscalationRequest, jsonPath: string | null, pdfPath: string | null, textPath: string | null) =>
-  invoke<SavedFiles>("save_escalation", { request, jsonPath, pdfPath, textPath });
+export const listTemplates = (): Promise<TemplateSummary[]> => invoke("list_templates");
+export const listLaunches = (): Promise<LaunchSummary[]> => invoke("list_launches");
+export const createLaunch = (launch: NewLaunch): Promise<LaunchOverview> => invoke("create_launch", { launch });
+export const launchOverview = (id: string): Promise<LaunchOverview> => invoke("launch_overview", { id });
+export const roleItems = (launchId: string, role: Role | null): Promise<ItemView[]> =>
+  invoke("role_items", { launchId, role });
+export const itemEvidence = (itemId: number): Promise<EvidenceRecord[]> => invoke("item_evidence", { itemId });
+export const addEvidence = (evidence: NewEvidence): Promise<EvidenceRecord> => invoke("add_evidence", { evidence });
+export const attachFile = (attach: AttachFile): Promise<EvidenceRecord> => invoke("attach_file", { attach });
+export const setItemStatus = (change: SetItemStatus): Promise<ItemView> => invoke("set_item_status", { change });
+export const auditEvents = (launchId: string | null, limit: number): Promise<AuditEvent[]> =>
+  invoke("audit_events", { launchId, limit });
+export const verifyAudit = (): Promise<AuditVerification> => invoke("verify_audit");
+export const appInfo = (): Promise<AppInfo> => invoke("app_info");
+
+// Signoffs, verdict and decisions.
+export const roleSignoffs = (launchId: string): Promise<RoleSignoff[]> => invoke("role_signoffs", { launchId });
+export const sign = (signoff: NewSignoff): Promise<RoleSignoff> => invoke("sign", { signoff });
+export const verdict = (launchId: string): Promise<Verdict> => invoke("verdict", { launchId });
+export const decide = (decision: NewDecision): Promise<DecisionRecord> => invoke("decide", { decision });
+export const latestDecision = (launchId: string): Promise<DecisionRecord | null> =>
+  invoke("latest_decision", { launchId });
+
+// Packet export and escalations.
+export const previewPacket = (launchId: string): Promise<ExportedPacket> => invoke("preview_packet", { launchId });
+export const savePacket = (launchId: string, jsonPath: string | null, pdfPath: string | null): Promise<SavedFiles> =>
+  invoke("save_packet", { launchId, jsonPath, pdfPath });
+export const buildEscalation = (request: EscalationRequest): Promise<EscalationPacket> =>
+  invoke("build_escalation", { request });
+export const saveEscalation = (
+  request: EscalationRequest,
+  jsonPath: string | null,
+  pdfPath: string | null,
+  textPath: string | null,
+): Promise<SavedFiles> => invoke("save_escalation", { request, jsonPath, pdfPath, textPath });
 
 /** Calls `cb` whenever the database changes, from this window or from another process such as the CLI. */
 export async function onDbChanged(cb: () => void): Promise<() => void> {
-  return listen<number>("db-changed", () => cb());
+  return listen(DB_CHANGED, () => cb());
+}
+
+/**
+ * `onDbChanged` for a component's lifetime: returns a synchronous unsubscribe, suitable as the return value of
+ * `onMount`. Outside the desktop shell (a plain browser) there is nothing to listen to, and that is not an error.
+ */
+export function watchDb(cb: () => void): () => void {
+  let stopped = false;
+  let unlisten: (() => void) | null = null;
+  onDbChanged(cb).then(
+    (off) => {
+      if (stopped) off();
+      else unlisten = off;
+    },
+    () => {},
+  );
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}
+
+function isErrorPayload(e: unknown): e is ErrorPayload {
+  return typeof e === "object" && e !== null && typeof (e as ErrorPayload).message === "string";
 }
 
 /** The message to show for a failed command: the core's own words when it sent an ErrorPayload. */
 export function errorMessage(e: unknown): string {
-  if (e && typeof e === "object" && "message" in e && typeof (e as ErrorPayload).message === "string") {
-    return (e as ErrorPayload).message;
-  }
-  if (typeof e === "string") return e;
-  if (e instanceof Error) return e.message;
+  if (isErrorPayload(e) && e.message.trim() !== "") return e.message;
+  if (typeof e === "string" && e.trim() !== "") return e;
   return "Something went wrong";
 }

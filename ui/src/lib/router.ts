@@ -1,4 +1,5 @@
-// Hash routes: #/, #/new, #/launch/<id>, #/launch/<id>/role/<role>?item=<id>, #/launch/<id>/signoffs.
+// Hash routes: #/, #/new, #/launch/<id>, #/launch/<id>/role/<role>?item=<id>, #/launch/<id>/export,
+// #/launch/<id>/escalate.
 import type { Role } from "./bindings";
 
 export type Route =
@@ -6,35 +7,39 @@ export type Route =
   | { name: "new" }
   | { name: "overview"; launchId: string }
   | { name: "walkthrough"; launchId: string; role: Role; itemId: number | null }
-  | { name: "signoffs"; launchId: string }
   | { name: "export"; launchId: string }
   | { name: "escalate"; launchId: string }
   | { name: "not-found"; path: string };
 
-const ROLES: Role[] = ["product", "engineering", "support", "finance"];
+const ROLES: readonly Role[] = ["product", "engineering", "support", "finance"];
+
+function decode(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, "") || "/";
-  const [path, query = ""] = raw.split("?", 2);
-  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  const params = new URLSearchParams(query);
+  const q = raw.indexOf("?");
+  const path = q === -1 ? raw : raw.slice(0, q);
+  const params = new URLSearchParams(q === -1 ? "" : raw.slice(q + 1));
+  const decoded = path.split("/").filter(Boolean).map(decode);
+  if (decoded.some((p) => p === null || p === "")) return { name: "not-found", path: raw };
+  const parts = decoded as string[];
+
   if (parts.length === 0) return { name: "launches" };
   if (parts.length === 1 && parts[0] === "new") return { name: "new" };
-  if (parts[0] === "launch" && parts.length === 2) return { name: "overview", launchId: parts[1] };
-  if (parts[0] === "launch" && parts.length === 3 && parts[2] === "signoffs") {
-    return { name: "signoffs", launchId: parts[1] };
-  }
-  if (parts[0] === "launch" && parts.length === 3 && (parts[2] === "export" || parts[2] === "escalate")) {
-    return { name: parts[2], launchId: parts[1] };
-  }
-  if (parts[0] === "launch" && parts.length === 4 && parts[2] === "role" && ROLES.includes(parts[3] as Role)) {
-    const item = Number(params.get("item"));
-    return {
-      name: "walkthrough",
-      launchId: parts[1],
-      role: parts[3] as Role,
-      itemId: Number.isInteger(item) && item > 0 ? item : null,
-    };
+  if (parts[0] !== "launch" || parts.length < 2) return { name: "not-found", path: raw };
+  const launchId = parts[1];
+  if (parts.length === 2) return { name: "overview", launchId };
+  if (parts.length === 3 && (parts[2] === "export" || parts[2] === "escalate")) return { name: parts[2], launchId };
+  if (parts.length === 4 && parts[2] === "role" && ROLES.includes(parts[3] as Role)) {
+    const item = params.get("item");
+    const id = item !== null && /^\d+$/.test(item) ? Number(item) : NaN;
+    return { name: "walkthrough", launchId, role: parts[3] as Role, itemId: Number.isSafeInteger(id) && id > 0 ? id : null };
   }
   return { name: "not-found", path: raw };
 }
@@ -47,15 +52,19 @@ export function href(route: Route): string {
       return "#/new";
     case "overview":
       return `#/launch/${encodeURIComponent(route.launchId)}`;
-    case "signoffs":
     case "export":
     case "escalate":
       return `#/launch/${encodeURIComponent(route.launchId)}/${route.name}`;
     case "walkthrough": {
       const base = `#/launch/${encodeURIComponent(route.launchId)}/role/${route.role}`;
-      return route.itemId ? `${base}?item=${route.itemId}` : base;
+      return route.itemId !== null ? `${base}?item=${route.itemId}` : base;
     }
     case "not-found":
       return "#/";
   }
+}
+
+/** Goes to a route (a new history entry, so the back button works). */
+export function navigate(route: Route): void {
+  window.location.hash = href(route);
 }
