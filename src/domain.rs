@@ -10,7 +10,20 @@ use crate::error::InvalidInput;
 
 /// Where a piece of evidence comes from, or must come from. Sandbox proves behaviour;
 /// live proves account, funding, limits, webhooks, monitoring and support.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    TS,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     Sandbox,
@@ -18,7 +31,20 @@ pub enum Environment {
 }
 
 /// The four roles that own checklist items and sign their part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    TS,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Product,
@@ -28,7 +54,9 @@ pub enum Role {
 }
 
 /// Where a checklist item stands. `Done` needs accepted evidence, `Waived` needs a reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemStatus {
     Open,

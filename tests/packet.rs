@@ -257,6 +257,55 @@ fn an_exported_packet_verifies_and_any_changed_byte_fails() {
 }
 
 #[test]
+fn an_exported_packet_has_every_field_the_published_schema_requires() {
+    let (f, launch) = populated();
+    let packet: Value = serde_json::from_str(&f.ws.export_packet(&launch).unwrap().json).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/signoff-packet.v1.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let required = schema["required"]
+        .as_array()
+        .expect("the root lists required fields");
+    assert!(required.len() >= 15);
+    for key in required {
+        assert!(
+            packet.get(key.as_str().unwrap()).is_some(),
+            "the packet lacks {key}"
+        );
+    }
+    for (name, definition) in schema["$defs"].as_object().unwrap() {
+        if let (Some(req), Some(section)) =
+            (definition["required"].as_array(), name_to_section(name))
+        {
+            for key in req {
+                assert!(
+                    packet[section].get(key.as_str().unwrap()).is_some(),
+                    "{section} lacks {key}"
+                );
+            }
+        }
+    }
+    assert_eq!(packet["schema_version"], 1);
+}
+
+fn name_to_section(definition: &str) -> Option<&'static str> {
+    match definition {
+        "PacketLaunch" => Some("launch"),
+        "Verdict" => Some("verdict"),
+        "PacketRollback" => Some("rollback"),
+        "PacketSupport" => Some("support"),
+        "RedactionReport" => Some("redaction"),
+        "Integrity" => Some("integrity"),
+        _ => None,
+    }
+}
+
+#[test]
 fn the_packet_shape_is_stable() {
     let (f, launch) = populated();
     let value: Value = serde_json::from_str(&f.ws.export_packet(&launch).unwrap().json).unwrap();

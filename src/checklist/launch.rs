@@ -73,7 +73,7 @@ impl std::str::FromStr for ProductSurface {
 }
 
 /// Where the provider API and the partner's webhook endpoint live in one environment.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct Targets {
     #[serde(default)]
     pub api_base_url: Option<String>,
@@ -110,7 +110,7 @@ fn default_environment() -> Environment {
     Environment::Live
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct Progress {
     pub total: u32,
     pub done: u32,

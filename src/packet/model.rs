@@ -13,7 +13,7 @@ use crate::signoff::{DecisionRecord, SignoffState, Verdict};
 pub const SCHEMA_ID: &str = "golive.signoff-packet";
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct Packet {
     pub schema: String,
     pub schema_version: u32,
@@ -36,7 +36,7 @@ pub struct Packet {
     pub integrity: Integrity,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketLaunch {
     pub id: String,
     pub name: String,
@@ -51,14 +51,14 @@ pub struct PacketLaunch {
     pub progress: Progress,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketTemplate {
     pub id: String,
     pub version: u32,
     pub sha256: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketSignoff {
     pub role: Role,
     pub state: SignoffState,
@@ -71,7 +71,7 @@ pub struct PacketSignoff {
     pub scope_digest: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketRole {
     pub role: Role,
     pub owner: Option<String>,
@@ -79,7 +79,7 @@ pub struct PacketRole {
     pub items: Vec<PacketItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketItem {
     pub template: String,
     pub section: String,
@@ -94,7 +94,7 @@ pub struct PacketItem {
     pub evidence: Vec<PacketEvidence>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketEvidence {
     pub id: String,
     pub kind: String,
@@ -108,7 +108,7 @@ pub struct PacketEvidence {
     pub superseded_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketFile {
     pub name: String,
     #[ts(type = "number")]
@@ -117,7 +117,7 @@ pub struct PacketFile {
     pub media_type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketIdentifier {
     pub identifier_type: String,
     pub value: String,
@@ -126,7 +126,7 @@ pub struct PacketIdentifier {
     pub recorded_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketProbeResult {
     pub run_id: String,
     pub item: String,
@@ -136,21 +136,21 @@ pub struct PacketProbeResult {
     pub summary: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketRollback {
     pub owner: Option<String>,
     /// The rollback rules from the launch's checklists, with their status.
     pub rules: Vec<PacketRuleLine>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketRuleLine {
     pub title: String,
     pub guidance: String,
     pub status: ItemStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketSupport {
     pub path: String,
     pub owner: Option<String>,
@@ -160,7 +160,7 @@ pub struct PacketSupport {
     pub never_include: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct Severity {
     pub level: String,
     pub name: String,
@@ -168,14 +168,14 @@ pub struct Severity {
     pub first_response_data: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct RedactionReport {
     /// Placeholders inserted, per class; never the values.
     pub counts: BTreeMap<String, u32>,
     pub total: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct Integrity {
     #[ts(type = "number")]
     pub audit_head_seq: i64,
@@ -186,4 +186,29 @@ pub struct Integrity {
     pub sections: BTreeMap<String, String>,
     /// SHA-256 of the canonical JSON of the whole packet with this field empty.
     pub digest: String,
+}
+
+/// The packet's JSON Schema, generated from these types; `schemas/signoff-packet.v1.schema.json` is this text and a
+/// test keeps it current (`UPDATE_SCHEMA=1 cargo test packet_schema` rewrites it).
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Packet);
+    serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn packet_schema_file_is_up_to_date() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/signoff-packet.v1.schema.json"
+        );
+        let fresh = super::json_schema();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+            std::fs::write(path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(committed == fresh, "schemas/signoff-packet.v1.schema.json is stale; run `UPDATE_SCHEMA=1 cargo test packet_schema`");
+    }
 }

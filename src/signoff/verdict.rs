@@ -11,7 +11,7 @@ use crate::signoff::record::{RoleSignoff, SignoffState};
 /// How recent a passing live probe must be for a "go", unless the caller says otherwise.
 pub const DEFAULT_PROBE_FRESHNESS_HOURS: i64 = 24;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct Rule {
     /// Stable id: blocking_items, signoffs, live_probes, sensitive_steps, rollback_owner.
     pub id: String,
@@ -21,7 +21,7 @@ pub struct Rule {
     pub details: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct Verdict {
     pub go: bool,
     pub evaluated_at: String,
