@@ -1,39 +1,144 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { AttachFile, NewEvidence, NewLaunch } from "./bindings";
 
 const invoke = vi.fn();
+const listen = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
-vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(async () => () => {}) }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen(...args) }));
 
 const api = await import("./api");
 
+const launch: NewLaunch = {
+  name: "Acme",
+  partner_id: "partner_123",
+  product_surface: "0pools",
+  environment: "live",
+  templates: ["0pools-sandbox-to-production"],
+  sandbox: { api_base_url: null, webhook_url: null },
+  live: { api_base_url: "https://api.example.com", webhook_url: null },
+  owners: [{ role: "finance", owner: "finance_ops" }],
+  private_terms: [],
+};
+const evidence: NewEvidence = {
+  item_id: 42,
+  kind: "identifier",
+  identifier_type: "quote_id",
+  value: "q_1",
+  note: null,
+  environment: null,
+  supersedes: null,
+};
+const attach: AttachFile = { item_id: 42, path: "/tmp/recon.csv", note: "first day", environment: null, supersedes: null };
+
 describe("api", () => {
-  beforeEach(() => invoke.mockReset().mockResolvedValue([]));
+  beforeEach(() => {
+    invoke.mockReset().mockResolvedValue([]);
+    listen.mockReset();
+  });
 
   it("calls each command with its exact name and arguments", async () => {
+    await api.listTemplates();
     await api.listLaunches();
+    await api.createLaunch(launch);
     await api.launchOverview("acme");
     await api.roleItems("acme", "finance");
+    await api.roleItems("acme", null);
     await api.itemEvidence(42);
-    await api.setItemStatus({ item_id: 42, status: "done", reason: null });
-    await api.auditEvents(null, 20);
-    await api.verdict("acme");
+    await api.addEvidence(evidence);
+    await api.attachFile(attach);
+    await api.setItemStatus({ item_id: 42, status: "waived", reason: "not applicable" });
+    await api.auditEvents("acme", 20);
+    await api.auditEvents(null, 5);
+    await api.verifyAudit();
+    await api.appInfo();
     expect(invoke.mock.calls).toEqual([
+      ["list_templates"],
       ["list_launches"],
+      ["create_launch", { launch }],
       ["launch_overview", { id: "acme" }],
       ["role_items", { launchId: "acme", role: "finance" }],
+      ["role_items", { launchId: "acme", role: null }],
       ["item_evidence", { itemId: 42 }],
-      ["set_item_status", { change: { item_id: 42, status: "done", reason: null } }],
-      ["audit_events", { launchId: null, limit: 20 }],
-      ["verdict", { launchId: "acme" }],
+      ["add_evidence", { evidence }],
+      ["attach_file", { attach }],
+      ["set_item_status", { change: { item_id: 42, status: "waived", reason: "not applicable" } }],
+      ["audit_events", { launchId: "acme", limit: 20 }],
+      ["audit_events", { launchId: null, limit: 5 }],
+      ["verify_audit"],
+      ["app_info"],
     ]);
   });
 
+  it("calls the signoff, verdict and export commands with camelCase arguments", async () => {
+    await api.roleSignoffs("acme");
+    await api.verdict("acme");
+    await api.latestDecision("acme");
+    await api.previewPacket("acme");
+    await api.savePacket("acme", "/tmp/p.json", null);
+    expect(invoke.mock.calls).toEqual([
+      ["role_signoffs", { launchId: "acme" }],
+      ["verdict", { launchId: "acme" }],
+      ["latest_decision", { launchId: "acme" }],
+      ["preview_packet", { launchId: "acme" }],
+      ["save_packet", { launchId: "acme", jsonPath: "/tmp/p.json", pdfPath: null }],
+    ]);
+  });
+
+  it("returns what the core answered", async () => {
+    invoke.mockResolvedValueOnce({ db_path: "/data/golive.sqlite", actor: "finance_ops" });
+    await expect(api.appInfo()).resolves.toEqual({ db_path: "/data/golive.sqlite", actor: "finance_ops" });
+    invoke.mockRejectedValueOnce({ code: "not_found", message: "launch nope not found" });
+    await expect(api.launchOverview("nope")).rejects.toEqual({ code: "not_found", message: "launch nope not found" });
+  });
+
+  it("listens to db-changed and hands back the unlisten function", async () => {
+    const unlisten = vi.fn();
+    let handler: ((e: unknown) => void) | undefined;
+    listen.mockImplementation(async (_name: string, h: (e: unknown) => void) => {
+      handler = h;
+      return unlisten;
+    });
+    const cb = vi.fn();
+    const off = await api.onDbChanged(cb);
+    expect(listen).toHaveBeenCalledWith("db-changed", expect.any(Function));
+    handler?.({ event: "db-changed", payload: 7, id: 1 });
+    expect(cb).toHaveBeenCalledTimes(1);
+    off();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+
+  it("watchDb unlistens even when stopped before listening began", async () => {
+    const unlisten = vi.fn();
+    listen.mockResolvedValue(unlisten);
+    const stop = api.watchDb(() => {});
+    stop();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+
+  it("watchDb tolerates running outside the desktop shell", async () => {
+    listen.mockRejectedValue(new Error("window.__TAURI_INTERNALS__ is undefined"));
+    const stop = api.watchDb(() => {});
+    await new Promise((r) => setTimeout(r, 0));
+    expect(() => stop()).not.toThrow();
+  });
+});
+
+describe("errorMessage", () => {
   it("shows the core's own message for a failed command", () => {
     expect(api.errorMessage({ code: "https_required", message: "live api_base_url must use HTTPS" })).toBe(
       "live api_base_url must use HTTPS",
     );
+  });
+
+  it("handles strings, errors and anything else", () => {
     expect(api.errorMessage("plain")).toBe("plain");
     expect(api.errorMessage(new Error("boom"))).toBe("boom");
     expect(api.errorMessage(42)).toBe("Something went wrong");
+    expect(api.errorMessage(null)).toBe("Something went wrong");
+    expect(api.errorMessage(undefined)).toBe("Something went wrong");
+    expect(api.errorMessage({ code: "x" })).toBe("Something went wrong");
+    expect(api.errorMessage({ code: "x", message: "" })).toBe("Something went wrong");
+    expect(api.errorMessage("")).toBe("Something went wrong");
   });
 });
