@@ -491,3 +491,27 @@ fn built_in_template_text_survives() {
         );
     }
 }
+
+#[test]
+fn values_the_app_generates_are_never_cut_but_anything_else_under_their_keys_is_scanned() {
+    let redactor = Redactor::new(&["dead".to_string()]);
+    let mut summary = RedactionSummary::default();
+    let id = "ev_0193dead00000000000000000000beef";
+    let digest = "deadbeef".repeat(8);
+    let value = json!({
+        "id": id,
+        "sha256": digest,
+        "recorded_at": "2026-11-23T05:31:07.000Z",
+        "note": "routed via dead provider",
+        "superseded_by": "sk_live_FAKE0notreal00000000000000",
+    });
+    let out = redactor.redact_json(&value, &mut summary);
+    assert_eq!(out["id"], id, "a generated id is kept whole");
+    assert_eq!(out["sha256"], digest.as_str());
+    assert_eq!(out["note"], "routed via [REDACTED:private-term] provider");
+    assert_eq!(
+        out["superseded_by"], "[REDACTED:api-key]",
+        "a secret in an id field is still found"
+    );
+    assert_eq!(summary.total, 2);
+}

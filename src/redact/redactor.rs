@@ -271,6 +271,7 @@ impl Redactor {
                 for (key, v) in map {
                     let v = match fields::sensitive_name(key) {
                         Some(class) => self.replace_whole(v, class, summary),
+                        None if generated_by_the_app(key, v) => v.clone(),
                         None => self.redact_value(v, summary, memo),
                     };
                     let mut new_key = self.redact_cached(key, summary, memo);
@@ -358,6 +359,31 @@ impl Redactor {
         content.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         Some(content.first().map_or(name_class, |f| f.class))
     }
+}
+
+/// Values the app generates itself — record ids, RFC 3339 timestamps, SHA-256 digests — under the keys that hold
+/// them. They cannot carry user text, so they are not scanned: that keeps an id or a hash from ever being cut by a
+/// private term that happens to match inside it, and skips a third of a packet's scanning. Anything under such a
+/// key that does not have the exact generated shape is scanned like every other string.
+fn generated_by_the_app(key: &str, value: &Value) -> bool {
+    static ID: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^(?:ev|so|dc)_[0-9a-f]{32}$").expect("compiles"));
+    static TIME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$").expect("compiles")
+    });
+    static SHA256: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[0-9a-f]{64}$").expect("compiles"));
+    let Value::String(s) = value else {
+        return false;
+    };
+    let shape: &Regex = match key {
+        "id" | "supersedes" | "superseded_by" => &ID,
+        "at" | "recorded_at" | "signed_at" | "status_at" | "created_at" | "generated_at"
+        | "decided_at" | "evaluated_at" => &TIME,
+        "sha256" | "scope_digest" | "audit_head_hash" | "digest" => &SHA256,
+        _ => return false,
+    };
+    shape.is_match(s)
 }
 
 /// Redacted text and the classes found in it, per distinct input string, for one `redact_json` call.
