@@ -521,12 +521,17 @@ impl Workspace {
                 InvalidInput::new("path", "choose where to save the JSON or the PDF").into(),
             );
         }
-        let exported = self.export_packet(launch_id)?;
+        let ExportedPacket {
+            packet: exported,
+            json: text,
+        } = self.export_packet(launch_id)?;
         if let Some(path) = json {
-            packet::export::write_atomically(path, exported.json.as_bytes())?;
+            packet::export::write_atomically(path, text.as_bytes())?;
         }
+        // The JSON text is on disk; let it go before the PDF layout needs its memory.
+        drop(text);
         if let Some(path) = pdf {
-            let bytes = packet::pdf::render(&exported.packet)
+            let bytes = packet::pdf::render(&exported)
                 .map_err(|e| InvalidInput::coded("pdf_failed", "pdf", e.to_string()))?;
             packet::export::write_atomically(path, &bytes)?;
         }
@@ -534,7 +539,7 @@ impl Workspace {
             json_path: json.map(|p| p.display().to_string()),
             pdf_path: pdf.map(|p| p.display().to_string()),
             text_path: None,
-            digest: exported.packet.integrity.digest.clone(),
+            digest: exported.integrity.digest.clone(),
         };
         self.record_export(launch_id, "packet.exported", &saved)?;
         Ok(saved)
