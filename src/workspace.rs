@@ -568,7 +568,7 @@ impl Workspace {
             packet::export::write_atomically(path, json_text.as_bytes())?;
         }
         if let Some(path) = pdf {
-            let bytes = packet::escalation_pdf::render(&escalation)
+            let bytes = packet::pdf::render_escalation(&escalation)
                 .map_err(|e| InvalidInput::coded("pdf_failed", "pdf", e.to_string()))?;
             packet::export::write_atomically(path, &bytes)?;
         }

@@ -1,9 +1,7 @@
 //! The signoff packet: its model, canonical JSON with a digest, verification, PDF rendering, escalation packets.
 
 pub mod build;
-pub mod document;
 pub mod escalation;
-pub mod escalation_pdf;
 pub mod export;
 pub mod fields;
 pub mod integrity;

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use layout::{Cell, Face, Flow, Grid, Ink, Para, Style, Table, BOTTOM, MARGIN_X, PAGE_W, WIDTH};
 
 use crate::domain::{Environment, ItemStatus, Role};
+use crate::packet::escalation::EscalationPacket;
 use crate::packet::model::{Packet, PacketEvidence, PacketItem, PacketRole};
 use crate::signoff::{Decision, SignoffState};
 
@@ -907,6 +908,71 @@ impl Writer<'_> {
             }
         }
     }
+}
+
+/// A support escalation as a one-document PDF, on the same layout engine as the packet: the severity, subject and
+/// summary, every field the severity asks for (missing ones marked), the recorded ids and the never-include list.
+pub fn render_escalation(e: &EscalationPacket) -> Result<Vec<u8>, PdfError> {
+    let fonts = layout::fonts().map_err(PdfError::Font)?;
+    let mut f = Flow::new(fonts, &e.subject, META);
+    f.paragraph(MARGIN_X, WIDTH, &format!("To: {}", e.to), META);
+    f.paragraph(
+        MARGIN_X,
+        WIDTH,
+        &format!("{:?} {} escalation", e.severity, e.severity_name),
+        TITLE,
+    );
+    f.gap(4.0);
+    f.paragraph(MARGIN_X, WIDTH, &e.subject, H2);
+    f.paragraph(MARGIN_X, WIDTH, &e.summary, BODY);
+    f.gap(8.0);
+    let fields = table(&[0.35, 0.65], &["Field", "Value"]);
+    f.table_start(&fields, None);
+    for field in &e.fields {
+        let value = match field.value.as_deref() {
+            Some(v) => cell(v, CELL),
+            None => cell("(not yet known)", CELL.ink(RED)),
+        };
+        f.table_row(&fields, &[cell(field.name.as_str(), CELL_BOLD), value]);
+    }
+    f.gap(8.0);
+    if !e.identifiers.is_empty() {
+        f.paragraph(MARGIN_X, WIDTH, "Recorded identifiers", H2);
+        let ids = table(&[0.25, 0.75], &["Type", "Values"]);
+        f.table_start(&ids, None);
+        for (kind, values) in &e.identifiers {
+            f.table_row(
+                &ids,
+                &[
+                    cell(kind.as_str(), CELL_BOLD),
+                    cell(values.join(", "), CELL),
+                ],
+            );
+        }
+        f.gap(8.0);
+    }
+    f.paragraph(MARGIN_X, WIDTH, "Never include", H2);
+    for line in &e.never_include {
+        f.paragraph(MARGIN_X, WIDTH, &format!("✗ {line}"), BODY);
+    }
+    let total = f.page_count();
+    let footer = format!(
+        "{} · {} · {:?} {}",
+        e.launch, e.partner_id, e.severity, e.severity_name
+    );
+    let label_style = Style::new(Face::Regular, 8.0, INK);
+    for n in 0..total {
+        f.select_page(n);
+        f.fill(MARGIN_X, BOTTOM - 14.0, WIDTH, 0.4, FAINT);
+        f.text_right(
+            PAGE_W - MARGIN_X,
+            BOTTOM - 25.0,
+            &format!("Page {} of {total}", n + 1),
+            label_style,
+        );
+        f.text(MARGIN_X, BOTTOM - 25.0, &footer, META);
+    }
+    Ok(f.save())
 }
 
 #[cfg(test)]
