@@ -1,12 +1,7 @@
 //! The domain's own words: environments, roles and item statuses, shared by every area.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-use crate::error::InvalidInput;
 
 /// Where a piece of evidence comes from, or must come from. Sandbox proves behaviour;
 /// live proves account, funding, limits, webhooks, monitoring and support.
@@ -66,8 +61,11 @@ pub enum ItemStatus {
     Failed,
 }
 
+/// The words of an enum whose variants are spoken as fixed lowercase words: `ALL`, `as_str`, `Display`, and a
+/// `FromStr` that ignores case and surrounding space and, on a wrong word, names every right one.
+/// `word_enum!(Type, code, field, "a thing", { Variant => "word", … })`.
 macro_rules! word_enum {
-    ($ty:ident, $what:literal, { $($variant:ident => $word:literal),+ $(,)? }) => {
+    ($ty:ident, $code:literal, $field:literal, $noun:literal, { $($variant:ident => $word:literal),+ $(,)? }) => {
         impl $ty {
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
@@ -76,23 +74,25 @@ macro_rules! word_enum {
             }
         }
 
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $ty {
-            type Err = InvalidInput;
+        impl std::str::FromStr for $ty {
+            type Err = $crate::error::InvalidInput;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s.trim().to_ascii_lowercase().as_str() {
                     $($word => Ok($ty::$variant),)+
-                    other => Err(InvalidInput::new(
-                        $what,
+                    _ => Err($crate::error::InvalidInput::coded(
+                        $code,
+                        $field,
                         format!(
-                            "'{other}' is not a {}; use one of: {}",
-                            $what,
+                            "'{}' is not {}; use one of: {}",
+                            s.trim(),
+                            $noun,
                             [$($word),+].join(", ")
                         ),
                     )),
@@ -101,15 +101,16 @@ macro_rules! word_enum {
         }
     };
 }
+pub(crate) use word_enum;
 
-word_enum!(Environment, "environment", { Sandbox => "sandbox", Live => "live" });
-word_enum!(Role, "role", {
+word_enum!(Environment, "invalid_input", "environment", "an environment", { Sandbox => "sandbox", Live => "live" });
+word_enum!(Role, "invalid_input", "role", "a role", {
     Product => "product",
     Engineering => "engineering",
     Support => "support",
     Finance => "finance",
 });
-word_enum!(ItemStatus, "status", {
+word_enum!(ItemStatus, "invalid_input", "status", "a status", {
     Open => "open",
     Done => "done",
     Waived => "waived",

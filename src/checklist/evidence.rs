@@ -24,55 +24,14 @@ pub enum EvidenceKind {
     ProbeRun,
 }
 
-impl EvidenceKind {
-    pub const ALL: &'static [EvidenceKind] = &[
-        EvidenceKind::Attestation,
-        EvidenceKind::Identifier,
-        EvidenceKind::File,
-        EvidenceKind::Link,
-        EvidenceKind::Contact,
-        EvidenceKind::ProbeRun,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvidenceKind::Attestation => "attestation",
-            EvidenceKind::Identifier => "identifier",
-            EvidenceKind::File => "file",
-            EvidenceKind::Link => "link",
-            EvidenceKind::Contact => "contact",
-            EvidenceKind::ProbeRun => "probe_run",
-        }
-    }
-}
-
-impl fmt::Display for EvidenceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EvidenceKind {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_lowercase();
-        EvidenceKind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == wanted)
-            .ok_or_else(|| {
-                let names: Vec<&str> = EvidenceKind::ALL.iter().map(|k| k.as_str()).collect();
-                InvalidInput::new(
-                    "evidence kind",
-                    format!(
-                        "'{s}' is not an evidence kind; use one of: {}",
-                        names.join(", ")
-                    ),
-                )
-            })
-    }
-}
+crate::domain::word_enum!(EvidenceKind, "invalid_input", "evidence kind", "an evidence kind", {
+    Attestation => "attestation",
+    Identifier => "identifier",
+    File => "file",
+    Link => "link",
+    Contact => "contact",
+    ProbeRun => "probe_run",
+});
 
 /// One kind of evidence an item accepts; an identifier spec may name the identifier type it wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

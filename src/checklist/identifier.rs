@@ -1,9 +1,6 @@
 //! Typed identifiers (request, quote, trade, event, ledger … ids) and their format checks, including the seeds' rule
 //! that a sandbox id never counts as live evidence, nor a live id as sandbox evidence.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -29,70 +26,21 @@ pub enum IdentifierType {
     PoolId,
 }
 
-impl IdentifierType {
-    pub const ALL: &'static [IdentifierType] = &[
-        IdentifierType::RequestId,
-        IdentifierType::QuoteId,
-        IdentifierType::TradeId,
-        IdentifierType::EventId,
-        IdentifierType::LedgerId,
-        IdentifierType::SessionId,
-        IdentifierType::SmokeTestId,
-        IdentifierType::TraceId,
-        IdentifierType::PartnerId,
-        IdentifierType::InvoiceId,
-        IdentifierType::WithdrawalId,
-        IdentifierType::OrderId,
-        IdentifierType::PoolId,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdentifierType::RequestId => "request_id",
-            IdentifierType::QuoteId => "quote_id",
-            IdentifierType::TradeId => "trade_id",
-            IdentifierType::EventId => "event_id",
-            IdentifierType::LedgerId => "ledger_id",
-            IdentifierType::SessionId => "session_id",
-            IdentifierType::SmokeTestId => "smoke_test_id",
-            IdentifierType::TraceId => "trace_id",
-            IdentifierType::PartnerId => "partner_id",
-            IdentifierType::InvoiceId => "invoice_id",
-            IdentifierType::WithdrawalId => "withdrawal_id",
-            IdentifierType::OrderId => "order_id",
-            IdentifierType::PoolId => "pool_id",
-        }
-    }
-}
-
-impl fmt::Display for IdentifierType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for IdentifierType {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_lowercase();
-        IdentifierType::ALL
-            .iter()
-            .copied()
-            .find(|t| t.as_str() == wanted)
-            .ok_or_else(|| {
-                let names: Vec<&str> = IdentifierType::ALL.iter().map(|t| t.as_str()).collect();
-                InvalidInput::coded(
-                    "unknown_identifier_type",
-                    "identifier_type",
-                    format!(
-                        "'{s}' is not an identifier type; use one of: {}",
-                        names.join(", ")
-                    ),
-                )
-            })
-    }
-}
+crate::domain::word_enum!(IdentifierType, "unknown_identifier_type", "identifier_type", "an identifier type", {
+    RequestId => "request_id",
+    QuoteId => "quote_id",
+    TradeId => "trade_id",
+    EventId => "event_id",
+    LedgerId => "ledger_id",
+    SessionId => "session_id",
+    SmokeTestId => "smoke_test_id",
+    TraceId => "trace_id",
+    PartnerId => "partner_id",
+    InvoiceId => "invoice_id",
+    WithdrawalId => "withdrawal_id",
+    OrderId => "order_id",
+    PoolId => "pool_id",
+});
 
 const MAX_LEN: usize = 128;
 

@@ -28,49 +28,14 @@ pub enum ProductSurface {
     Custom,
 }
 
-impl ProductSurface {
-    pub const ALL: &'static [ProductSurface] = &[
-        ProductSurface::ZeroGate,
-        ProductSurface::ZeroPools,
-        ProductSurface::ZeroBase,
-        ProductSurface::ZeroLink,
-        ProductSurface::Conomy,
-        ProductSurface::Custom,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductSurface::ZeroGate => "0gate",
-            ProductSurface::ZeroPools => "0pools",
-            ProductSurface::ZeroBase => "0base",
-            ProductSurface::ZeroLink => "0link",
-            ProductSurface::Conomy => "conomy",
-            ProductSurface::Custom => "custom",
-        }
-    }
-}
-
-impl std::str::FromStr for ProductSurface {
-    type Err = InvalidInput;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let wanted = s.trim().to_ascii_lowercase();
-        ProductSurface::ALL
-            .iter()
-            .copied()
-            .find(|p| p.as_str() == wanted)
-            .ok_or_else(|| {
-                let names: Vec<&str> = ProductSurface::ALL.iter().map(|p| p.as_str()).collect();
-                InvalidInput::new(
-                    "product_surface",
-                    format!(
-                        "'{s}' is not a product surface; use one of: {}",
-                        names.join(", ")
-                    ),
-                )
-            })
-    }
-}
+crate::domain::word_enum!(ProductSurface, "invalid_input", "product_surface", "a product surface", {
+    ZeroGate => "0gate",
+    ZeroPools => "0pools",
+    ZeroBase => "0base",
+    ZeroLink => "0link",
+    Conomy => "conomy",
+    Custom => "custom",
+});
 
 /// Where the provider API and the partner's webhook endpoint live in one environment.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
