@@ -3,28 +3,11 @@
 
 mod common;
 
-use golive::checklist::evidence::{EvidenceKind, NewEvidence};
+use golive::checklist::evidence::EvidenceKind;
 use golive::checklist::identifier::IdentifierType;
 use golive::checklist::item::SetItemStatus;
 use golive::workspace::AttachFile;
 use golive::{Environment, Error, ItemStatus, Role};
-
-fn typed(
-    item_id: i64,
-    kind: EvidenceKind,
-    id_type: Option<IdentifierType>,
-    value: &str,
-) -> NewEvidence {
-    NewEvidence {
-        item_id,
-        kind,
-        identifier_type: id_type,
-        value: value.into(),
-        note: None,
-        environment: None,
-        supersedes: None,
-    }
-}
 
 /// Runs `change`, expects the error `code`, and proves nothing was written.
 fn refused<T: std::fmt::Debug>(
@@ -95,8 +78,13 @@ fn evidence_then_done_moves_the_role_progress() {
     assert!(msg.contains("needs accepted live evidence"), "{msg}");
 
     let ev =
-        f.ws.add_evidence(&typed(item.id, EvidenceKind::Contact, None, "finance_ops"))
-            .unwrap();
+        f.ws.add_evidence(&common::evidence(
+            item.id,
+            EvidenceKind::Contact,
+            None,
+            "finance_ops",
+        ))
+        .unwrap();
     assert_eq!(
         ev.environment,
         Environment::Live,
@@ -133,9 +121,14 @@ fn a_correction_supersedes_and_both_stay() {
             .id;
     let item = common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
     let first =
-        f.ws.add_evidence(&typed(item.id, EvidenceKind::Contact, None, "finance_opz"))
-            .unwrap();
-    let mut fix = typed(item.id, EvidenceKind::Contact, None, "finance_ops");
+        f.ws.add_evidence(&common::evidence(
+            item.id,
+            EvidenceKind::Contact,
+            None,
+            "finance_opz",
+        ))
+        .unwrap();
+    let mut fix = common::evidence(item.id, EvidenceKind::Contact, None, "finance_ops");
     fix.supersedes = Some(first.id.clone());
     let second = f.ws.add_evidence(&fix).unwrap();
 
@@ -212,7 +205,7 @@ fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
     );
 
     let msg = refused(&mut f, "environment_mismatch", |ws| {
-        ws.add_evidence(&typed(
+        ws.add_evidence(&common::evidence(
             live_quote.id,
             EvidenceKind::Identifier,
             Some(IdentifierType::TradeId),
@@ -224,7 +217,7 @@ fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
         "{msg}"
     );
 
-    let mut wrong_env = typed(
+    let mut wrong_env = common::evidence(
         live_quote.id,
         EvidenceKind::Identifier,
         Some(IdentifierType::TradeId),
@@ -236,7 +229,7 @@ fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
     });
 
     refused(&mut f, "invalid_identifier", |ws| {
-        ws.add_evidence(&typed(
+        ws.add_evidence(&common::evidence(
             live_quote.id,
             EvidenceKind::Identifier,
             Some(IdentifierType::TradeId),
@@ -244,7 +237,7 @@ fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
         ))
     });
     refused(&mut f, "evidence_kind_not_accepted", |ws| {
-        ws.add_evidence(&typed(
+        ws.add_evidence(&common::evidence(
             live_quote.id,
             EvidenceKind::Identifier,
             Some(IdentifierType::LedgerId),
@@ -252,7 +245,7 @@ fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
         ))
     });
     let msg = refused(&mut f, "secret_detected", |ws| {
-        ws.add_evidence(&typed(
+        ws.add_evidence(&common::evidence(
             attest.id,
             EvidenceKind::Attestation,
             None,
@@ -264,12 +257,22 @@ fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
         "a refusal never echoes the secret: {msg}"
     );
     refused(&mut f, "invalid_input", |ws| {
-        ws.add_evidence(&typed(attest.id, EvidenceKind::Attestation, None, "   "))
+        ws.add_evidence(&common::evidence(
+            attest.id,
+            EvidenceKind::Attestation,
+            None,
+            "   ",
+        ))
     });
     refused(&mut f, "not_found", |ws| {
-        ws.add_evidence(&typed(999_999, EvidenceKind::Attestation, None, "x"))
+        ws.add_evidence(&common::evidence(
+            999_999,
+            EvidenceKind::Attestation,
+            None,
+            "x",
+        ))
     });
-    let mut ghost = typed(attest.id, EvidenceKind::Attestation, None, "fine");
+    let mut ghost = common::evidence(attest.id, EvidenceKind::Attestation, None, "fine");
     ghost.supersedes = Some("ev_nope".into());
     refused(&mut f, "not_found", |ws| ws.add_evidence(&ghost));
 }
@@ -291,7 +294,7 @@ fn links_and_contacts_are_checked() {
     let contact_item =
         common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
     refused(&mut f, "credentials_in_url", |ws| {
-        ws.add_evidence(&typed(
+        ws.add_evidence(&common::evidence(
             link_item.id,
             EvidenceKind::Link,
             None,
@@ -299,7 +302,7 @@ fn links_and_contacts_are_checked() {
         ))
     });
     refused(&mut f, "pii_refused", |ws| {
-        ws.add_evidence(&typed(
+        ws.add_evidence(&common::evidence(
             contact_item.id,
             EvidenceKind::Contact,
             None,
@@ -307,7 +310,7 @@ fn links_and_contacts_are_checked() {
         ))
     });
     let ok =
-        f.ws.add_evidence(&typed(
+        f.ws.add_evidence(&common::evidence(
             link_item.id,
             EvidenceKind::Link,
             None,
@@ -465,13 +468,13 @@ fn a_batch_is_all_or_nothing_and_names_the_bad_record() {
         Environment::Sandbox,
         "attestation",
     );
-    let good = typed(
+    let good = common::evidence(
         item.id,
         EvidenceKind::Attestation,
         None,
         "Sandbox smoke run passed",
     );
-    let bad = typed(
+    let bad = common::evidence(
         item.id,
         EvidenceKind::Attestation,
         None,

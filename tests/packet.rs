@@ -20,13 +20,8 @@ fn evidence(
     note: Option<&str>,
 ) -> NewEvidence {
     NewEvidence {
-        item_id,
-        kind,
-        identifier_type: id_type,
-        value: value.into(),
         note: note.map(str::to_string),
-        environment: None,
-        supersedes: None,
+        ..common::evidence(item_id, kind, id_type, value)
     }
 }
 

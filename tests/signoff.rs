@@ -2,7 +2,7 @@
 
 mod common;
 
-use golive::checklist::evidence::{EvidenceKind, NewEvidence};
+use golive::checklist::evidence::EvidenceKind;
 use golive::checklist::item::SetItemStatus;
 use golive::signoff::{Decision, NewDecision, NewSignoff, SignoffDecision, SignoffState};
 use golive::{Environment, ItemStatus, Role};
@@ -23,18 +23,6 @@ fn sign(role: Role, launch: &str, decision: SignoffDecision, reason: Option<&str
     }
 }
 
-fn contact(item_id: i64, value: &str) -> NewEvidence {
-    NewEvidence {
-        item_id,
-        kind: EvidenceKind::Contact,
-        identifier_type: None,
-        value: value.into(),
-        note: None,
-        environment: None,
-        supersedes: None,
-    }
-}
-
 #[test]
 fn a_change_in_scope_makes_only_that_roles_signoff_stale_until_renewed() {
     let mut f = common::workspace();
@@ -51,8 +39,13 @@ fn a_change_in_scope_makes_only_that_roles_signoff_stale_until_renewed() {
     }
     let finance_item =
         common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
-    f.ws.add_evidence(&contact(finance_item.id, "finance_ops"))
-        .unwrap();
+    f.ws.add_evidence(&common::evidence(
+        finance_item.id,
+        EvidenceKind::Contact,
+        None,
+        "finance_ops",
+    ))
+    .unwrap();
 
     let states: Vec<(Role, SignoffState)> =
         f.ws.signoffs(&launch)
@@ -188,8 +181,13 @@ fn go_is_refused_with_reasons_and_no_go_is_recorded() {
     assert_eq!(f.ws.latest_decision(&launch).unwrap().unwrap().id, d.id);
 
     let rollback = common::find_item(&f.ws, &launch, Role::Product, Environment::Live, "contact");
-    f.ws.add_evidence(&contact(rollback.id, "partner_ops"))
-        .unwrap();
+    f.ws.add_evidence(&common::evidence(
+        rollback.id,
+        EvidenceKind::Contact,
+        None,
+        "partner_ops",
+    ))
+    .unwrap();
     let v = f.ws.verdict(&launch).unwrap();
     let rule = v.rules.iter().find(|r| r.id == "rollback_owner").unwrap();
     assert!(

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
+use golive::checklist::evidence::{EvidenceKind, NewEvidence};
+use golive::checklist::identifier::IdentifierType;
 use golive::checklist::launch::{NewLaunch, ProductSurface, RoleOwner, Targets};
 use golive::{Environment, FixedClock, Role, Workspace};
 
@@ -98,4 +100,22 @@ pub fn find_item(
         .into_iter()
         .find(|i| i.environment == env && i.accepts.iter().any(|a| a.to_string() == spec))
         .unwrap_or_else(|| panic!("no {role} {env} item accepting {spec}"))
+}
+
+/// Typed evidence for an item, in the item's own environment, correcting nothing.
+pub fn evidence(
+    item_id: i64,
+    kind: EvidenceKind,
+    id_type: Option<IdentifierType>,
+    value: &str,
+) -> NewEvidence {
+    NewEvidence {
+        item_id,
+        kind,
+        identifier_type: id_type,
+        value: value.into(),
+        note: None,
+        environment: None,
+        supersedes: None,
+    }
 }
