@@ -10,6 +10,7 @@ pub mod clock;
 pub mod domain;
 pub mod error;
 pub mod packet;
+pub mod probe;
 pub mod redact;
 pub mod signoff;
 pub mod store;

@@ -23,6 +23,11 @@ use crate::packet::{
     escalation::{EscalationPacket, EscalationRequest},
     export::{ExportedPacket, SavedFiles},
 };
+use crate::probe::{
+    self,
+    engine::{ProgressSink, RunInput},
+    Outcome, PackSummary, ProbePack, ProbeRun, ProbeRunSummary, SensitiveConfirmation, Secrets, StepResult,
+};
 use crate::redact::Redactor;
 use crate::signoff::{
     self, Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, SignoffView, Verdict,
@@ -610,6 +615,296 @@ impl Workspace {
         })
     }
 
+    // ---- probes ----
+
+    /// The built-in probe packs.
+    pub fn probe_packs(&self) -> Result<Vec<PackSummary>> {
+        Ok(probe::builtin::packs()?.iter().map(ProbePack::summary).collect())
+    }
+
+    /// The built-in packs that prove items of this launch's templates.
+    pub fn probe_packs_for_launch(&self, launch_id: &str) -> Result<Vec<PackSummary>> {
+        let templates: Vec<String> = launch::overview(self.store.conn(), launch_id)?
+            .templates
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        Ok(probe::builtin::packs()?
+            .iter()
+            .filter(|p| pack_serves(p, &templates))
+            .map(ProbePack::summary)
+            .collect())
+    }
+
+    /// Validates a probe pack file without running it.
+    pub fn validate_probe_pack_file(path: &Path) -> Result<ProbePack> {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| {
+            InvalidInput::coded("probe_pack_unreadable", "pack", format!("cannot read {shown}: {e}"))
+        })?;
+        if meta.len() as usize > probe::pack::MAX_PACK_BYTES {
+            return Err(InvalidInput::coded(
+                "probe_pack_invalid",
+                "pack",
+                format!(
+                    "{shown}:1:1: the file is {} bytes; probe packs are at most {} bytes",
+                    meta.len(),
+                    probe::pack::MAX_PACK_BYTES
+                ),
+            )
+            .into());
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            InvalidInput::coded("probe_pack_unreadable", "pack", format!("cannot read {shown}: {e}"))
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let (line, column) = template::line_column(
+                &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
+                usize::MAX,
+            );
+            InvalidInput::coded("probe_pack_invalid", "pack", format!("{shown}:{line}:{column}: the file is not UTF-8 text"))
+        })?;
+        let pack = probe::pack::parse(&shown, &text)
+            .map_err(|e| InvalidInput::coded("probe_pack_invalid", "pack", e.to_string()))?;
+        probe::builtin::check_proves(&pack)
+            .map_err(|m| InvalidInput::coded("probe_pack_invalid", "pack", m))?;
+        Ok(pack)
+    }
+
+    fn find_pack(&self, launch_id: &str, pack_id: Option<&str>) -> Result<ProbePack> {
+        let packs = self.probe_packs_for_launch(launch_id)?;
+        let id = match pack_id {
+            Some(id) => id.to_string(),
+            None => packs.first().map(|p| p.id.clone()).ok_or_else(|| {
+                InvalidInput::coded("no_probe_pack", "pack", format!("no built-in probe pack serves {launch_id}'s templates; give one with --pack-file"))
+            })?,
+        };
+        probe::builtin::packs()?
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .ok_or_else(|| Error::not_found("probe pack", id))
+    }
+
+    /// A pack's variables for a launch: the pack's defaults with the launch's own values over them.
+    pub fn probe_vars(&self, launch_id: &str, pack_id: &str) -> Result<std::collections::BTreeMap<String, String>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        let pack = self.find_pack(launch_id, Some(pack_id))?;
+        let mut vars = pack.vars.clone();
+        vars.extend(probe::record::settings(self.store.conn(), launch_id, pack_id)?);
+        Ok(vars)
+    }
+
+    /// Sets a launch's own value for a pack variable (a path, a pool id). The history is kept; the newest wins.
+    pub fn set_probe_var(&mut self, launch_id: &str, pack_id: &str, name: &str, value: &str) -> Result<()> {
+        let pack = self.find_pack(launch_id, Some(pack_id))?;
+        if !pack.vars.contains_key(name) {
+            return Err(InvalidInput::coded(
+                "unknown_probe_var",
+                "name",
+                format!("pack {pack_id} has no variable '{name}'; it has: {}", pack.vars.keys().cloned().collect::<Vec<_>>().join(", ")),
+            )
+            .into());
+        }
+        let value = text::checked("value", value, 500, true)?;
+        if value.contains("{{") {
+            return Err(InvalidInput::new("value", "a variable's value is used as it is; it cannot hold {{placeholders}}").into());
+        }
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let environment = launch::environment(tx, launch_id)?;
+            tx.execute(
+                "INSERT INTO probe_settings (launch_id, pack_id, name, value, environment, set_by, set_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![launch_id, pack_id, name, value, environment.as_str(), actor, at],
+            )?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(launch_id),
+                    action: "probe.var_set",
+                    subject: &format!("launch:{launch_id}"),
+                    details: json!({ "pack": pack_id, "name": name, "value": value }),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Everything a run needs, checked, with its sensitive-step confirmation recorded first. The run itself needs
+    /// no workspace, so the desktop app can release the database while requests are in flight.
+    pub fn prepare_probe_run(&mut self, request: &ProbeRunRequest, mut secrets: Secrets) -> Result<PreparedRun> {
+        let overview = launch::overview(self.store.conn(), &request.launch_id)?;
+        let pack = match &request.pack_file {
+            Some(path) => Self::validate_probe_pack_file(Path::new(path))?,
+            None => self.find_pack(&request.launch_id, request.pack_id.as_deref())?,
+        };
+        let environment = request.environment;
+        let targets = match environment {
+            Environment::Sandbox => overview.sandbox.clone(),
+            Environment::Live => overview.live.clone(),
+        };
+        let mut vars = pack.vars.clone();
+        vars.extend(probe::record::settings(self.store.conn(), &request.launch_id, &pack.id)?);
+        secrets.fill_from_env(environment, &pack.secrets);
+        probe::engine::select(&pack, environment, &request.step_filter)
+            .map_err(|e| InvalidInput::coded("probe_step_unknown", "step", e.to_string()))?;
+        let mut extra_roots_pem = Vec::new();
+        for path in &request.ca_files {
+            extra_roots_pem.push(std::fs::read(path).map_err(|e| {
+                InvalidInput::coded("ca_unreadable", "ca", format!("cannot read CA certificate {path}: {e}"))
+            })?);
+        }
+        let confirmation = match &request.confirm_sensitive {
+            None => None,
+            Some(c) => {
+                if environment != Environment::Live {
+                    return Err(InvalidInput::new("confirm", "sensitive steps need a confirmation only in live").into());
+                }
+                if probe::money::parse(&c.amount_cap).is_none() {
+                    return Err(InvalidInput::coded("invalid_amount", "amount_cap", format!("'{}' is not an amount such as 10.00", c.amount_cap)).into());
+                }
+                let statement = text::checked("statement", &c.statement, 500, true)?;
+                let confirmation = SensitiveConfirmation {
+                    confirmed_by: self.actor.clone(),
+                    amount_cap: c.amount_cap.trim().to_string(),
+                    statement,
+                    confirmed_at: self.now(),
+                };
+                let recorded = confirmation.clone();
+                let launch_id = request.launch_id.clone();
+                let pack_id = pack.id.clone();
+                self.store.write(|tx| {
+                    audit::append(
+                        tx,
+                        NewAuditEvent {
+                            at: &recorded.confirmed_at,
+                            actor: &recorded.confirmed_by,
+                            environment,
+                            launch_id: Some(&launch_id),
+                            action: "probe.sensitive_confirmed",
+                            subject: &format!("launch:{launch_id}"),
+                            details: json!({ "pack": pack_id, "amount_cap": recorded.amount_cap, "statement": recorded.statement }),
+                        },
+                    )?;
+                    Ok(())
+                })?;
+                Some(confirmation)
+            }
+        };
+        let run_id = format!("pr_{}", uuid::Uuid::now_v7().simple());
+        let redactor = Redactor::new(&overview.private_terms);
+        Ok(PreparedRun {
+            input: RunInput {
+                run_id,
+                pack,
+                environment,
+                targets,
+                vars,
+                secrets,
+                step_filter: request.step_filter.clone(),
+                confirmation,
+                extra_roots_pem,
+                clock: self.clock.clone(),
+            },
+            launch_id: request.launch_id.clone(),
+            redactor,
+        })
+    }
+
+    /// Stores a finished run, attaches probe_run evidence to what it proved, and appends its audit events, all in
+    /// one transaction.
+    pub fn record_probe_run(&mut self, prepared: PreparedRun, steps: Vec<StepResult>, started_at: String, duration_ms: u64) -> Result<ProbeRun> {
+        let PreparedRun { input, launch_id, redactor } = prepared;
+        let mut run = ProbeRun {
+            id: input.run_id.clone(),
+            launch_id: launch_id.clone(),
+            environment: input.environment,
+            pack_id: input.pack.id.clone(),
+            pack_version: input.pack.version,
+            pack_sha256: input.pack.sha256.clone(),
+            outcome: probe::result::run_outcome(&steps),
+            started_at,
+            duration_ms,
+            actor: self.actor.clone(),
+            step_filter: input.step_filter.clone(),
+            secrets: input.secrets.fingerprints(),
+            confirmation: input.confirmation.clone(),
+            steps,
+            evidence: Vec::new(),
+        };
+        probe::record::redact_run(&mut run, &redactor, &input.secrets);
+        let (at, actor) = (self.now(), self.actor.clone());
+        let template = input.pack.template.clone();
+        self.store.write(|tx| {
+            let items = probe::record::provable_items(tx, &launch_id, template.as_deref())?;
+            for (item, step_ids) in probe::record::proven_items(&run, &items) {
+                let id = new_evidence_id();
+                let note = format!("probe {} {}: {} passed", run.pack_id, run.environment, step_ids.join(", "));
+                let row = EvidenceRow {
+                    id: &id,
+                    launch_id: &launch_id,
+                    item_id: item.id,
+                    environment: run.environment,
+                    kind: EvidenceKind::ProbeRun,
+                    identifier_type: None,
+                    value: &run.id,
+                    file_sha256: None,
+                    note: Some(&note),
+                    supersedes: None,
+                    actor: &actor,
+                    recorded_at: &at,
+                };
+                evidence::insert(tx, &row)?;
+                audit_evidence(tx, &row)?;
+                run.evidence.push(probe::record::attached(item, id.clone(), step_ids));
+            }
+            probe::record::insert(tx, &run)?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment: run.environment,
+                    launch_id: Some(&launch_id),
+                    action: "probe.run_recorded",
+                    subject: &format!("probe_run:{}", run.id),
+                    details: json!({
+                        "pack": run.pack_id,
+                        "outcome": run.outcome.as_str(),
+                        "passed": run.count(Outcome::Pass),
+                        "failed": run.count(Outcome::Fail),
+                        "errors": run.count(Outcome::Error),
+                        "skipped": run.count(Outcome::Skipped),
+                        "evidence": run.evidence.iter().map(|e| e.evidence_id.clone()).collect::<Vec<_>>(),
+                        "secrets": run.secrets,
+                    }),
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(run)
+    }
+
+    /// Prepares, runs (on a runtime of its own) and records a probe run.
+    pub fn run_probes(&mut self, request: &ProbeRunRequest, secrets: Secrets, progress: ProgressSink) -> Result<ProbeRun> {
+        let prepared = self.prepare_probe_run(request, secrets)?;
+        let (steps, started_at, duration_ms) = execute_prepared(&prepared, progress)?;
+        self.record_probe_run(prepared, steps, started_at, duration_ms)
+    }
+
+    pub fn probe_runs(&self, launch_id: &str) -> Result<Vec<ProbeRunSummary>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        probe::record::list(self.store.conn(), launch_id)
+    }
+
+    pub fn probe_run(&self, run_id: &str) -> Result<ProbeRun> {
+        probe::record::get(self.store.conn(), run_id)
+    }
+
     // ---- audit ----
 
     pub fn audit_events(&self, launch_id: Option<&str>, limit: i64) -> Result<Vec<AuditEvent>> {
@@ -619,6 +914,75 @@ impl Workspace {
     pub fn verify_audit(&self) -> Result<AuditVerification> {
         audit::verify(self.store.conn())
     }
+}
+
+/// What starts a probe run.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct ProbeRunRequest {
+    pub launch_id: String,
+    pub environment: Environment,
+    /// A built-in pack; the first that serves the launch's templates when neither this nor a file is given.
+    #[serde(default)]
+    pub pack_id: Option<String>,
+    #[serde(default)]
+    pub pack_file: Option<String>,
+    #[serde(default)]
+    pub step_filter: Vec<String>,
+    #[serde(default)]
+    pub confirm_sensitive: Option<ConfirmSensitive>,
+    /// Extra CA certificates (PEM files) to trust, for a provider behind a private CA.
+    #[serde(default)]
+    pub ca_files: Vec<String>,
+}
+
+/// The launch manager's explicit go-ahead for sensitive live steps, with the most any one step may move.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct ConfirmSensitive {
+    pub amount_cap: String,
+    pub statement: String,
+}
+
+/// A run ready to execute: see [`Workspace::prepare_probe_run`].
+pub struct PreparedRun {
+    pub input: RunInput,
+    pub launch_id: String,
+    redactor: Redactor,
+}
+
+/// Runs a prepared run on a runtime of its own; returns the step results, the start time and the wall time.
+pub fn execute_prepared(prepared: &PreparedRun, progress: ProgressSink) -> Result<(Vec<StepResult>, String, u64)> {
+    let input = &prepared.input;
+    let started_at = format_time(input.clock.now());
+    let started = std::time::Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| InvalidInput::coded("probe_failed", "probe", format!("cannot start the probe runtime: {e}")))?;
+    let copy = RunInput {
+        run_id: input.run_id.clone(),
+        pack: input.pack.clone(),
+        environment: input.environment,
+        targets: input.targets.clone(),
+        vars: input.vars.clone(),
+        secrets: input.secrets.clone(),
+        step_filter: input.step_filter.clone(),
+        confirmation: input.confirmation.clone(),
+        extra_roots_pem: input.extra_roots_pem.clone(),
+        clock: input.clock.clone(),
+    };
+    let steps = runtime
+        .block_on(probe::engine::execute(copy, progress))
+        .map_err(|e| InvalidInput::coded("probe_failed", "probe", e.to_string()))?;
+    Ok((steps, started_at, started.elapsed().as_millis() as u64))
+}
+
+/// Whether a pack proves items of any of these templates.
+fn pack_serves(pack: &ProbePack, templates: &[String]) -> bool {
+    pack.template.as_ref().is_some_and(|t| templates.contains(t))
+        || pack.steps.iter().flat_map(|s| &s.proves).any(|p| {
+            p.split_once(':').is_some_and(|(t, _)| templates.iter().any(|x| x == t))
+        })
 }
 
 /// Checks one piece of typed evidence against its item and writes it with its audit event. Returns its id.

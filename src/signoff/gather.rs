@@ -64,8 +64,7 @@ pub fn verdict(
         .ok();
 
     let signoffs = record::current(conn, launch_id)?;
-    // No probe engine records sensitive steps yet, so there are none that failed; the rule is evaluated all the same.
-    let failed_sensitive_steps: Vec<String> = Vec::new();
+    let failed_sensitive_steps = crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;
     Ok(verdict::evaluate(&VerdictInput {
         blocking_items: &blocking_items,
         signoffs: &signoffs,

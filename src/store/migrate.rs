@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_signoffs",
         sql: include_str!("../../migrations/0003_signoffs.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_probes",
+        sql: include_str!("../../migrations/0004_probes.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

@@ -1,0 +1,70 @@
+//! The built-in probe packs, one per built-in template, embedded at build time and validated at load like a
+//! user's file. A pack's `proves` keys are checked against its template here, so a renamed item cannot silently
+//! stop a probe from attaching evidence.
+
+use std::sync::LazyLock;
+
+use crate::checklist::builtin;
+use crate::checklist::evidence::EvidenceKind;
+use crate::probe::pack::{self, ProbePack};
+
+const FILES: &[(&str, &str)] = &[
+    ("0pools-smoke.toml", include_str!("../../probes/0pools-smoke.toml")),
+    ("webhook-readiness.toml", include_str!("../../probes/webhook-readiness.toml")),
+];
+
+static BUILTIN: LazyLock<Result<Vec<ProbePack>, String>> = LazyLock::new(|| {
+    FILES
+        .iter()
+        .map(|(file, text)| {
+            let pack = pack::parse(file, text).map_err(|e| e.to_string())?;
+            check_proves(&pack)?;
+            Ok(pack)
+        })
+        .collect()
+});
+
+/// Every `proves` key names an item of a built-in template that accepts probe_run evidence.
+pub fn check_proves(pack: &ProbePack) -> Result<(), String> {
+    let templates = builtin::templates().map_err(|e| e.to_string())?;
+    for step in &pack.steps {
+        for proof in &step.proves {
+            let (template_id, key) = match proof.split_once(':') {
+                Some((t, k)) => (t, k),
+                None => match &pack.template {
+                    Some(t) => (t.as_str(), proof.as_str()),
+                    None => return Err(format!("pack {}: step {} proves '{proof}' but the pack names no template", pack.id, step.id)),
+                },
+            };
+            // Imported templates are not known here; only built-in ones are checked.
+            let Some(template) = templates.iter().find(|t| t.id == template_id) else { continue };
+            match template.items().find(|(s, i)| format!("{}/{}", s.key, i.key) == key) {
+                None => return Err(format!("pack {}: step {} proves '{proof}', which {template_id} does not have", pack.id, step.id)),
+                Some((_, item)) if !item.evidence.iter().any(|e| e.kind == EvidenceKind::ProbeRun) => {
+                    return Err(format!("pack {}: step {} proves '{proof}', which does not accept probe_run evidence", pack.id, step.id))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn packs() -> Result<&'static [ProbePack], crate::error::InvalidInput> {
+    BUILTIN
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(|e| crate::error::InvalidInput::coded("probe_pack_invalid", "pack", e.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_builtin_pack_is_valid_and_proves_real_items() {
+        let packs = super::packs().unwrap();
+        assert!(packs.iter().any(|p| p.id == "0pools-smoke"));
+        for p in packs {
+            assert!(!p.steps.is_empty(), "{}", p.id);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Live smoke probes: packs of declarative steps run against the provider API and the partner's webhook endpoint,
+//! each result stored append-only and, when it passes, attached as probe_run evidence to the items it proves.
+//!
+//! - [`pack`]: the pack format and its validator; [`builtin`]: the packs for the built-in templates.
+//! - [`engine`]: scheduling (concurrent where steps do not wait for each other) and the fail-closed key check;
+//!   [`steps`]: the four step kinds; [`assert`]: expectations and captures; [`signature`]: webhook signing.
+//! - [`secrets`]: in-memory secrets and the fingerprints that are stored instead.
+//! - [`record`]: storing runs and attaching evidence; [`report`]: JSON and JUnit XML reports.
+
+pub mod assert;
+pub mod builtin;
+pub mod engine;
+pub mod money;
+pub mod pack;
+pub mod record;
+pub mod report;
+pub mod result;
+pub mod secrets;
+pub mod signature;
+pub mod steps;
+pub mod vars;
+
+pub use pack::{PackSummary, ProbePack};
+pub use result::{Outcome, ProbeRun, ProbeRunSummary, Progress, SensitiveConfirmation, StepResult};
+pub use secrets::{SecretFingerprint, SecretSource, SecretValue, Secrets};
+
+/// rustls needs one process-wide crypto provider; ring needs no C toolchain beyond cc.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -1,0 +1,1192 @@
+//! Probe packs: TOML data files of steps, parsed and validated with every problem located by line and column.
+//! The same validator serves the built-in packs and a user's own file (`golive probe validate FILE`).
+//!
+//! Validation settles everything that can be known before a run: each step's kind and fields, its assertions and
+//! captures, the placeholders it uses (a capture must be made by another step, a variable or secret declared), the
+//! order steps must wait in (no cycles), and the safety rule that a step writing in live is marked sensitive.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+use ts_rs::TS;
+
+use crate::checklist::identifier::IdentifierType;
+use crate::checklist::template::line_column;
+use crate::domain::Environment;
+use crate::error::TemplateProblem;
+use crate::probe::vars::{self, Reference};
+
+/// Packs larger than this are refused before parsing.
+pub const MAX_PACK_BYTES: usize = 512 * 1024;
+/// No single request may wait longer than this for its answer.
+pub const MAX_TIMEOUT_MS: u64 = 120_000;
+pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+/// A webhook delivery must be answered with a 2xx within this long (the seeds' "respond within 10 seconds").
+pub const DEFAULT_WEBHOOK_WITHIN_MS: u64 = 10_000;
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", render(file, problems))]
+pub struct PackError {
+    pub file: String,
+    pub problems: Vec<TemplateProblem>,
+}
+
+fn render(file: &str, problems: &[TemplateProblem]) -> String {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
+        .collect();
+    if lines.len() > 1 {
+        lines.insert(0, format!("{} problems in probe pack {file}", problems.len()));
+    }
+    lines.join("\n")
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbePack {
+    pub id: String,
+    pub version: u32,
+    pub name: String,
+    pub description: String,
+    /// The checklist template whose items the steps prove (`proves = ["section/item"]`).
+    pub template: Option<String>,
+    pub sha256: String,
+    /// Defaults a launch can change (paths, pool ids, amounts).
+    pub vars: BTreeMap<String, String>,
+    /// Secret names the steps use; values come from the keychain, the environment or the session, never a file.
+    pub secrets: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub environments: Vec<Environment>,
+    /// `section/item` keys in the pack's template; a passing step attaches itself to those in its environment.
+    pub proves: Vec<String>,
+    /// Moves money or creates orders: in live it runs only after a recorded confirmation with an amount cap.
+    pub sensitive: bool,
+    pub amount: Option<String>,
+    /// Steps this one waits for: named in `after`, or making a capture it uses.
+    pub depends_on: Vec<String>,
+    pub kind: StepKind,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepKind {
+    Http(HttpStep),
+    Webhook(WebhookStep),
+    Tls(TlsStep),
+    KeyMode(KeyModeStep),
+}
+
+impl StepKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            StepKind::Http(_) => "http",
+            StepKind::Webhook(_) => "webhook",
+            StepKind::Tls(_) => "tls",
+            StepKind::KeyMode(_) => "key_mode",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HttpStep {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub timeout_ms: u64,
+    /// Waits this long (a template, so it can use a captured expiry) before sending.
+    pub wait_ms: Option<String>,
+    pub expect: Vec<Expectation>,
+    pub captures: Vec<Capture>,
+    pub retry: Option<Retry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Expectation {
+    pub subject: Subject,
+    pub predicate: Predicate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "of", content = "name", rename_all = "snake_case")]
+pub enum Subject {
+    Status,
+    Header(String),
+    JsonPath(String),
+    Body,
+    DurationMs,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "is", content = "value", rename_all = "snake_case")]
+pub enum Predicate {
+    Equals(serde_json::Value),
+    NotEquals(serde_json::Value),
+    OneOf(Vec<serde_json::Value>),
+    Exists(bool),
+    Matches(String),
+    Contains(String),
+    LessThan(f64),
+    GreaterThan(f64),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Capture {
+    pub name: String,
+    pub source: CaptureSource,
+    /// What kind of id the value is; ids are listed in results and packets.
+    pub identifier: Option<IdentifierType>,
+    /// The value is a timestamp: also capture `<name>_age_s`, the seconds since it (a trade stuck in reserved).
+    pub age: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "from", content = "expr", rename_all = "snake_case")]
+pub enum CaptureSource {
+    JsonPath(String),
+    Header(String),
+    Pattern(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Retry {
+    /// Retries until every condition holds (status polling to a terminal state).
+    pub until: Vec<Expectation>,
+    pub attempts: u32,
+    pub interval_ms: u64,
+    pub backoff: f64,
+    pub max_interval_ms: u64,
+    pub deadline_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookCase {
+    /// A correctly signed event is answered 2xx within the limit.
+    Valid,
+    /// The same event with a wrong signature is rejected.
+    BadSignature,
+    /// A correctly signed event with a timestamp outside the tolerance is rejected.
+    StaleTimestamp,
+    /// The same event id delivered again is accepted once more, without an error.
+    Replay,
+}
+
+crate::domain::word_enum!(WebhookCase, "invalid_input", "cases", "a webhook case", {
+    Valid => "valid",
+    BadSignature => "bad_signature",
+    StaleTimestamp => "stale_timestamp",
+    Replay => "replay",
+});
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhookStep {
+    /// A scheme name or a template over a variable, so each launch says how its endpoint verifies.
+    pub scheme: String,
+    pub secret: String,
+    pub body: String,
+    pub cases: Vec<WebhookCase>,
+    pub within_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetName {
+    Api,
+    Webhook,
+}
+
+crate::domain::word_enum!(TargetName, "invalid_input", "target", "a probe target", {
+    Api => "api",
+    Webhook => "webhook",
+});
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsStep {
+    pub target: TargetName,
+    pub min_days: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyModeStep {
+    pub secret: String,
+    pub target: TargetName,
+}
+
+/// What the desktop app and `golive probe packs` show of a pack.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PackSummary {
+    pub id: String,
+    pub version: u32,
+    pub name: String,
+    pub description: String,
+    pub template: Option<String>,
+    pub vars: BTreeMap<String, String>,
+    pub secrets: Vec<String>,
+    pub steps: Vec<StepSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StepSummary {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+    pub environments: Vec<Environment>,
+    pub proves: Vec<String>,
+    pub sensitive: bool,
+    pub amount: Option<String>,
+    pub depends_on: Vec<String>,
+}
+
+impl ProbePack {
+    pub fn summary(&self) -> PackSummary {
+        PackSummary {
+            id: self.id.clone(),
+            version: self.version,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            template: self.template.clone(),
+            vars: self.vars.clone(),
+            secrets: self.secrets.clone(),
+            steps: self
+                .steps
+                .iter()
+                .map(|s| StepSummary {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    kind: s.kind.name().into(),
+                    environments: s.environments.clone(),
+                    proves: s.proves.clone(),
+                    sensitive: s.sensitive,
+                    amount: s.amount.clone(),
+                    depends_on: s.depends_on.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+}
+
+// ---- the file as written ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    id: Spanned<String>,
+    version: Spanned<i64>,
+    name: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    template: Option<Spanned<String>>,
+    #[serde(default)]
+    vars: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    secrets: Vec<Spanned<String>>,
+    steps: Spanned<Vec<RawStep>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    kind: Spanned<String>,
+    environments: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    proves: Vec<Spanned<String>>,
+    #[serde(default)]
+    sensitive: bool,
+    amount: Option<Spanned<String>>,
+    #[serde(default)]
+    after: Vec<Spanned<String>>,
+    // http
+    request: Option<Spanned<RawRequest>>,
+    #[serde(default)]
+    expect: Vec<Spanned<RawExpect>>,
+    #[serde(default)]
+    capture: Vec<Spanned<RawCapture>>,
+    retry: Option<Spanned<RawRetry>>,
+    wait_ms: Option<Spanned<String>>,
+    // webhook
+    scheme: Option<Spanned<String>>,
+    secret: Option<Spanned<String>>,
+    body: Option<Spanned<String>>,
+    cases: Option<Vec<Spanned<String>>>,
+    within_ms: Option<Spanned<i64>>,
+    // tls, key_mode
+    target: Option<Spanned<String>>,
+    min_days: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequest {
+    method: Spanned<String>,
+    url: Spanned<String>,
+    #[serde(default)]
+    headers: BTreeMap<String, Spanned<String>>,
+    body: Option<Spanned<String>>,
+    timeout_ms: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpect {
+    status: Option<Spanned<toml::Value>>,
+    header: Option<Spanned<String>>,
+    jsonpath: Option<Spanned<String>>,
+    body: Option<bool>,
+    duration_ms: Option<bool>,
+    equals: Option<toml::Value>,
+    not_equals: Option<toml::Value>,
+    one_of: Option<Vec<toml::Value>>,
+    exists: Option<bool>,
+    matches: Option<Spanned<String>>,
+    contains: Option<String>,
+    less_than: Option<f64>,
+    greater_than: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCapture {
+    name: Spanned<String>,
+    jsonpath: Option<Spanned<String>>,
+    header: Option<String>,
+    pattern: Option<Spanned<String>>,
+    identifier: Option<Spanned<String>>,
+    #[serde(default)]
+    age: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRetry {
+    until: Vec<Spanned<RawExpect>>,
+    attempts: Option<i64>,
+    interval_ms: Option<i64>,
+    backoff: Option<f64>,
+    max_interval_ms: Option<i64>,
+    deadline_ms: Option<i64>,
+}
+
+struct Problems<'a> {
+    text: &'a str,
+    list: Vec<TemplateProblem>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, offset: usize, message: impl Into<String>) {
+        let (line, column) = line_column(self.text, offset);
+        self.list.push(TemplateProblem {
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+
+    fn at_span<T>(&mut self, value: &Spanned<T>, message: impl Into<String>) {
+        self.at(value.span().start, message);
+    }
+}
+
+fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn to_json(value: &toml::Value) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// A string the pack author wrote, with where it starts in the file, for checking its placeholders.
+struct Templated {
+    text: String,
+    /// Offset of the string's first character in the file (its opening quote + 1).
+    offset: usize,
+}
+
+fn templated(value: &Spanned<String>) -> Templated {
+    Templated {
+        text: value.get_ref().clone(),
+        offset: value.span().start + 1,
+    }
+}
+
+/// Parses and validates a pack. `file` names the source in error messages.
+pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
+    let invalid = |problems| PackError {
+        file: file.to_string(),
+        problems,
+    };
+    if text.len() > MAX_PACK_BYTES {
+        return Err(invalid(vec![TemplateProblem {
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is {} bytes; probe packs are at most {MAX_PACK_BYTES} bytes",
+                text.len()
+            ),
+        }]));
+    }
+    // A pack is shared and stored with its runs: a key typed into it would leak, so refuse it with its place.
+    if let Some(found) = crate::redact::detect::first_secret(text) {
+        let (line, column) = line_column(text, found.start);
+        return Err(invalid(vec![TemplateProblem {
+            line,
+            column,
+            message: format!(
+                "this looks like a secret ({}); reference it as {{{{secret.NAME}}}} and supply the value at run time",
+                found.class
+            ),
+        }]));
+    }
+    let raw: RawPack = toml::from_str(text).map_err(|e| {
+        let (line, column) = line_column(text, e.span().map_or(0, |s| s.start));
+        invalid(vec![TemplateProblem {
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }])
+    })?;
+    let mut p = Problems {
+        text,
+        list: Vec::new(),
+    };
+
+    if !is_key(raw.id.get_ref()) {
+        p.at_span(&raw.id, "id must be lowercase letters, digits, '-' and '_' (at most 64)");
+    }
+    let version = *raw.version.get_ref();
+    if !(1..=u32::MAX as i64).contains(&version) {
+        p.at_span(&raw.version, "version must be a whole number of at least 1");
+    }
+    if raw.name.get_ref().trim().is_empty() {
+        p.at_span(&raw.name, "name is empty");
+    }
+    if raw.steps.get_ref().is_empty() {
+        p.at_span(&raw.steps, "a probe pack needs at least one step");
+    }
+    let mut secrets = Vec::new();
+    for s in &raw.secrets {
+        if !is_key(s.get_ref()) {
+            p.at_span(s, "secret names are lowercase letters, digits, '-' and '_'");
+        }
+        secrets.push(s.get_ref().clone());
+    }
+    let vars: BTreeMap<String, String> = raw
+        .vars
+        .iter()
+        .map(|(k, v)| (k.clone(), v.get_ref().clone()))
+        .collect();
+
+    // First pass: every step on its own. Placeholders are collected for the second pass.
+    let mut steps = Vec::new();
+    let mut step_placeholders: Vec<Vec<(vars::Placeholder, usize)>> = Vec::new();
+    let mut step_after: Vec<Vec<Spanned<String>>> = Vec::new();
+    let mut ids = HashSet::new();
+    let mut capture_makers: HashMap<String, String> = HashMap::new();
+    for raw_step in raw.steps.into_inner() {
+        let id = raw_step.id.get_ref().clone();
+        if !is_key(&id) {
+            p.at_span(&raw_step.id, "step id must be lowercase letters, digits, '-' and '_'");
+        } else if !ids.insert(id.clone()) {
+            p.at_span(&raw_step.id, format!("step id '{id}' is used twice"));
+        }
+        let mut strings: Vec<Templated> = Vec::new();
+        let step = parse_step(&mut p, &raw_step, &mut strings);
+        if let Some(step) = &step {
+            if let StepKind::Http(http) = &step.kind {
+                for c in &http.captures {
+                    if let Some(other) = capture_makers.insert(c.name.clone(), id.clone()) {
+                        p.at_span(
+                            &raw_step.id,
+                            format!("capture '{}' is made by step '{other}' already", c.name),
+                        );
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        for s in &strings {
+            match vars::placeholders(&s.text) {
+                Ok(list) => found.extend(list.into_iter().map(|ph| (ph, s.offset))),
+                Err((at, message)) => p.at(s.offset + at, message),
+            }
+        }
+        step_placeholders.push(found);
+        step_after.push(raw_step.after);
+        if let Some(step) = step {
+            steps.push(step);
+        }
+    }
+    if !p.list.is_empty() {
+        return Err(invalid(p.list));
+    }
+
+    // Second pass: placeholders resolve, and waiting steps form no cycle.
+    for ((step, found), after) in steps.iter_mut().zip(&step_placeholders).zip(&step_after) {
+        let mut depends: Vec<String> = Vec::new();
+        for a in after {
+            if !ids.contains(a.get_ref()) {
+                p.at_span(a, format!("after names no step '{}'", a.get_ref()));
+            } else if !depends.contains(a.get_ref()) {
+                depends.push(a.get_ref().clone());
+            }
+        }
+        for (ph, base) in found {
+            let at = base + ph.offset;
+            match vars::classify(&ph.name) {
+                None => p.at(
+                    at,
+                    format!(
+                        "'{{{{{}}}}}' names nothing: use api, webhook, var.NAME, secret.NAME, idempotency.NAME, \
+                         run.id, event.id or a capture",
+                        ph.name
+                    ),
+                ),
+                Some(Reference::Target(_)) | Some(Reference::Idempotency(_)) => {}
+                Some(Reference::Run(n)) if n == "id" => {}
+                Some(Reference::Event(n)) if n == "id" => {}
+                Some(Reference::Run(_)) | Some(Reference::Event(_)) => {
+                    p.at(at, format!("'{{{{{}}}}}' is unknown; only run.id and event.id exist", ph.name))
+                }
+                Some(Reference::Var(n)) if !vars.contains_key(n) => p.at(
+                    at,
+                    format!("variable '{n}' is not declared in [vars]; declare it with a default"),
+                ),
+                Some(Reference::Var(_)) => {}
+                Some(Reference::Secret(n)) if !secrets.iter().any(|s| s == n) => p.at(
+                    at,
+                    format!("secret '{n}' is not declared; add it to secrets = [...]"),
+                ),
+                Some(Reference::Secret(_)) => {}
+                Some(Reference::Capture(n)) => match capture_makers.get(n) {
+                    None => p.at(at, format!("no step captures '{n}'")),
+                    Some(maker) if maker == &step.id => {
+                        p.at(at, format!("step '{}' uses '{n}' before it captures it", step.id))
+                    }
+                    Some(maker) => {
+                        if !depends.contains(maker) {
+                            depends.push(maker.clone());
+                        }
+                    }
+                },
+            }
+        }
+        step.depends_on = depends;
+    }
+    if p.list.is_empty() {
+        if let Some(cycle) = find_cycle(&steps) {
+            p.at(
+                0,
+                format!("steps wait for each other in a circle: {}", cycle.join(" -> ")),
+            );
+        }
+    }
+    // A step that waits for one that never runs in its environment would never run there.
+    for step in &steps {
+        for dep in &step.depends_on {
+            let Some(maker) = steps.iter().find(|s| &s.id == dep) else { continue };
+            for env in &step.environments {
+                if !maker.environments.contains(env) {
+                    p.at(
+                        0,
+                        format!(
+                            "step '{}' runs in {env} but waits for '{}', which does not run there",
+                            step.id, maker.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if !p.list.is_empty() {
+        return Err(invalid(p.list));
+    }
+    Ok(ProbePack {
+        id: raw.id.into_inner(),
+        version: version as u32,
+        name: raw.name.into_inner().trim().to_string(),
+        description: raw.description.trim().to_string(),
+        template: raw.template.map(Spanned::into_inner),
+        sha256: hex::encode(Sha256::digest(text.as_bytes())),
+        vars,
+        secrets,
+        steps,
+    })
+}
+
+fn find_cycle(steps: &[Step]) -> Option<Vec<String>> {
+    fn visit<'a>(
+        id: &'a str,
+        steps: &'a [Step],
+        state: &mut HashMap<&'a str, u8>,
+        path: &mut Vec<&'a str>,
+    ) -> Option<Vec<String>> {
+        match state.get(id) {
+            Some(2) => return None,
+            Some(1) => {
+                let start = path.iter().position(|p| *p == id).unwrap_or(0);
+                let mut cycle: Vec<String> = path[start..].iter().map(|s| s.to_string()).collect();
+                cycle.push(id.to_string());
+                return Some(cycle);
+            }
+            _ => {}
+        }
+        state.insert(id, 1);
+        path.push(id);
+        if let Some(step) = steps.iter().find(|s| s.id == id) {
+            for dep in &step.depends_on {
+                if let Some(c) = visit(dep, steps, state, path) {
+                    return Some(c);
+                }
+            }
+        }
+        path.pop();
+        state.insert(id, 2);
+        None
+    }
+    let mut state = HashMap::new();
+    steps
+        .iter()
+        .find_map(|s| visit(&s.id, steps, &mut state, &mut Vec::new()))
+}
+
+const HTTP_ONLY: &[&str] = &["request", "expect", "capture", "retry", "wait_ms"];
+const WEBHOOK_ONLY: &[&str] = &["scheme", "secret", "body", "cases", "within_ms"];
+
+fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>) -> Option<Step> {
+    let id = raw.id.get_ref();
+    if raw.title.get_ref().trim().is_empty() {
+        p.at_span(&raw.title, format!("step '{id}' has an empty title"));
+    }
+    let environments: Vec<Environment> = match &raw.environments {
+        None => vec![Environment::Sandbox, Environment::Live],
+        Some(list) => list
+            .iter()
+            .filter_map(|e| match e.get_ref().parse::<Environment>() {
+                Ok(env) => Some(env),
+                Err(err) => {
+                    p.at_span(e, err.message);
+                    None
+                }
+            })
+            .collect(),
+    };
+    for proof in &raw.proves {
+        let (template, key) = match proof.get_ref().split_once(':') {
+            Some((t, k)) => (Some(t), k),
+            None => (None, proof.get_ref().as_str()),
+        };
+        let ok = template.is_none_or(is_key)
+            && key.split_once('/').is_some_and(|(s, i)| is_key(s) && is_key(i));
+        if !ok {
+            p.at_span(
+                proof,
+                "proves takes 'section/item' keys of the pack's template, or 'template:section/item'",
+            );
+        }
+    }
+    let amount = raw.amount.as_ref().map(|a| a.get_ref().trim().to_string());
+    if let Some(a) = &raw.amount {
+        strings.push(templated(a));
+        if !a.get_ref().contains("{{") && crate::probe::money::parse(a.get_ref()).is_none() {
+            p.at_span(a, "amount must be a decimal such as 10.00");
+        }
+    }
+    if raw.sensitive && raw.amount.is_none() {
+        p.at_span(
+            &raw.id,
+            format!("sensitive step '{id}' needs an amount, so a confirmation's cap can hold it"),
+        );
+    }
+
+    let kind_name = raw.kind.get_ref().as_str();
+    let present = |name: &str| -> bool {
+        match name {
+            "request" => raw.request.is_some(),
+            "expect" => !raw.expect.is_empty(),
+            "capture" => !raw.capture.is_empty(),
+            "retry" => raw.retry.is_some(),
+            "wait_ms" => raw.wait_ms.is_some(),
+            "scheme" => raw.scheme.is_some(),
+            "secret" => raw.secret.is_some(),
+            "body" => raw.body.is_some(),
+            "cases" => raw.cases.is_some(),
+            "within_ms" => raw.within_ms.is_some(),
+            "target" => raw.target.is_some(),
+            "min_days" => raw.min_days.is_some(),
+            _ => false,
+        }
+    };
+    let allowed: Vec<&str> = match kind_name {
+        "http" => HTTP_ONLY.to_vec(),
+        "webhook" => WEBHOOK_ONLY.to_vec(),
+        "tls" => vec!["target", "min_days"],
+        "key_mode" => vec!["secret", "target"],
+        other => {
+            p.at_span(
+                &raw.kind,
+                format!("'{other}' is not a step kind; use http, webhook, tls or key_mode"),
+            );
+            return None;
+        }
+    };
+    for field in HTTP_ONLY
+        .iter()
+        .chain(WEBHOOK_ONLY)
+        .chain(&["target", "min_days"])
+    {
+        if present(field) && !allowed.contains(field) {
+            p.at_span(
+                &raw.kind,
+                format!("step '{id}' is a {kind_name} step; '{field}' does not belong to it"),
+            );
+        }
+    }
+
+    let kind = match kind_name {
+        "http" => {
+            let Some(request) = &raw.request else {
+                p.at_span(&raw.id, format!("http step '{id}' needs a [steps.request]"));
+                return None;
+            };
+            let req = request.get_ref();
+            let method = req.method.get_ref().trim().to_ascii_uppercase();
+            if !matches!(
+                method.as_str(),
+                "GET" | "HEAD" | "OPTIONS" | "POST" | "PUT" | "PATCH" | "DELETE"
+            ) {
+                p.at_span(&req.method, format!("'{method}' is not an HTTP method"));
+            }
+            let writes = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
+            if writes && environments.contains(&Environment::Live) && !raw.sensitive {
+                p.at_span(
+                    &req.method,
+                    format!(
+                        "step '{id}' sends {method} in live; live is read-only unless a step is marked \
+                         sensitive = true (with an amount), or limit it to environments = [\"sandbox\"]"
+                    ),
+                );
+            }
+            strings.push(templated(&req.url));
+            let mut headers = Vec::new();
+            for (name, value) in &req.headers {
+                strings.push(templated(value));
+                headers.push((name.clone(), value.get_ref().clone()));
+            }
+            if let Some(b) = &req.body {
+                strings.push(templated(b));
+            }
+            let timeout_ms = match &req.timeout_ms {
+                Some(t) => positive_ms(p, t, MAX_TIMEOUT_MS),
+                None => DEFAULT_TIMEOUT_MS,
+            };
+            if let Some(w) = &raw.wait_ms {
+                strings.push(templated(w));
+            }
+            let expect = raw
+                .expect
+                .iter()
+                .filter_map(|e| parse_expect(p, e, strings))
+                .collect();
+            let captures = raw
+                .capture
+                .iter()
+                .filter_map(|c| parse_capture(p, c, strings))
+                .collect();
+            let retry = raw.retry.as_ref().map(|r| {
+                let raw = r.get_ref();
+                if raw.until.is_empty() {
+                    p.at_span(r, "retry needs at least one until condition");
+                }
+                let ms = |v: Option<i64>, default: u64| v.map_or(default, |v| v.clamp(0, 600_000) as u64);
+                Retry {
+                    until: raw
+                        .until
+                        .iter()
+                        .filter_map(|e| parse_expect(p, e, strings))
+                        .collect(),
+                    attempts: raw.attempts.map_or(10, |a| a.clamp(1, 100) as u32),
+                    interval_ms: ms(raw.interval_ms, 500),
+                    backoff: raw.backoff.unwrap_or(1.5).clamp(1.0, 4.0),
+                    max_interval_ms: ms(raw.max_interval_ms, 5_000),
+                    deadline_ms: ms(raw.deadline_ms, 30_000),
+                }
+            });
+            StepKind::Http(HttpStep {
+                method,
+                url: req.url.get_ref().clone(),
+                headers,
+                body: req.body.as_ref().map(|b| b.get_ref().clone()),
+                timeout_ms,
+                wait_ms: raw.wait_ms.as_ref().map(|w| w.get_ref().clone()),
+                expect,
+                captures,
+                retry,
+            })
+        }
+        "webhook" => {
+            let (Some(scheme), Some(secret), Some(body)) = (&raw.scheme, &raw.secret, &raw.body)
+            else {
+                p.at_span(&raw.id, format!("webhook step '{id}' needs scheme, secret and body"));
+                return None;
+            };
+            strings.push(templated(scheme));
+            strings.push(templated(body));
+            if !scheme.get_ref().contains("{{") {
+                if let Err(e) = scheme.get_ref().parse::<crate::probe::signature::Scheme>() {
+                    p.at_span(scheme, e.message);
+                }
+            }
+            let cases = match &raw.cases {
+                None => WebhookCase::ALL.to_vec(),
+                Some(list) => list
+                    .iter()
+                    .filter_map(|c| match c.get_ref().parse::<WebhookCase>() {
+                        Ok(case) => Some(case),
+                        Err(e) => {
+                            p.at_span(c, e.message);
+                            None
+                        }
+                    })
+                    .collect(),
+            };
+            StepKind::Webhook(WebhookStep {
+                scheme: scheme.get_ref().clone(),
+                secret: secret.get_ref().clone(),
+                body: body.get_ref().clone(),
+                cases,
+                within_ms: raw
+                    .within_ms
+                    .as_ref()
+                    .map_or(DEFAULT_WEBHOOK_WITHIN_MS, |w| positive_ms(p, w, MAX_TIMEOUT_MS)),
+            })
+        }
+        "tls" | "key_mode" => {
+            let target = match &raw.target {
+                Some(t) => match t.get_ref().parse::<TargetName>() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        p.at_span(t, e.message);
+                        return None;
+                    }
+                },
+                None => TargetName::Api,
+            };
+            if kind_name == "tls" {
+                let min_days = raw.min_days.as_ref().map_or(14, |d| {
+                    if !(0..=3650).contains(d.get_ref()) {
+                        p.at_span(d, "min_days must be between 0 and 3650");
+                    }
+                    *d.get_ref()
+                });
+                StepKind::Tls(TlsStep { target, min_days })
+            } else {
+                let Some(secret) = &raw.secret else {
+                    p.at_span(&raw.id, format!("key_mode step '{id}' names the secret it checks"));
+                    return None;
+                };
+                StepKind::KeyMode(KeyModeStep {
+                    secret: secret.get_ref().clone(),
+                    target,
+                })
+            }
+        }
+        _ => unreachable!("kinds are checked above"),
+    };
+    // Secrets a webhook or key_mode step names must be declared, like a {{secret.NAME}} placeholder.
+    if let Some(secret) = &raw.secret {
+        strings.push(Templated {
+            text: format!("{{{{secret.{}}}}}", secret.get_ref()),
+            offset: secret.span().start,
+        });
+    }
+    Some(Step {
+        id: id.clone(),
+        title: raw.title.get_ref().trim().to_string(),
+        environments,
+        proves: raw.proves.iter().map(|s| s.get_ref().clone()).collect(),
+        sensitive: raw.sensitive,
+        amount,
+        depends_on: Vec::new(),
+        kind,
+    })
+}
+
+fn positive_ms(p: &mut Problems<'_>, value: &Spanned<i64>, max: u64) -> u64 {
+    let v = *value.get_ref();
+    if v <= 0 || v as u64 > max {
+        p.at_span(value, format!("must be between 1 and {max} ms"));
+        return DEFAULT_TIMEOUT_MS;
+    }
+    v as u64
+}
+
+fn parse_expect(
+    p: &mut Problems<'_>,
+    spanned: &Spanned<RawExpect>,
+    strings: &mut Vec<Templated>,
+) -> Option<Expectation> {
+    let e = spanned.get_ref();
+    let mut subjects = Vec::new();
+    let mut shorthand = None;
+    if let Some(s) = &e.status {
+        subjects.push(Subject::Status);
+        match s.get_ref() {
+            toml::Value::Integer(n) => shorthand = Some(Predicate::Equals((*n).into())),
+            toml::Value::Array(list) => {
+                shorthand = Some(Predicate::OneOf(list.iter().map(to_json).collect()))
+            }
+            toml::Value::Boolean(true) => {}
+            _ => p.at_span(s, "status takes a code (200), a list of codes, or true with a predicate"),
+        }
+    }
+    if let Some(h) = &e.header {
+        subjects.push(Subject::Header(h.get_ref().to_ascii_lowercase()));
+    }
+    if let Some(j) = &e.jsonpath {
+        strings.push(templated(j));
+        check_jsonpath(p, j);
+        subjects.push(Subject::JsonPath(j.get_ref().clone()));
+    }
+    if e.body == Some(true) {
+        subjects.push(Subject::Body);
+    }
+    if e.duration_ms == Some(true) {
+        subjects.push(Subject::DurationMs);
+    }
+    let mut predicates = Vec::new();
+    if let Some(v) = &e.equals {
+        predicates.push(Predicate::Equals(to_json(v)));
+    }
+    if let Some(v) = &e.not_equals {
+        predicates.push(Predicate::NotEquals(to_json(v)));
+    }
+    if let Some(v) = &e.one_of {
+        predicates.push(Predicate::OneOf(v.iter().map(to_json).collect()));
+    }
+    if let Some(v) = e.exists {
+        predicates.push(Predicate::Exists(v));
+    }
+    if let Some(m) = &e.matches {
+        if let Err(err) = regex::Regex::new(m.get_ref()) {
+            p.at_span(m, format!("not a valid pattern: {err}"));
+        }
+        predicates.push(Predicate::Matches(m.get_ref().clone()));
+    }
+    if let Some(v) = &e.contains {
+        predicates.push(Predicate::Contains(v.clone()));
+    }
+    if let Some(v) = e.less_than {
+        predicates.push(Predicate::LessThan(v));
+    }
+    if let Some(v) = e.greater_than {
+        predicates.push(Predicate::GreaterThan(v));
+    }
+    for pr in &predicates {
+        if let Predicate::Equals(serde_json::Value::String(s))
+        | Predicate::NotEquals(serde_json::Value::String(s))
+        | Predicate::Contains(s) = pr
+        {
+            strings.push(Templated {
+                text: s.clone(),
+                offset: spanned.span().start,
+            });
+        }
+    }
+    if let Some(s) = shorthand {
+        predicates.insert(0, s);
+    }
+    if subjects.len() != 1 {
+        p.at_span(
+            spanned,
+            "an expectation names exactly one of status, header, jsonpath, body = true, duration_ms = true",
+        );
+        return None;
+    }
+    if predicates.len() != 1 {
+        p.at_span(
+            spanned,
+            "an expectation has exactly one of equals, not_equals, one_of, exists, matches, contains, \
+             less_than, greater_than",
+        );
+        return None;
+    }
+    Some(Expectation {
+        subject: subjects.remove(0),
+        predicate: predicates.remove(0),
+    })
+}
+
+fn check_jsonpath(p: &mut Problems<'_>, path: &Spanned<String>) {
+    // Placeholders are filled at run time; check the shape with a stand-in value.
+    let probe = {
+        let mut scope = vars::Scope::default();
+        if let Ok(found) = vars::placeholders(path.get_ref()) {
+            for ph in found {
+                scope.set(ph.name, "x");
+            }
+        }
+        scope.render(path.get_ref()).unwrap_or_default()
+    };
+    if let Err(e) = serde_json_path::JsonPath::parse(&probe) {
+        p.at_span(path, format!("not a JSONPath (RFC 9535): {e}"));
+    }
+}
+
+fn parse_capture(
+    p: &mut Problems<'_>,
+    spanned: &Spanned<RawCapture>,
+    strings: &mut Vec<Templated>,
+) -> Option<Capture> {
+    let c = spanned.get_ref();
+    let name = c.name.get_ref().clone();
+    let valid_name = !name.is_empty()
+        && !matches!(name.as_str(), "api" | "webhook")
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
+    if !valid_name {
+        p.at_span(&c.name, "capture names are lowercase letters, digits and '_' (not api or webhook)");
+    }
+    let mut sources = Vec::new();
+    if let Some(j) = &c.jsonpath {
+        strings.push(templated(j));
+        check_jsonpath(p, j);
+        sources.push(CaptureSource::JsonPath(j.get_ref().clone()));
+    }
+    if let Some(h) = &c.header {
+        sources.push(CaptureSource::Header(h.to_ascii_lowercase()));
+    }
+    if let Some(pat) = &c.pattern {
+        match regex::Regex::new(pat.get_ref()) {
+            Ok(re) if re.captures_len() < 2 => {
+                p.at_span(pat, "the pattern needs a (group) around the value to capture")
+            }
+            Ok(_) => {}
+            Err(err) => p.at_span(pat, format!("not a valid pattern: {err}")),
+        }
+        sources.push(CaptureSource::Pattern(pat.get_ref().clone()));
+    }
+    if sources.len() != 1 {
+        p.at_span(spanned, "a capture takes its value from exactly one of jsonpath, header, pattern");
+        return None;
+    }
+    let identifier = c.identifier.as_ref().and_then(|i| match i.get_ref().parse::<IdentifierType>() {
+        Ok(t) => Some(t),
+        Err(e) => {
+            p.at_span(i, e.message);
+            None
+        }
+    });
+    Some(Capture {
+        name,
+        source: sources.remove(0),
+        identifier,
+        age: c.age,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+id = "mini"
+version = 1
+name = "Mini"
+secrets = ["api_key"]
+[vars]
+path = "/v1/discovery"
+
+[[steps]]
+id = "discovery"
+title = "Discovery"
+kind = "http"
+[steps.request]
+method = "GET"
+url = "{{api}}{{var.path}}"
+headers = { authorization = "Bearer {{secret.api_key}}" }
+[[steps.expect]]
+status = 200
+[[steps.capture]]
+name = "partner"
+jsonpath = "$.partner_id"
+
+[[steps]]
+id = "uses"
+title = "Uses the capture"
+kind = "http"
+[steps.request]
+method = "GET"
+url = "{{api}}/v1/partners/{{partner}}"
+[[steps.expect]]
+jsonpath = "$.id"
+equals = "{{partner}}"
+"#;
+
+    #[test]
+    fn a_capture_makes_the_user_wait_for_its_maker() {
+        let pack = parse("mini.toml", MINIMAL).unwrap();
+        assert_eq!(pack.step("uses").unwrap().depends_on, ["discovery"]);
+        assert!(pack.step("discovery").unwrap().depends_on.is_empty());
+    }
+
+    fn problems(text: &str) -> Vec<TemplateProblem> {
+        parse("bad.toml", text).unwrap_err().problems
+    }
+
+    #[test]
+    fn unknown_names_are_located() {
+        let text = MINIMAL.replace("{{var.path}}", "{{var.nope}}");
+        let list = problems(&text);
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert!(list[0].message.contains("'nope' is not declared"), "{list:?}");
+        let line = text.lines().position(|l| l.contains("var.nope")).unwrap() + 1;
+        assert_eq!(list[0].line, line);
+        let column = text.lines().nth(line - 1).unwrap().find("{{var.nope").unwrap() + 1;
+        assert_eq!(list[0].column, column);
+    }
+
+    #[test]
+    fn a_write_in_live_must_be_sensitive() {
+        let text = MINIMAL.replacen("method = \"GET\"", "method = \"POST\"", 1);
+        let list = problems(&text);
+        assert!(list[0].message.contains("live is read-only"), "{list:?}");
+    }
+
+    #[test]
+    fn a_secret_typed_into_a_pack_is_refused_with_its_place() {
+        let text = MINIMAL.replace("{{secret.api_key}}", "sk_live_51HqLyjWDarjtT1zdp7dcXYZ");
+        let list = problems(&text);
+        assert!(list[0].message.contains("looks like a secret"), "{list:?}");
+        assert!(!list[0].message.contains("51HqLy"), "{list:?}");
+    }
+
+    #[test]
+    fn cycles_and_bad_jsonpaths_are_refused() {
+        let text = MINIMAL.replace(
+            "[[steps.capture]]\nname = \"partner\"",
+            "[[steps.capture]]\nname = \"partner0\"",
+        );
+        assert!(problems(&text)[0].message.contains("no step captures 'partner'"));
+        let text = MINIMAL.replace("jsonpath = \"$.id\"", "jsonpath = \"$.[\"");
+        assert!(problems(&text)[0].message.contains("JSONPath"));
+    }
+}

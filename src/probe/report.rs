@@ -1,0 +1,48 @@
+//! Reports of a run for people and CI systems: the run as JSON, and JUnit XML (one test case per step) so a
+//! pipeline's test view shows which probe failed and why.
+
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use crate::probe::result::{Outcome, ProbeRun};
+
+pub fn json(run: &ProbeRun) -> String {
+    serde_json::to_string_pretty(run).expect("a run serializes") + "\n"
+}
+
+pub fn junit(run: &ProbeRun) -> String {
+    let mut report = Report::new(format!("golive probes {}", run.launch_id));
+    let mut suite = TestSuite::new(format!("{} ({})", run.pack_id, run.environment));
+    suite.set_timestamp(
+        chrono::DateTime::parse_from_rfc3339(&run.started_at).unwrap_or_else(|_| chrono::Utc::now().fixed_offset()),
+    );
+    suite.set_time(Duration::from_millis(run.duration_ms));
+    for step in &run.steps {
+        let message = step.reason.clone().unwrap_or_default();
+        let mut status = match step.outcome {
+            Outcome::Pass => TestCaseStatus::success(),
+            Outcome::Fail => TestCaseStatus::non_success(NonSuccessKind::Failure),
+            Outcome::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
+            Outcome::Skipped => TestCaseStatus::skipped(),
+        };
+        if step.outcome != Outcome::Pass {
+            status.set_message(message.clone());
+            let detail: Vec<String> = step
+                .assertions
+                .iter()
+                .filter(|a| a.outcome != Outcome::Pass)
+                .map(|a| format!("{}: expected {}, got {} — {}", a.check, a.expected, a.actual, a.message))
+                .collect();
+            if !detail.is_empty() {
+                status.set_description(detail.join("\n"));
+            }
+        }
+        let mut case = TestCase::new(format!("{}: {}", step.step_id, step.title), status);
+        case.set_classname(format!("{}.{}", run.pack_id, step.kind));
+        case.set_time(Duration::from_millis(step.duration_ms));
+        suite.add_test_case(case);
+    }
+    report.add_test_suite(suite);
+    report.to_string().unwrap_or_default()
+}
