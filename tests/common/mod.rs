@@ -10,6 +10,8 @@ use golive::checklist::identifier::IdentifierType;
 use golive::checklist::launch::{NewLaunch, ProductSurface, RoleOwner, Targets};
 use golive::{Environment, FixedClock, Role, Workspace};
 
+pub mod probes;
+
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub ws: Workspace,

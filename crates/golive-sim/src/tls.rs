@@ -33,7 +33,8 @@ impl TestCa {
     pub fn new() -> TestCa {
         let key = KeyPair::generate().expect("generate the test CA key");
         let mut params = CertificateParams::default();
-        params.distinguished_name = name("golive-sim test CA");
+        // A unique name per CA, so a client trusting another test CA sees an unknown issuer, not a bad signature.
+        params.distinguished_name = name(&format!("golive-sim test CA {}", crate::ids::hex24()));
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let now = OffsetDateTime::now_utc();

@@ -387,3 +387,12 @@ fn live_environment_spells_ids_live() {
         .unwrap()
         .starts_with("pq_live_"));
 }
+
+#[test]
+fn dropping_the_handle_stops_the_server() {
+    let sim = sandbox();
+    let addr = sim.url.trim_start_matches("http://").to_string();
+    assert!(std::net::TcpStream::connect(&addr).is_ok());
+    drop(sim);
+    assert!(std::net::TcpStream::connect(&addr).is_err());
+}

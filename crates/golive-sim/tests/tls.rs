@@ -59,18 +59,24 @@ fn https_works_with_the_test_ca_and_the_leaf_lasts_valid_days() {
     assert!((29..=30).contains(&leaf_days_left(&ca, &sim)));
 }
 
+/// The whole error chain as text, so a test can tell "expired" from any other failure.
+fn failure(ca: &TestCa, sim: &ProviderSim) -> String {
+    let url = format!("{}/v1/discovery", sim.url);
+    let error = client(Some(ca)).get(url).send().unwrap_err();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text.push_str(&format!(" / {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 #[test]
 fn an_expired_leaf_is_refused_and_an_untrusted_ca_too() {
     let ca = Arc::new(TestCa::new());
-    let expired = https_sim(&ca, -1);
-    assert!(client(Some(&ca))
-        .get(format!("{}/v1/discovery", expired.url))
-        .send()
-        .is_err());
-    let fresh = https_sim(&ca, 30);
-    let stranger = TestCa::new();
-    assert!(client(Some(&stranger))
-        .get(format!("{}/v1/discovery", fresh.url))
-        .send()
-        .is_err());
+    let expired = failure(&ca, &https_sim(&ca, -1));
+    assert!(expired.to_lowercase().contains("expired"), "{expired}");
+    let stranger = failure(&TestCa::new(), &https_sim(&ca, 30));
+    assert!(stranger.to_lowercase().contains("unknown"), "{stranger}");
 }

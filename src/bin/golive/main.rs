@@ -17,6 +17,7 @@ use golive::{Environment, Error, ItemStatus, Role, Workspace};
 use serde::Serialize;
 
 mod human;
+mod probe;
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +56,9 @@ enum Command {
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Live smoke probes: packs, variables, runs and reports.
+    #[command(subcommand)]
+    Probe(probe::ProbeCmd),
     /// Show each role's signoff, or sign for a role with --role.
     Signoff(SignoffArgs),
     /// Show the go / no-go verdict, or record a decision (go is refused while a rule fails).
@@ -333,8 +337,14 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             ExitCode::FAILURE
         });
     }
+    if let Command::Probe(cmd) = &cli.command {
+        if let Some(done) = probe::run_without_db(cmd, json) {
+            return done;
+        }
+    }
     let mut ws = open(&cli)?;
     match cli.command {
+        Command::Probe(cmd) => return probe::run(&mut ws, cmd, json),
         Command::Templates(cmd) => match cmd {
             TemplatesCmd::List => emit(json, &ws.template_summaries()?, |l| human::templates(l)),
             TemplatesCmd::Show { id } => emit(json, &ws.template(&id)?, human::template),

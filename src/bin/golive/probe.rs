@@ -1,0 +1,267 @@
+//! `golive probe …`: list and validate packs, set a launch's pack variables, run probes with a progress bar and
+//! JSON / JUnit reports, and read past runs back.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Subcommand;
+use golive::probe::{report, Outcome, PackSummary, ProbeRun, ProbeRunSummary, Progress, Secrets};
+use golive::workspace::{ConfirmSensitive, ProbeRunRequest};
+use golive::{Error, Workspace};
+
+use crate::{emit, parse};
+
+#[derive(Subcommand)]
+pub enum ProbeCmd {
+    /// The built-in probe packs, or those serving a launch's templates.
+    Packs { launch: Option<String> },
+    /// Check a probe pack file and report every problem with line and column.
+    Validate { file: PathBuf },
+    /// A pack's variables for a launch (the pack's defaults and the launch's own values).
+    Vars {
+        launch: String,
+        #[arg(long)]
+        pack: String,
+    },
+    /// Set a launch's own values for pack variables: NAME=VALUE, repeat.
+    Set {
+        launch: String,
+        #[arg(long)]
+        pack: String,
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// Run a pack against the launch's targets for one environment. Exit 1 unless every step that ran passed.
+    Run {
+        launch: String,
+        /// sandbox or live.
+        #[arg(long = "env")]
+        environment: String,
+        /// A built-in pack (default: the first serving the launch's templates).
+        #[arg(long)]
+        pack: Option<String>,
+        /// A pack file of your own instead.
+        #[arg(long = "pack-file")]
+        pack_file: Option<PathBuf>,
+        /// Run only these steps (and what they wait for); `*` matches any text. Repeat.
+        #[arg(long = "step")]
+        steps: Vec<String>,
+        /// Let sensitive live steps (orders, money movement) run, each up to --amount-cap.
+        #[arg(long = "confirm-sensitive")]
+        confirm_sensitive: bool,
+        #[arg(long = "amount-cap")]
+        amount_cap: Option<String>,
+        /// Why the sensitive steps may run, recorded with the confirmation.
+        #[arg(long)]
+        statement: Option<String>,
+        /// Trust this CA certificate (PEM) too. Repeat.
+        #[arg(long = "ca-cert")]
+        ca_certs: Vec<PathBuf>,
+        /// Write the run as JSON here.
+        #[arg(long = "report-json")]
+        report_json: Option<PathBuf>,
+        /// Write the run as JUnit XML here.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+    },
+    /// A launch's probe runs, newest first.
+    Runs { launch: String },
+    /// One run with every step, assertion and attached evidence.
+    Show { run: String },
+}
+
+/// Commands that need no database.
+pub fn run_without_db(cmd: &ProbeCmd, json: bool) -> Option<Result<ExitCode, Error>> {
+    match cmd {
+        ProbeCmd::Validate { file } => Some(Workspace::validate_probe_pack_file(file).map(|p| {
+            emit(json, &p.summary(), |s| {
+                format!("{}: valid — {} v{}, {} steps\n", file.display(), s.id, s.version, s.steps.len())
+            });
+            ExitCode::SUCCESS
+        })),
+        _ => None,
+    }
+}
+
+pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Error> {
+    match cmd {
+        ProbeCmd::Validate { .. } => unreachable!("handled before opening the database"),
+        ProbeCmd::Packs { launch } => {
+            let packs = match launch {
+                Some(l) => ws.probe_packs_for_launch(&l)?,
+                None => ws.probe_packs()?,
+            };
+            emit(json, &packs, |p| packs_text(p));
+        }
+        ProbeCmd::Vars { launch, pack } => {
+            let vars = ws.probe_vars(&launch, &pack)?;
+            emit(json, &vars, |v| v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect());
+        }
+        ProbeCmd::Set { launch, pack, values } => {
+            for pair in &values {
+                let (name, value) = pair.split_once('=').ok_or_else(|| {
+                    golive::error::InvalidInput::new("value", format!("'{pair}' is not NAME=VALUE"))
+                })?;
+                ws.set_probe_var(&launch, &pack, name.trim(), value)?;
+            }
+            let vars = ws.probe_vars(&launch, &pack)?;
+            emit(json, &vars, |v| v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect());
+        }
+        ProbeCmd::Run {
+            launch,
+            environment,
+            pack,
+            pack_file,
+            steps,
+            confirm_sensitive,
+            amount_cap,
+            statement,
+            ca_certs,
+            report_json,
+            junit,
+        } => {
+            let confirm = match (confirm_sensitive, amount_cap) {
+                (false, None) => None,
+                (true, Some(cap)) => Some(ConfirmSensitive {
+                    amount_cap: cap,
+                    statement: statement.unwrap_or_else(|| "confirmed on the command line".into()),
+                }),
+                (true, None) => {
+                    return Err(golive::error::InvalidInput::new(
+                        "amount-cap",
+                        "--confirm-sensitive needs --amount-cap, the most any sensitive step may move",
+                    )
+                    .into())
+                }
+                (false, Some(_)) => {
+                    return Err(golive::error::InvalidInput::new(
+                        "confirm-sensitive",
+                        "--amount-cap only counts with --confirm-sensitive",
+                    )
+                    .into())
+                }
+            };
+            let request = ProbeRunRequest {
+                launch_id: launch,
+                environment: parse(&environment)?,
+                pack_id: pack,
+                pack_file: pack_file.map(|p| p.display().to_string()),
+                step_filter: steps,
+                confirm_sensitive: confirm,
+                ca_files: ca_certs.iter().map(|p| p.display().to_string()).collect(),
+            };
+            let run = ws.run_probes(&request, Secrets::default(), progress_sink(json))?;
+            if let Some(path) = report_json {
+                golive::packet::export::write_atomically(&path, report::json(&run).as_bytes())?;
+            }
+            if let Some(path) = junit {
+                golive::packet::export::write_atomically(&path, report::junit(&run).as_bytes())?;
+            }
+            emit(json, &run, run_text);
+            if run.outcome != Outcome::Pass {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        ProbeCmd::Runs { launch } => emit(json, &ws.probe_runs(&launch)?, |r| runs_text(r)),
+        ProbeCmd::Show { run } => emit(json, &ws.probe_run(&run)?, run_text),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A bar on a terminal; plain lines otherwise, so a CI log shows each step as it ends. Nothing with --json.
+fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
+    if json {
+        return Arc::new(|_| {});
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} steps {elapsed} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Arc::new(move |event| match event {
+        Progress::Planned { steps } => bar.set_length(steps.len() as u64),
+        Progress::Started { step_id } => bar.set_message(step_id),
+        Progress::Finished { step_id, outcome, reason, duration_ms } => {
+            bar.inc(1);
+            let line = format!(
+                "  {:<7} {step_id} ({duration_ms} ms){}",
+                outcome.as_str(),
+                reason.map(|r| format!(" — {r}")).unwrap_or_default()
+            );
+            if terminal {
+                bar.println(line);
+            } else {
+                eprintln!("{line}");
+            }
+            if bar.position() >= bar.length().unwrap_or(0) {
+                bar.finish_and_clear();
+            }
+        }
+    })
+}
+
+fn packs_text(packs: &[PackSummary]) -> String {
+    let mut out = String::new();
+    for p in packs {
+        out.push_str(&format!("{} v{} — {} ({} steps)\n", p.id, p.version, p.name, p.steps.len()));
+        for s in &p.steps {
+            let envs: Vec<&str> = s.environments.iter().map(|e| e.as_str()).collect();
+            out.push_str(&format!(
+                "  {:<22} {:<8} {:<13}{}{}\n",
+                s.id,
+                s.kind,
+                envs.join("+"),
+                if s.sensitive { " SENSITIVE" } else { "" },
+                if s.depends_on.is_empty() { String::new() } else { format!(" after {}", s.depends_on.join(", ")) }
+            ));
+        }
+    }
+    out
+}
+
+fn run_text(run: &ProbeRun) -> String {
+    let mut out = format!(
+        "probe run {} — {} {} — {} in {} ms\n",
+        run.id,
+        run.pack_id,
+        run.environment,
+        run.outcome.as_str().to_uppercase(),
+        run.duration_ms
+    );
+    for s in &run.steps {
+        out.push_str(&format!("  {:<7} {:<22} {:>6} ms", s.outcome.as_str(), s.step_id, s.duration_ms));
+        if let Some(r) = &s.reason {
+            out.push_str(&format!("  {r}"));
+        }
+        out.push('\n');
+        if !s.request_ids.is_empty() {
+            out.push_str(&format!("          request ids: {}\n", s.request_ids.join(", ")));
+        }
+    }
+    for e in &run.evidence {
+        out.push_str(&format!("  evidence {} on item {} ({})\n", e.evidence_id, e.item_id, e.item));
+    }
+    let summary = run.summary();
+    out.push_str(&format!(
+        "{} passed, {} failed, {} errors, {} skipped; {} evidence attached\n",
+        summary.passed, summary.failed, summary.errors, summary.skipped, summary.evidence
+    ));
+    out
+}
+
+fn runs_text(runs: &[ProbeRunSummary]) -> String {
+    if runs.is_empty() {
+        return "no probe runs yet\n".into();
+    }
+    runs.iter()
+        .map(|r| {
+            format!(
+                "{}  {}  {:<8} {:<18} {:<7} {}p {}f {}e {}s\n",
+                r.started_at, r.id, r.environment.as_str(), r.pack_id, r.outcome.as_str(), r.passed, r.failed, r.errors, r.skipped
+            )
+        })
+        .collect()
+}
