@@ -34,7 +34,13 @@ use crate::signoff::{
     Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
     SignoffState, SignoffView, Verdict,
 };
-use crate::workspace::AttachFile;
+use crate::probe::pack::{PackSummary, StepSummary};
+use crate::probe::result::{
+    AssertionResult, AttachedEvidence, CapturedValue, Exchange, Outcome, ProbeProgress, ProbeRun,
+    ProbeRunSummary, SensitiveConfirmation, StepResult,
+};
+use crate::probe::secrets::{KeyMode, SecretFingerprint, SecretSource};
+use crate::workspace::{AttachFile, ConfirmSensitive, ProbeRunRequest};
 
 macro_rules! declarations {
     ($($ty:ty),+ $(,)?) => {
@@ -109,6 +115,23 @@ pub fn typescript() -> String {
         EscalationRequest,
         EscalationField,
         EscalationPacket,
+        StepSummary,
+        PackSummary,
+        ConfirmSensitive,
+        ProbeRunRequest,
+        Outcome,
+        AssertionResult,
+        CapturedValue,
+        Exchange,
+        StepResult,
+        SensitiveConfirmation,
+        AttachedEvidence,
+        KeyMode,
+        SecretSource,
+        SecretFingerprint,
+        ProbeRun,
+        ProbeRunSummary,
+        ProbeProgress,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test bindings` (src/bindings.rs). Do not edit by hand.\n\n",

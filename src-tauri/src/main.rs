@@ -4,6 +4,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod probe_commands;
 mod watcher;
 
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ fn main() {
         .manage(commands::AppState {
             workspace: Mutex::new(workspace),
         })
+        .manage(probe_commands::SessionSecrets::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_templates,
@@ -55,6 +57,14 @@ fn main() {
             commands::save_packet,
             commands::build_escalation,
             commands::save_escalation,
+            probe_commands::probe_packs,
+            probe_commands::probe_vars,
+            probe_commands::set_probe_var,
+            probe_commands::probe_secrets,
+            probe_commands::set_session_secret,
+            probe_commands::run_probes,
+            probe_commands::probe_runs,
+            probe_commands::probe_run,
         ])
         .setup(move |app| {
             watcher::start(app.handle().clone(), db.clone(), actor.clone());

@@ -12,7 +12,7 @@ use crate::checklist::launch::Targets;
 use crate::clock::{format_time, Clock};
 use crate::domain::Environment;
 use crate::probe::pack::{ProbePack, Step, StepKind};
-use crate::probe::result::{Outcome, Progress, SensitiveConfirmation, StepResult};
+use crate::probe::result::{Outcome, ProbeProgress, SensitiveConfirmation, StepResult};
 use crate::probe::secrets::{key_mode, KeyMode, Secrets};
 use crate::probe::steps;
 use crate::probe::vars::{self, Reference, Scope};
@@ -34,7 +34,7 @@ pub struct RunInput {
     pub clock: Arc<dyn Clock>,
 }
 
-pub type ProgressSink = Arc<dyn Fn(Progress) + Send + Sync>;
+pub type ProgressSink = Arc<dyn Fn(ProbeProgress) + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -235,7 +235,7 @@ pub async fn execute(input: RunInput, progress: ProgressSink) -> Result<Vec<Step
         .cloned()
         .collect();
     let client = build_client(&input.extra_roots_pem)?;
-    progress(Progress::Planned {
+    progress(ProbeProgress::Planned {
         steps: selected.iter().map(|s| s.id.clone()).collect(),
     });
 
@@ -288,7 +288,7 @@ pub async fn execute(input: RunInput, progress: ProgressSink) -> Result<Vec<Step
     let mut running: JoinSet<(StepResult, Vec<(String, String)>)> = JoinSet::new();
     let mut running_steps: HashMap<tokio::task::Id, Step> = HashMap::new();
     let finish = |results: &mut HashMap<String, StepResult>, r: StepResult| {
-        progress(Progress::Finished {
+        progress(ProbeProgress::Finished {
             step_id: r.step_id.clone(),
             outcome: r.outcome,
             reason: r.reason.clone(),
@@ -332,7 +332,7 @@ pub async fn execute(input: RunInput, progress: ProgressSink) -> Result<Vec<Step
                     finish(&mut results, skipped(&step, format!("not sent: {reason}"), now));
                     continue;
                 }
-                progress(Progress::Started {
+                progress(ProbeProgress::Started {
                     step_id: step.id.clone(),
                 });
                 let (ctx, step_scope, task_step) = (context.clone(), scope.clone(), step.clone());

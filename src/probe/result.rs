@@ -179,7 +179,7 @@ pub fn run_outcome(steps: &[StepResult]) -> Outcome {
 /// What the engine reports while a run is under way, for a progress bar or the desktop's live list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
-pub enum Progress {
+pub enum ProbeProgress {
     Planned { steps: Vec<String> },
     Started { step_id: String },
     Finished { step_id: String, outcome: Outcome, reason: Option<String>, #[ts(type = "number")] duration_ms: u64 },

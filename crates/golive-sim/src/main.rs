@@ -36,12 +36,14 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// 24 hex characters from the clock; unpredictability does not matter for a loopback sandbox key.
+/// 24 hex characters scrambled from the clock (a multiplicative hash), so each run gets a fresh key;
+/// unpredictability does not matter for a loopback sandbox key.
 fn default_key_suffix() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
-    format!("{:024x}", nanos & ((1u128 << 96) - 1))
+    let mixed = nanos.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835);
+    format!("{:024x}", mixed >> 32)
 }
 
 fn main() {

@@ -97,6 +97,16 @@ fn unknown_routes_are_404_with_a_request_id() {
     assert!(response.headers().contains_key("x-request-id"));
     assert_eq!(error_code(response), "not_found");
     assert_eq!(sim.requests()[0].path, "/v1/nope?x=1");
+    let outside = client(None)
+        .get(format!("{}/healthz", sim.url))
+        .send()
+        .unwrap();
+    assert_eq!(
+        outside.status(),
+        StatusCode::NOT_FOUND,
+        "no key needed outside /v1"
+    );
+    assert!(outside.headers().contains_key("x-request-id"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Subcommand;
-use golive::probe::{report, Outcome, PackSummary, ProbeRun, ProbeRunSummary, Progress, Secrets};
+use golive::probe::{report, Outcome, PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, Secrets};
 use golive::workspace::{ConfirmSensitive, ProbeRunRequest};
 use golive::{Error, Workspace};
 
@@ -182,9 +182,9 @@ fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Arc::new(move |event| match event {
-        Progress::Planned { steps } => bar.set_length(steps.len() as u64),
-        Progress::Started { step_id } => bar.set_message(step_id),
-        Progress::Finished { step_id, outcome, reason, duration_ms } => {
+        ProbeProgress::Planned { steps } => bar.set_length(steps.len() as u64),
+        ProbeProgress::Started { step_id } => bar.set_message(step_id),
+        ProbeProgress::Finished { step_id, outcome, reason, duration_ms } => {
             bar.inc(1);
             let line = format!(
                 "  {:<7} {step_id} ({duration_ms} ms){}",

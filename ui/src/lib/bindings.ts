@@ -223,3 +223,89 @@ fields: Array<EscalationField>,
  * Support-safe ids recorded for the launch in this environment, by type.
  */
 identifiers: { [key in string]?: Array<string> }, missing: Array<string>, never_include: Array<string>, body: string, };
+
+export type StepSummary = { id: string, title: string, kind: string, environments: Array<Environment>, proves: Array<string>, sensitive: boolean, amount: string | null, depends_on: Array<string>, };
+
+export type PackSummary = { id: string, version: number, name: string, description: string, template: string | null, vars: { [key in string]?: string }, secrets: Array<string>, steps: Array<StepSummary>, };
+
+export type ConfirmSensitive = { amount_cap: string, statement: string, };
+
+export type ProbeRunRequest = { launch_id: string, environment: Environment, 
+/**
+ * A built-in pack; the first that serves the launch's templates when neither this nor a file is given.
+ */
+pack_id: string | null, pack_file: string | null, step_filter: Array<string>, confirm_sensitive: ConfirmSensitive | null, 
+/**
+ * Extra CA certificates (PEM files) to trust, for a provider behind a private CA.
+ */
+ca_files: Array<string>, };
+
+export type Outcome = "pass" | "fail" | "error" | "skipped";
+
+export type AssertionResult = { 
+/**
+ * The check in plain words: "status is 409", "$.trade.id equals pt_test_…".
+ */
+check: string, outcome: Outcome, expected: string, actual: string, 
+/**
+ * Why it failed, in plain words; empty when it held.
+ */
+message: string, };
+
+export type CapturedValue = { name: string, value: string, 
+/**
+ * The identifier type, when the capture is an id a support engineer would trace.
+ */
+identifier_type: string | null, };
+
+export type Exchange = { 
+/**
+ * Which attempt or delivery this was ("attempt 2", "bad_signature").
+ */
+label: string, method: string, url: string, request_headers: Array<[string, string]>, request_body: string, status: number | null, response_headers: Array<[string, string]>, 
+/**
+ * The first part of the response body, redacted.
+ */
+response_body: string, duration_ms: number, 
+/**
+ * Why there is no response, when there is none.
+ */
+error: string | null, };
+
+export type StepResult = { step_id: string, title: string, kind: string, sensitive: boolean, outcome: Outcome, 
+/**
+ * The first failing check or the error, in plain words; for a skip, why it was not sent.
+ */
+reason: string | null, started_at: string, duration_ms: number, attempts: number, assertions: Array<AssertionResult>, captures: Array<CapturedValue>, request_ids: Array<string>, exchanges: Array<Exchange>, 
+/**
+ * The `section/item` keys this step proves.
+ */
+proves: Array<string>, };
+
+export type SensitiveConfirmation = { confirmed_by: string, amount_cap: string, statement: string, confirmed_at: string, };
+
+export type AttachedEvidence = { evidence_id: string, item_id: number, item: string, steps: Array<string>, };
+
+export type KeyMode = "test" | "live" | "unknown";
+
+export type SecretSource = "keychain" | "environment" | "session";
+
+export type SecretFingerprint = { name: string, source: SecretSource, mode: KeyMode, 
+/**
+ * The vendor prefix up to its last underscore in the first 12 characters (`sk_test_`), if any.
+ */
+prefix: string, last4: string, 
+/**
+ * The first 12 hex digits of the value's SHA-256.
+ */
+sha256_prefix: string, };
+
+export type ProbeRun = { id: string, launch_id: string, environment: Environment, pack_id: string, pack_version: number, pack_sha256: string, outcome: Outcome, started_at: string, duration_ms: number, actor: string, 
+/**
+ * The step filter the run was started with, if any.
+ */
+step_filter: Array<string>, secrets: Array<SecretFingerprint>, confirmation: SensitiveConfirmation | null, steps: Array<StepResult>, evidence: Array<AttachedEvidence>, };
+
+export type ProbeRunSummary = { id: string, environment: Environment, pack_id: string, outcome: Outcome, started_at: string, duration_ms: number, passed: number, failed: number, errors: number, skipped: number, evidence: number, };
+
+export type ProbeProgress = { "event": "planned", steps: Array<string>, } | { "event": "started", step_id: string, } | { "event": "finished", step_id: string, outcome: Outcome, reason: string | null, duration_ms: number, };

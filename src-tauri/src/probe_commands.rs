@@ -1,0 +1,181 @@
+//! Probe commands. A run is prepared under the workspace lock, executed with the lock released (so the rest of
+//! the app stays responsive while requests are in flight, with each step's progress emitted as an event), then
+//! recorded under the lock again. Session secrets live only in this process's memory.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use golive::error::ErrorPayload;
+use golive::probe::{
+    PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, SecretFingerprint, SecretSource, SecretValue, Secrets,
+};
+use golive::workspace::{execute_prepared, ProbeRunRequest};
+use golive::Environment;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+
+use crate::commands::AppState;
+
+/// The event each step's start and end is emitted as, for the probes screen's live list.
+pub const PROBE_PROGRESS: &str = "probe-progress";
+
+/// Secrets typed into the app for this session only: by launch, environment and name.
+#[derive(Default)]
+pub struct SessionSecrets(Mutex<HashMap<(String, Environment, String), SecretValue>>);
+
+impl SessionSecrets {
+    fn for_run(&self, launch: &str, environment: Environment) -> Secrets {
+        let mut secrets = Secrets::default();
+        for ((l, e, name), value) in self.0.lock().expect("session secrets").iter() {
+            if l == launch && *e == environment {
+                secrets.insert(name, value.clone(), SecretSource::Session);
+            }
+        }
+        secrets
+    }
+}
+
+type Reply<T> = Result<T, ErrorPayload>;
+
+fn internal(message: &str) -> ErrorPayload {
+    ErrorPayload {
+        code: "internal".into(),
+        message: message.into(),
+    }
+}
+
+fn with<T>(state: &State<'_, AppState>, f: impl FnOnce(&mut golive::Workspace) -> golive::Result<T>) -> Reply<T> {
+    let mut ws = state
+        .workspace
+        .lock()
+        .map_err(|_| internal("the workspace is unavailable after an earlier failure; restart the app"))?;
+    f(&mut ws).map_err(|e| e.to_payload())
+}
+
+#[tauri::command]
+pub fn probe_packs(state: State<'_, AppState>, launch_id: String) -> Reply<Vec<PackSummary>> {
+    with(&state, |ws| ws.probe_packs_for_launch(&launch_id))
+}
+
+#[tauri::command]
+pub fn probe_vars(state: State<'_, AppState>, launch_id: String, pack_id: String) -> Reply<BTreeMap<String, String>> {
+    with(&state, |ws| ws.probe_vars(&launch_id, &pack_id))
+}
+
+#[tauri::command]
+pub fn set_probe_var(
+    state: State<'_, AppState>,
+    launch_id: String,
+    pack_id: String,
+    name: String,
+    value: String,
+) -> Reply<BTreeMap<String, String>> {
+    with(&state, |ws| {
+        ws.set_probe_var(&launch_id, &pack_id, &name, &value)?;
+        ws.probe_vars(&launch_id, &pack_id)
+    })
+}
+
+/// What the probes screen shows of the secrets a run would use: fingerprints, never values.
+#[derive(Serialize)]
+pub struct SecretStatus {
+    name: String,
+    env_var: String,
+    fingerprint: Option<SecretFingerprint>,
+}
+
+#[tauri::command]
+pub fn probe_secrets(
+    state: State<'_, AppState>,
+    sessions: State<'_, SessionSecrets>,
+    launch_id: String,
+    pack_id: String,
+    environment: Environment,
+) -> Reply<Vec<SecretStatus>> {
+    let pack = with(&state, |ws| {
+        ws.probe_packs_for_launch(&launch_id)?
+            .into_iter()
+            .find(|p| p.id == pack_id)
+            .ok_or_else(|| golive::Error::not_found("probe pack", pack_id.clone()))
+    })?;
+    let mut secrets = sessions.for_run(&launch_id, environment);
+    secrets.fill_from_env(environment, &pack.secrets);
+    let prints = secrets.fingerprints();
+    Ok(pack
+        .secrets
+        .iter()
+        .map(|name| SecretStatus {
+            name: name.clone(),
+            env_var: golive::probe::secrets::env_var_name(environment, name),
+            fingerprint: prints.iter().find(|f| &f.name == name).cloned(),
+        })
+        .collect())
+}
+
+#[tauri::command]
+pub fn set_session_secret(
+    sessions: State<'_, SessionSecrets>,
+    launch_id: String,
+    environment: Environment,
+    name: String,
+    value: String,
+) -> Reply<SecretFingerprint> {
+    let value = value.trim().to_string();
+    if value.is_empty() {
+        sessions.0.lock().expect("session secrets").remove(&(launch_id, environment, name.clone()));
+        return Err(ErrorPayload {
+            code: "invalid_input".into(),
+            message: format!("{name}: cleared; enter a value to use one for this session"),
+        });
+    }
+    let fingerprint = golive::probe::secrets::fingerprint(&name, &value, SecretSource::Session);
+    sessions
+        .0
+        .lock()
+        .expect("session secrets")
+        .insert((launch_id, environment, name), SecretValue::new(value));
+    Ok(fingerprint)
+}
+
+#[derive(Clone, Serialize)]
+struct ProgressEvent {
+    launch_id: String,
+    progress: ProbeProgress,
+}
+
+#[tauri::command]
+pub async fn run_probes(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sessions: State<'_, SessionSecrets>,
+    request: ProbeRunRequest,
+) -> Reply<ProbeRun> {
+    let secrets = sessions.for_run(&request.launch_id, request.environment);
+    let prepared = with(&state, |ws| ws.prepare_probe_run(&request, secrets))?;
+    let launch_id = request.launch_id.clone();
+    let sink = {
+        let app = app.clone();
+        Arc::new(move |progress: ProbeProgress| {
+            let _ = app.emit(PROBE_PROGRESS, ProgressEvent { launch_id: launch_id.clone(), progress });
+        })
+    };
+    // The run owns a runtime of its own; a plain thread keeps it clear of Tauri's.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let outcome = execute_prepared(&prepared, sink);
+        let _ = tx.send((prepared, outcome));
+    });
+    let (prepared, outcome) = rx.await.map_err(|_| internal("the probe run stopped unexpectedly"))?;
+    let (steps, started_at, duration_ms) = outcome.map_err(|e| e.to_payload())?;
+    with(&state, |ws| ws.record_probe_run(prepared, steps, started_at, duration_ms))
+}
+
+#[tauri::command]
+pub fn probe_runs(state: State<'_, AppState>, launch_id: String) -> Reply<Vec<ProbeRunSummary>> {
+    with(&state, |ws| ws.probe_runs(&launch_id))
+}
+
+#[tauri::command]
+pub fn probe_run(state: State<'_, AppState>, run_id: String) -> Reply<ProbeRun> {
+    with(&state, |ws| ws.probe_run(&run_id))
+}
