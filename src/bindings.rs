@@ -29,17 +29,17 @@ use crate::packet::model::{
     PacketProbeResult, PacketRole, PacketRollback, PacketRuleLine, PacketSignoff, PacketSupport,
     PacketTemplate, RedactionReport, Severity,
 };
-use crate::redact::RedactionSummary;
-use crate::signoff::{
-    Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
-    SignoffState, SignoffView, Verdict,
-};
 use crate::probe::pack::{PackSummary, StepSummary};
 use crate::probe::result::{
     AssertionResult, AttachedEvidence, CapturedValue, Exchange, Outcome, ProbeProgress, ProbeRun,
     ProbeRunSummary, SensitiveConfirmation, StepResult,
 };
 use crate::probe::secrets::{KeyMode, SecretFingerprint, SecretSource};
+use crate::redact::RedactionSummary;
+use crate::signoff::{
+    Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
+    SignoffState, SignoffView, Verdict,
+};
 use crate::workspace::{AttachFile, ConfirmSensitive, ProbeRunRequest};
 
 macro_rules! declarations {

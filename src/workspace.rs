@@ -26,7 +26,8 @@ use crate::packet::{
 use crate::probe::{
     self,
     engine::{ProgressSink, RunInput},
-    Outcome, PackSummary, ProbePack, ProbeRun, ProbeRunSummary, SensitiveConfirmation, Secrets, StepResult,
+    Outcome, PackSummary, ProbePack, ProbeRun, ProbeRunSummary, Secrets, SensitiveConfirmation,
+    StepResult,
 };
 use crate::redact::Redactor;
 use crate::signoff::{
@@ -619,7 +620,10 @@ impl Workspace {
 
     /// The built-in probe packs.
     pub fn probe_packs(&self) -> Result<Vec<PackSummary>> {
-        Ok(probe::builtin::packs()?.iter().map(ProbePack::summary).collect())
+        Ok(probe::builtin::packs()?
+            .iter()
+            .map(ProbePack::summary)
+            .collect())
     }
 
     /// The built-in packs that prove items of this launch's templates.
@@ -640,7 +644,11 @@ impl Workspace {
     pub fn validate_probe_pack_file(path: &Path) -> Result<ProbePack> {
         let shown = path.display().to_string();
         let meta = std::fs::metadata(path).map_err(|e| {
-            InvalidInput::coded("probe_pack_unreadable", "pack", format!("cannot read {shown}: {e}"))
+            InvalidInput::coded(
+                "probe_pack_unreadable",
+                "pack",
+                format!("cannot read {shown}: {e}"),
+            )
         })?;
         if meta.len() as usize > probe::pack::MAX_PACK_BYTES {
             return Err(InvalidInput::coded(
@@ -655,14 +663,22 @@ impl Workspace {
             .into());
         }
         let bytes = std::fs::read(path).map_err(|e| {
-            InvalidInput::coded("probe_pack_unreadable", "pack", format!("cannot read {shown}: {e}"))
+            InvalidInput::coded(
+                "probe_pack_unreadable",
+                "pack",
+                format!("cannot read {shown}: {e}"),
+            )
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let (line, column) = template::line_column(
                 &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
                 usize::MAX,
             );
-            InvalidInput::coded("probe_pack_invalid", "pack", format!("{shown}:{line}:{column}: the file is not UTF-8 text"))
+            InvalidInput::coded(
+                "probe_pack_invalid",
+                "pack",
+                format!("{shown}:{line}:{column}: the file is not UTF-8 text"),
+            )
         })?;
         let pack = probe::pack::parse(&shown, &text)
             .map_err(|e| InvalidInput::coded("probe_pack_invalid", "pack", e.to_string()))?;
@@ -687,28 +703,49 @@ impl Workspace {
     }
 
     /// A pack's variables for a launch: the pack's defaults with the launch's own values over them.
-    pub fn probe_vars(&self, launch_id: &str, pack_id: &str) -> Result<std::collections::BTreeMap<String, String>> {
+    pub fn probe_vars(
+        &self,
+        launch_id: &str,
+        pack_id: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
         launch::exists(self.store.conn(), launch_id)?;
         let pack = self.find_pack(launch_id, Some(pack_id))?;
         let mut vars = pack.vars.clone();
-        vars.extend(probe::record::settings(self.store.conn(), launch_id, pack_id)?);
+        vars.extend(probe::record::settings(
+            self.store.conn(),
+            launch_id,
+            pack_id,
+        )?);
         Ok(vars)
     }
 
     /// Sets a launch's own value for a pack variable (a path, a pool id). The history is kept; the newest wins.
-    pub fn set_probe_var(&mut self, launch_id: &str, pack_id: &str, name: &str, value: &str) -> Result<()> {
+    pub fn set_probe_var(
+        &mut self,
+        launch_id: &str,
+        pack_id: &str,
+        name: &str,
+        value: &str,
+    ) -> Result<()> {
         let pack = self.find_pack(launch_id, Some(pack_id))?;
         if !pack.vars.contains_key(name) {
             return Err(InvalidInput::coded(
                 "unknown_probe_var",
                 "name",
-                format!("pack {pack_id} has no variable '{name}'; it has: {}", pack.vars.keys().cloned().collect::<Vec<_>>().join(", ")),
+                format!(
+                    "pack {pack_id} has no variable '{name}'; it has: {}",
+                    pack.vars.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
             )
             .into());
         }
         let value = text::checked("value", value, 500, true)?;
         if value.contains("{{") {
-            return Err(InvalidInput::new("value", "a variable's value is used as it is; it cannot hold {{placeholders}}").into());
+            return Err(InvalidInput::new(
+                "value",
+                "a variable's value is used as it is; it cannot hold {{placeholders}}",
+            )
+            .into());
         }
         let (at, actor) = (self.now(), self.actor.clone());
         self.store.write(|tx| {
@@ -736,7 +773,11 @@ impl Workspace {
 
     /// Everything a run needs, checked, with its sensitive-step confirmation recorded first. The run itself needs
     /// no workspace, so the desktop app can release the database while requests are in flight.
-    pub fn prepare_probe_run(&mut self, request: &ProbeRunRequest, mut secrets: Secrets) -> Result<PreparedRun> {
+    pub fn prepare_probe_run(
+        &mut self,
+        request: &ProbeRunRequest,
+        mut secrets: Secrets,
+    ) -> Result<PreparedRun> {
         let overview = launch::overview(self.store.conn(), &request.launch_id)?;
         let pack = match &request.pack_file {
             Some(path) => Self::validate_probe_pack_file(Path::new(path))?,
@@ -748,24 +789,41 @@ impl Workspace {
             Environment::Live => overview.live.clone(),
         };
         let mut vars = pack.vars.clone();
-        vars.extend(probe::record::settings(self.store.conn(), &request.launch_id, &pack.id)?);
+        vars.extend(probe::record::settings(
+            self.store.conn(),
+            &request.launch_id,
+            &pack.id,
+        )?);
         secrets.fill_from_env(environment, &pack.secrets);
         probe::engine::select(&pack, environment, &request.step_filter)
             .map_err(|e| InvalidInput::coded("probe_step_unknown", "step", e.to_string()))?;
         let mut extra_roots_pem = Vec::new();
         for path in &request.ca_files {
             extra_roots_pem.push(std::fs::read(path).map_err(|e| {
-                InvalidInput::coded("ca_unreadable", "ca", format!("cannot read CA certificate {path}: {e}"))
+                InvalidInput::coded(
+                    "ca_unreadable",
+                    "ca",
+                    format!("cannot read CA certificate {path}: {e}"),
+                )
             })?);
         }
         let confirmation = match &request.confirm_sensitive {
             None => None,
             Some(c) => {
                 if environment != Environment::Live {
-                    return Err(InvalidInput::new("confirm", "sensitive steps need a confirmation only in live").into());
+                    return Err(InvalidInput::new(
+                        "confirm",
+                        "sensitive steps need a confirmation only in live",
+                    )
+                    .into());
                 }
                 if probe::money::parse(&c.amount_cap).is_none() {
-                    return Err(InvalidInput::coded("invalid_amount", "amount_cap", format!("'{}' is not an amount such as 10.00", c.amount_cap)).into());
+                    return Err(InvalidInput::coded(
+                        "invalid_amount",
+                        "amount_cap",
+                        format!("'{}' is not an amount such as 10.00", c.amount_cap),
+                    )
+                    .into());
                 }
                 let statement = text::checked("statement", &c.statement, 500, true)?;
                 let confirmation = SensitiveConfirmation {
@@ -817,8 +875,18 @@ impl Workspace {
 
     /// Stores a finished run, attaches probe_run evidence to what it proved, and appends its audit events, all in
     /// one transaction.
-    pub fn record_probe_run(&mut self, prepared: PreparedRun, steps: Vec<StepResult>, started_at: String, duration_ms: u64) -> Result<ProbeRun> {
-        let PreparedRun { input, launch_id, redactor } = prepared;
+    pub fn record_probe_run(
+        &mut self,
+        prepared: PreparedRun,
+        steps: Vec<StepResult>,
+        started_at: String,
+        duration_ms: u64,
+    ) -> Result<ProbeRun> {
+        let PreparedRun {
+            input,
+            launch_id,
+            redactor,
+        } = prepared;
         let mut run = ProbeRun {
             id: input.run_id.clone(),
             launch_id: launch_id.clone(),
@@ -890,7 +958,12 @@ impl Workspace {
     }
 
     /// Prepares, runs (on a runtime of its own) and records a probe run.
-    pub fn run_probes(&mut self, request: &ProbeRunRequest, secrets: Secrets, progress: ProgressSink) -> Result<ProbeRun> {
+    pub fn run_probes(
+        &mut self,
+        request: &ProbeRunRequest,
+        secrets: Secrets,
+        progress: ProgressSink,
+    ) -> Result<ProbeRun> {
         let prepared = self.prepare_probe_run(request, secrets)?;
         let (steps, started_at, duration_ms) = execute_prepared(&prepared, progress)?;
         self.record_probe_run(prepared, steps, started_at, duration_ms)
@@ -950,7 +1023,10 @@ pub struct PreparedRun {
 }
 
 /// Runs a prepared run on a runtime of its own; returns the step results, the start time and the wall time.
-pub fn execute_prepared(prepared: &PreparedRun, progress: ProgressSink) -> Result<(Vec<StepResult>, String, u64)> {
+pub fn execute_prepared(
+    prepared: &PreparedRun,
+    progress: ProgressSink,
+) -> Result<(Vec<StepResult>, String, u64)> {
     let input = &prepared.input;
     let started_at = format_time(input.clock.now());
     let started = std::time::Instant::now();
@@ -958,7 +1034,13 @@ pub fn execute_prepared(prepared: &PreparedRun, progress: ProgressSink) -> Resul
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| InvalidInput::coded("probe_failed", "probe", format!("cannot start the probe runtime: {e}")))?;
+        .map_err(|e| {
+            InvalidInput::coded(
+                "probe_failed",
+                "probe",
+                format!("cannot start the probe runtime: {e}"),
+            )
+        })?;
     let copy = RunInput {
         run_id: input.run_id.clone(),
         pack: input.pack.clone(),
@@ -979,9 +1061,12 @@ pub fn execute_prepared(prepared: &PreparedRun, progress: ProgressSink) -> Resul
 
 /// Whether a pack proves items of any of these templates.
 fn pack_serves(pack: &ProbePack, templates: &[String]) -> bool {
-    pack.template.as_ref().is_some_and(|t| templates.contains(t))
+    pack.template
+        .as_ref()
+        .is_some_and(|t| templates.contains(t))
         || pack.steps.iter().flat_map(|s| &s.proves).any(|p| {
-            p.split_once(':').is_some_and(|(t, _)| templates.iter().any(|x| x == t))
+            p.split_once(':')
+                .is_some_and(|(t, _)| templates.iter().any(|x| x == t))
         })
 }
 

@@ -27,9 +27,21 @@ fn new_launch(db: &std::path::Path, servers: &probes::Servers) -> String {
     let out = golive(
         db,
         &[
-            "launch", "new", "--name", "CLI probes", "--partner", "partner_123", "--surface", "0pools",
-            "--template", "0pools-sandbox-to-production", "--sandbox-api", &servers.provider.url,
-            "--sandbox-webhook", &servers.receiver.url, "--json",
+            "launch",
+            "new",
+            "--name",
+            "CLI probes",
+            "--partner",
+            "partner_123",
+            "--surface",
+            "0pools",
+            "--template",
+            "0pools-sandbox-to-production",
+            "--sandbox-api",
+            &servers.provider.url,
+            "--sandbox-webhook",
+            &servers.receiver.url,
+            "--json",
         ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -46,23 +58,48 @@ fn a_passing_run_exits_zero_and_writes_json_and_junit_reports() {
     let (json_report, junit) = (dir.path().join("run.json"), dir.path().join("run.xml"));
     let out = golive(
         &db,
-        &["probe", "run", &launch, "--env", "sandbox", "--report-json", json_report.to_str().unwrap(), "--junit", junit.to_str().unwrap()],
+        &[
+            "probe",
+            "run",
+            &launch,
+            "--env",
+            "sandbox",
+            "--report-json",
+            json_report.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
     );
-    assert!(out.status.success(), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     let stdout = text(&out.stdout);
     assert!(stdout.contains("PASS"), "{stdout}");
     // Without a terminal, progress is one line per finished step on stderr.
-    assert!(text(&out.stderr).contains("pass    discovery"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("pass    discovery"),
+        "{}",
+        text(&out.stderr)
+    );
 
-    let run: serde_json::Value = serde_json::from_slice(&std::fs::read(&json_report).unwrap()).unwrap();
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json_report).unwrap()).unwrap();
     assert_eq!(run["outcome"], "pass");
     let steps = run["steps"].as_array().unwrap().len();
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(xml.matches("<testcase ").count(), steps, "{xml}");
-    assert!(xml.contains("tests=\"") && !xml.contains("<failure"), "{xml}");
+    assert!(
+        xml.contains("tests=\"") && !xml.contains("<failure"),
+        "{xml}"
+    );
     for secret in [SANDBOX_KEY, WEBHOOK_SECRET] {
         assert!(!xml.contains(secret) && !stdout.contains(secret));
-        assert!(!std::fs::read_to_string(&json_report).unwrap().contains(secret));
+        assert!(!std::fs::read_to_string(&json_report)
+            .unwrap()
+            .contains(secret));
     }
 
     let runs = golive(&db, &["probe", "runs", &launch, "--json"]);
@@ -78,7 +115,20 @@ fn a_failing_run_exits_non_zero_and_junit_names_the_failing_assertion() {
     servers.provider.set(|b| b.idempotency_broken = true);
     let launch = new_launch(&db, &servers);
     let junit = dir.path().join("run.xml");
-    let out = golive(&db, &["probe", "run", &launch, "--env", "sandbox", "--step", "transact*", "--junit", junit.to_str().unwrap()]);
+    let out = golive(
+        &db,
+        &[
+            "probe",
+            "run",
+            &launch,
+            "--env",
+            "sandbox",
+            "--step",
+            "transact*",
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.contains("<failure"), "{xml}");
@@ -99,14 +149,22 @@ fn pack_files_are_validated_with_line_and_column() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(err.starts_with("error[probe_pack_invalid]:"), "{err}");
-    assert!(err.contains("bad.toml:11:16: variable 'missing' is not declared"), "{err}");
+    assert!(
+        err.contains("bad.toml:11:16: variable 'missing' is not declared"),
+        "{err}"
+    );
 
     std::fs::write(&bad, "id = \"mine\"\nversion = \n").unwrap();
     let err = text(&golive(&db, &["probe", "validate", bad.to_str().unwrap()]).stderr);
     assert!(err.contains("bad.toml:2:"), "{err}");
 
     let good = dir.path().join("good.toml");
-    std::fs::write(&good, include_str!("../probes/0pools-smoke.toml").replace("id = \"0pools-smoke\"", "id = \"my-0pools\"")).unwrap();
+    std::fs::write(
+        &good,
+        include_str!("../probes/0pools-smoke.toml")
+            .replace("id = \"0pools-smoke\"", "id = \"my-0pools\""),
+    )
+    .unwrap();
     let out = golive(&db, &["probe", "validate", good.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("valid — my-0pools v1"));
@@ -121,14 +179,58 @@ fn launch_variables_change_the_paths_a_run_uses() {
     let db = dir.path().join("cli.sqlite");
     let servers = probes::servers(Environment::Sandbox, 90);
     let launch = new_launch(&db, &servers);
-    let out = golive(&db, &["probe", "set", &launch, "--pack", "0pools-smoke", "discovery_path=/v2/discovery"]);
+    let out = golive(
+        &db,
+        &[
+            "probe",
+            "set",
+            &launch,
+            "--pack",
+            "0pools-smoke",
+            "discovery_path=/v2/discovery",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("discovery_path = /v2/discovery"));
-    let out = golive(&db, &["probe", "run", &launch, "--env", "sandbox", "--step", "discovery"]);
+    let out = golive(
+        &db,
+        &[
+            "probe",
+            "run",
+            &launch,
+            "--env",
+            "sandbox",
+            "--step",
+            "discovery",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(servers.provider.requests().iter().any(|r| r.path == "/v2/discovery"));
-    let err = text(&golive(&db, &["probe", "set", &launch, "--pack", "0pools-smoke", "nope=1"]).stderr);
+    assert!(servers
+        .provider
+        .requests()
+        .iter()
+        .any(|r| r.path == "/v2/discovery"));
+    let err = text(
+        &golive(
+            &db,
+            &["probe", "set", &launch, "--pack", "0pools-smoke", "nope=1"],
+        )
+        .stderr,
+    );
     assert!(err.starts_with("error[unknown_probe_var]"), "{err}");
-    let err = text(&golive(&db, &["probe", "run", &launch, "--env", "live", "--confirm-sensitive"]).stderr);
+    let err = text(
+        &golive(
+            &db,
+            &[
+                "probe",
+                "run",
+                &launch,
+                "--env",
+                "live",
+                "--confirm-sensitive",
+            ],
+        )
+        .stderr,
+    );
     assert!(err.contains("--amount-cap"), "{err}");
 }

@@ -27,38 +27,74 @@ fn well_behaved_sandbox_servers_pass_the_whole_pack_and_the_run_becomes_evidence
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Sandbox, 90);
-    let launch = ws.create_launch(&probes::launch_for("Sim sandbox", Some(&servers), None)).unwrap();
+    let launch = ws
+        .create_launch(&probes::launch_for("Sim sandbox", Some(&servers), None))
+        .unwrap();
     let id = launch.summary.id;
-    let run = probes::run(&mut ws, &probes::request(&id, Environment::Sandbox, &[]), probes::secrets(SANDBOX_KEY));
+    let run = probes::run(
+        &mut ws,
+        &probes::request(&id, Environment::Sandbox, &[]),
+        probes::secrets(SANDBOX_KEY),
+    );
 
     assert_eq!(run.outcome, Outcome::Pass, "{}", probes::outline(&run));
     assert!(run.steps.len() >= 14, "{}", probes::outline(&run));
-    assert!(run.steps.iter().all(|s| s.outcome == Outcome::Pass), "{}", probes::outline(&run));
+    assert!(
+        run.steps.iter().all(|s| s.outcome == Outcome::Pass),
+        "{}",
+        probes::outline(&run)
+    );
     // Status polling really polled: the simulator says reserved twice before settled.
     let polling = probes::step(&run, "status-polling");
     assert!(polling.attempts >= 3, "attempts {}", polling.attempts);
-    assert!(polling.captures.iter().any(|c| c.name == "final_status" && c.value == "settled"));
+    assert!(polling
+        .captures
+        .iter()
+        .any(|c| c.name == "final_status" && c.value == "settled"));
     // Request ids and typed ids are kept for support.
-    assert!(probes::step(&run, "discovery").request_ids.iter().all(|r| r.starts_with("req_")));
+    assert!(probes::step(&run, "discovery")
+        .request_ids
+        .iter()
+        .all(|r| r.starts_with("req_")));
     assert!(!probes::step(&run, "discovery").request_ids.is_empty());
-    let trade = probes::step(&run, "transact").captures.iter().find(|c| c.name == "trade_id").unwrap();
+    let trade = probes::step(&run, "transact")
+        .captures
+        .iter()
+        .find(|c| c.name == "trade_id")
+        .unwrap();
     assert!(trade.value.starts_with("pt_test_"), "{}", trade.value);
     assert_eq!(trade.identifier_type.as_deref(), Some("trade_id"));
     // The stuck trade is reported with its age (the simulator's has been reserved for two hours).
-    let age = probes::step(&run, "reserved-age").captures.iter().find(|c| c.name == "oldest_reserved_age_s").unwrap();
+    let age = probes::step(&run, "reserved-age")
+        .captures
+        .iter()
+        .find(|c| c.name == "oldest_reserved_age_s")
+        .unwrap();
     let seconds: i64 = age.value.parse().unwrap();
     assert!((7_000..7_400).contains(&seconds), "{seconds}");
     // The webhook receiver saw the valid event twice (the second a duplicate) and refused the forged and stale ones.
     let deliveries = servers.receiver.deliveries();
     assert_eq!(deliveries.len(), 4, "{deliveries:?}");
-    assert_eq!(deliveries.iter().filter(|d| d.duplicate).count(), 1, "{deliveries:?}");
+    assert_eq!(
+        deliveries.iter().filter(|d| d.duplicate).count(),
+        1,
+        "{deliveries:?}"
+    );
     // A passing run attaches itself as sandbox probe_run evidence on what it proves, and nothing in live.
     assert!(!run.evidence.is_empty());
     let discovery = item_id(&ws, &id, "Discovery");
     let evidence = ws.item_evidence(discovery).unwrap();
-    assert!(evidence.iter().any(|e| e.value == run.id && e.environment == Environment::Sandbox), "{evidence:?}");
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e.value == run.id && e.environment == Environment::Sandbox),
+        "{evidence:?}"
+    );
     for e in &run.evidence {
-        assert_eq!(ws.item(e.item_id).unwrap().environment, Environment::Sandbox);
+        assert_eq!(
+            ws.item(e.item_id).unwrap().environment,
+            Environment::Sandbox
+        );
     }
     // The run reads back exactly as it was stored, and is listed.
     assert_eq!(ws.probe_run(&run.id).unwrap(), run);
@@ -77,40 +113,71 @@ fn caught(
     let servers = probes::servers(Environment::Sandbox, 90);
     servers.provider.set(provider);
     servers.receiver.set(receiver);
-    let launch = ws.create_launch(&probes::launch_for("Misbehaving", Some(&servers), None)).unwrap();
-    let run = probes::run(&mut ws, &probes::request(&launch.summary.id, Environment::Sandbox, steps), probes::secrets(SANDBOX_KEY));
+    let launch = ws
+        .create_launch(&probes::launch_for("Misbehaving", Some(&servers), None))
+        .unwrap();
+    let run = probes::run(
+        &mut ws,
+        &probes::request(&launch.summary.id, Environment::Sandbox, steps),
+        probes::secrets(SANDBOX_KEY),
+    );
     let step = probes::step(&run, catcher);
     (step.outcome, step.reason.clone().unwrap_or_default(), run)
 }
 
 #[test]
 fn broken_idempotency_is_caught_by_the_transact_retry() {
-    let (outcome, reason, run) = caught(|b| b.idempotency_broken = true, |_| {}, &["transact-retry"], "transact-retry");
+    let (outcome, reason, run) = caught(
+        |b| b.idempotency_broken = true,
+        |_| {},
+        &["transact-retry"],
+        "transact-retry",
+    );
     assert_eq!(outcome, Outcome::Fail, "{}", probes::outline(&run));
     assert!(reason.contains("$.trade.id equals"), "{reason}");
     assert_eq!(run.outcome, Outcome::Fail);
     // A failing run attaches no evidence to what it failed to prove.
-    assert!(run.evidence.iter().all(|e| !e.steps.contains(&"transact-retry".to_string())));
+    assert!(run
+        .evidence
+        .iter()
+        .all(|e| !e.steps.contains(&"transact-retry".to_string())));
 }
 
 #[test]
 fn an_expired_quote_that_is_accepted_is_caught() {
-    let (outcome, reason, _) =
-        caught(|b| { b.expired_quote_accepted = true; b.quote_ttl_ms = Some(300) }, |_| {}, &["accept-after-expiry"], "accept-after-expiry");
+    let (outcome, reason, _) = caught(
+        |b| {
+            b.expired_quote_accepted = true;
+            b.quote_ttl_ms = Some(300)
+        },
+        |_| {},
+        &["accept-after-expiry"],
+        "accept-after-expiry",
+    );
     assert_eq!(outcome, Outcome::Fail);
     assert!(reason.contains("status is one of 409"), "{reason}");
 }
 
 #[test]
 fn ignored_entitlement_is_caught() {
-    let (outcome, reason, _) = caught(|b| b.entitlement_ignored = true, |_| {}, &["pool-not-entitled"], "pool-not-entitled");
+    let (outcome, reason, _) = caught(
+        |b| b.entitlement_ignored = true,
+        |_| {},
+        &["pool-not-entitled"],
+        "pool-not-entitled",
+    );
     assert_eq!(outcome, Outcome::Fail);
     assert!(reason.contains("but it was 200"), "{reason}");
 }
 
 #[test]
 fn a_missing_request_id_is_caught_on_errors_and_on_discovery() {
-    let (outcome, reason, run) = caught(|b| b.missing_request_id = true, |_| {}, &["error-request-id", "discovery"], "error-request-id");
+    let (outcome, reason, run) = caught(
+        |b| b.missing_request_id = true,
+        |_| {},
+        &["error-request-id", "discovery"],
+        "error-request-id",
+    );
     assert_eq!(outcome, Outcome::Fail);
     assert!(reason.contains("header x-request-id exists"), "{reason}");
     assert_eq!(probes::step(&run, "discovery").outcome, Outcome::Fail);
@@ -125,7 +192,12 @@ fn server_errors_fail_the_step_and_say_the_status() {
 
 #[test]
 fn a_garbage_body_is_an_error_with_the_reason_not_a_crash() {
-    let (outcome, reason, run) = caught(|b| b.garbage_body = true, |_| {}, &["discovery", "firm-quote"], "discovery");
+    let (outcome, reason, run) = caught(
+        |b| b.garbage_body = true,
+        |_| {},
+        &["discovery", "firm-quote"],
+        "discovery",
+    );
     assert_eq!(outcome, Outcome::Error, "{}", probes::outline(&run));
     assert!(reason.contains("not JSON"), "{reason}");
     assert_eq!(run.outcome, Outcome::Error);
@@ -133,45 +205,82 @@ fn a_garbage_body_is_an_error_with_the_reason_not_a_crash() {
 
 #[test]
 fn a_reset_connection_is_an_error_with_the_reason() {
-    let (outcome, reason, _) = caught(|b| b.reset_connection = true, |_| {}, &["discovery"], "discovery");
+    let (outcome, reason, _) = caught(
+        |b| b.reset_connection = true,
+        |_| {},
+        &["discovery"],
+        "discovery",
+    );
     assert_eq!(outcome, Outcome::Error);
     assert!(reason.contains("connection"), "{reason}");
 }
 
 #[test]
 fn a_slow_server_times_out_as_an_error_and_dependents_are_skipped() {
-    let (outcome, reason, run) = caught(|b| b.slow_ms = Some(10_400), |_| {}, &["transact"], "firm-quote");
+    let (outcome, reason, run) = caught(
+        |b| b.slow_ms = Some(10_400),
+        |_| {},
+        &["transact"],
+        "firm-quote",
+    );
     assert_eq!(outcome, Outcome::Error, "{}", probes::outline(&run));
     assert!(reason.contains("no answer within 10000 ms"), "{reason}");
     let transact = probes::step(&run, "transact");
     assert_eq!(transact.outcome, Outcome::Skipped);
-    assert!(transact.reason.as_deref().unwrap().contains("waits for firm-quote"), "{transact:?}");
+    assert!(
+        transact
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("waits for firm-quote"),
+        "{transact:?}"
+    );
 }
 
 #[test]
 fn a_receiver_that_accepts_bad_signatures_is_caught() {
-    let (outcome, reason, _) = caught(|_| {}, |r| r.accept_bad_signatures = true, &["webhook-handler"], "webhook-handler");
+    let (outcome, reason, _) = caught(
+        |_| {},
+        |r| r.accept_bad_signatures = true,
+        &["webhook-handler"],
+        "webhook-handler",
+    );
     assert_eq!(outcome, Outcome::Fail);
     assert!(reason.contains("bad signature was accepted"), "{reason}");
 }
 
 #[test]
 fn a_receiver_that_ignores_timestamps_is_caught() {
-    let (outcome, reason, _) = caught(|_| {}, |r| r.ignore_timestamps = true, &["webhook-handler"], "webhook-handler");
+    let (outcome, reason, _) = caught(
+        |_| {},
+        |r| r.ignore_timestamps = true,
+        &["webhook-handler"],
+        "webhook-handler",
+    );
     assert_eq!(outcome, Outcome::Fail);
     assert!(reason.contains("stale timestamp was accepted"), "{reason}");
 }
 
 #[test]
 fn a_receiver_answering_after_ten_seconds_is_caught() {
-    let (outcome, reason, _) = caught(|_| {}, |r| r.delay_ms = Some(10_300), &["webhook-handler"], "webhook-handler");
+    let (outcome, reason, _) = caught(
+        |_| {},
+        |r| r.delay_ms = Some(10_300),
+        &["webhook-handler"],
+        "webhook-handler",
+    );
     assert_eq!(outcome, Outcome::Fail);
     assert!(reason.contains("no answer within 10000 ms"), "{reason}");
 }
 
 #[test]
 fn a_receiver_answering_500_is_caught() {
-    let (outcome, reason, _) = caught(|_| {}, |r| r.fail_500 = true, &["webhook-handler"], "webhook-handler");
+    let (outcome, reason, _) = caught(
+        |_| {},
+        |r| r.fail_500 = true,
+        &["webhook-handler"],
+        "webhook-handler",
+    );
     assert_eq!(outcome, Outcome::Fail);
     assert!(reason.contains("answered 500"), "{reason}");
 }
@@ -187,16 +296,32 @@ fn a_test_key_in_a_live_run_fails_closed_before_any_request() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Live, 90);
-    let launch = ws.create_launch(&probes::launch_for("Live closed", None, Some(&servers))).unwrap();
+    let launch = ws
+        .create_launch(&probes::launch_for("Live closed", None, Some(&servers)))
+        .unwrap();
     let mut request = probes::request(&launch.summary.id, Environment::Live, &[]);
     request.ca_files = vec![ca_file(&dir, &servers)];
     let run = probes::run(&mut ws, &request, probes::secrets(SANDBOX_KEY));
     assert_eq!(run.outcome, Outcome::Fail);
     let key = probes::step(&run, "key-mode");
     assert_eq!(key.outcome, Outcome::Fail);
-    assert!(key.reason.as_deref().unwrap().contains("test key"), "{key:?}");
-    assert!(run.steps.iter().filter(|s| s.step_id != "key-mode").all(|s| s.outcome == Outcome::Skipped), "{}", probes::outline(&run));
-    assert!(servers.provider.requests().is_empty(), "{:?}", servers.provider.requests());
+    assert!(
+        key.reason.as_deref().unwrap().contains("test key"),
+        "{key:?}"
+    );
+    assert!(
+        run.steps
+            .iter()
+            .filter(|s| s.step_id != "key-mode")
+            .all(|s| s.outcome == Outcome::Skipped),
+        "{}",
+        probes::outline(&run)
+    );
+    assert!(
+        servers.provider.requests().is_empty(),
+        "{:?}",
+        servers.provider.requests()
+    );
     assert!(servers.receiver.deliveries().is_empty());
     assert!(run.evidence.is_empty());
 }
@@ -206,7 +331,9 @@ fn live_runs_check_tls_and_hold_sensitive_steps_until_a_confirmation_covers_them
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Live, 90);
-    let launch = ws.create_launch(&probes::launch_for("Live ok", None, Some(&servers))).unwrap();
+    let launch = ws
+        .create_launch(&probes::launch_for("Live ok", None, Some(&servers)))
+        .unwrap();
     let id = launch.summary.id;
     let mut request = probes::request(&id, Environment::Live, &[]);
     request.ca_files = vec![ca_file(&dir, &servers)];
@@ -220,31 +347,91 @@ fn live_runs_check_tls_and_hold_sensitive_steps_until_a_confirmation_covers_them
     assert!((88..=90).contains(&days), "{days}");
     let quote = probes::step(&run, "live-order-quote");
     assert_eq!(quote.outcome, Outcome::Skipped);
-    assert!(quote.reason.as_deref().unwrap().contains("recorded confirmation with an amount cap"), "{quote:?}");
+    assert!(
+        quote
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("recorded confirmation with an amount cap"),
+        "{quote:?}"
+    );
     let accept = probes::step(&run, "live-order-accept");
     assert_eq!(accept.outcome, Outcome::Skipped);
-    assert!(accept.reason.as_deref().unwrap().contains("waits for live-order-quote"), "{accept:?}");
-    assert!(servers.provider.requests().iter().all(|r| r.method == "GET" || r.method == "HEAD"), "live stayed read-only");
+    assert!(
+        accept
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("waits for live-order-quote"),
+        "{accept:?}"
+    );
+    assert!(
+        servers
+            .provider
+            .requests()
+            .iter()
+            .all(|r| r.method == "GET" || r.method == "HEAD"),
+        "live stayed read-only"
+    );
 
     // A cap below the step's amount still holds it back.
-    request.confirm_sensitive = Some(ConfirmSensitive { amount_cap: "5.00".into(), statement: "first live order".into() });
+    request.confirm_sensitive = Some(ConfirmSensitive {
+        amount_cap: "5.00".into(),
+        statement: "first live order".into(),
+    });
     let run = probes::run(&mut ws, &request, probes::secrets(LIVE_KEY));
-    assert!(probes::step(&run, "live-order-quote").reason.as_deref().unwrap().contains("above the confirmed cap of 5.00"));
+    assert!(probes::step(&run, "live-order-quote")
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("above the confirmed cap of 5.00"));
 
     // A cap that covers it lets it run, and the confirmation is recorded.
-    request.confirm_sensitive = Some(ConfirmSensitive { amount_cap: "25.00".into(), statement: "first live order".into() });
+    request.confirm_sensitive = Some(ConfirmSensitive {
+        amount_cap: "25.00".into(),
+        statement: "first live order".into(),
+    });
     let run = probes::run(&mut ws, &request, probes::secrets(LIVE_KEY));
-    assert_eq!(probes::step(&run, "live-order-accept").outcome, Outcome::Pass, "{}", probes::outline(&run));
+    assert_eq!(
+        probes::step(&run, "live-order-accept").outcome,
+        Outcome::Pass,
+        "{}",
+        probes::outline(&run)
+    );
     assert_eq!(run.confirmation.as_ref().unwrap().amount_cap, "25.00");
     let events = ws.audit_events(Some(&id), 100).unwrap();
-    assert_eq!(events.iter().filter(|e| e.action == "probe.sensitive_confirmed").count(), 2);
-    assert!(servers.provider.requests().iter().any(|r| r.method == "POST"));
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.action == "probe.sensitive_confirmed")
+            .count(),
+        2
+    );
+    assert!(servers
+        .provider
+        .requests()
+        .iter()
+        .any(|r| r.method == "POST"));
     let small_order = item_id(&ws, &id, "Small live order completed");
-    assert!(ws.item_evidence(small_order).unwrap().iter().any(|e| e.value == run.id));
+    assert!(ws
+        .item_evidence(small_order)
+        .unwrap()
+        .iter()
+        .any(|e| e.value == run.id));
     // Live probe evidence now counts for the verdict's live-probe rule for the items it proved.
     let verdict = ws.verdict(&id).unwrap();
-    let probes_rule = verdict.rules.iter().find(|r| r.id == "live_probes").unwrap();
-    assert!(!probes_rule.details.iter().any(|d| d.starts_with("Webhooks: HTTPS")), "{probes_rule:?}");
+    let probes_rule = verdict
+        .rules
+        .iter()
+        .find(|r| r.id == "live_probes")
+        .unwrap();
+    assert!(
+        !probes_rule
+            .details
+            .iter()
+            .any(|d| d.starts_with("Webhooks: HTTPS")),
+        "{probes_rule:?}"
+    );
 }
 
 #[test]
@@ -252,19 +439,33 @@ fn a_certificate_close_to_expiry_or_untrusted_fails_the_tls_check() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Live, 5);
-    let launch = ws.create_launch(&probes::launch_for("Live tls", None, Some(&servers))).unwrap();
+    let launch = ws
+        .create_launch(&probes::launch_for("Live tls", None, Some(&servers)))
+        .unwrap();
     let mut request = probes::request(&launch.summary.id, Environment::Live, &["tls-api"]);
     request.ca_files = vec![ca_file(&dir, &servers)];
     let run = probes::run(&mut ws, &request, probes::secrets(LIVE_KEY));
     let tls = probes::step(&run, "tls-api");
     assert_eq!(tls.outcome, Outcome::Fail);
-    assert!(tls.reason.as_deref().unwrap().contains("at least 14 are required"), "{tls:?}");
+    assert!(
+        tls.reason
+            .as_deref()
+            .unwrap()
+            .contains("at least 14 are required"),
+        "{tls:?}"
+    );
 
     request.ca_files.clear();
     let run = probes::run(&mut ws, &request, probes::secrets(LIVE_KEY));
     let tls = probes::step(&run, "tls-api");
     assert_eq!(tls.outcome, Outcome::Fail, "{tls:?}");
-    assert!(tls.reason.as_deref().unwrap().contains("certificate is not valid"), "{tls:?}");
+    assert!(
+        tls.reason
+            .as_deref()
+            .unwrap()
+            .contains("certificate is not valid"),
+        "{tls:?}"
+    );
 }
 
 #[test]
@@ -273,16 +474,33 @@ fn a_failed_sensitive_live_step_blocks_go() {
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Live, 90);
     servers.provider.set(|b| b.fail_5xx = true);
-    let launch = ws.create_launch(&probes::launch_for("Live fail", None, Some(&servers))).unwrap();
+    let launch = ws
+        .create_launch(&probes::launch_for("Live fail", None, Some(&servers)))
+        .unwrap();
     let mut request = probes::request(&launch.summary.id, Environment::Live, &["live-order-quote"]);
     request.ca_files = vec![ca_file(&dir, &servers)];
-    request.confirm_sensitive = Some(ConfirmSensitive { amount_cap: "10.00".into(), statement: "small order".into() });
+    request.confirm_sensitive = Some(ConfirmSensitive {
+        amount_cap: "10.00".into(),
+        statement: "small order".into(),
+    });
     let run = probes::run(&mut ws, &request, probes::secrets(LIVE_KEY));
-    assert_eq!(probes::step(&run, "live-order-quote").outcome, Outcome::Fail);
+    assert_eq!(
+        probes::step(&run, "live-order-quote").outcome,
+        Outcome::Fail
+    );
     let verdict = ws.verdict(&launch.summary.id).unwrap();
-    let rule = verdict.rules.iter().find(|r| r.id == "sensitive_steps").unwrap();
+    let rule = verdict
+        .rules
+        .iter()
+        .find(|r| r.id == "sensitive_steps")
+        .unwrap();
     assert!(!rule.passed, "{rule:?}");
-    assert!(rule.details.iter().any(|d| d.contains("0pools-smoke/live-order-quote: fail")), "{rule:?}");
+    assert!(
+        rule.details
+            .iter()
+            .any(|d| d.contains("0pools-smoke/live-order-quote: fail")),
+        "{rule:?}"
+    );
 }
 
 #[test]
@@ -291,11 +509,24 @@ fn no_secret_reaches_the_database_file_or_the_reports() {
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Sandbox, 90);
     servers.provider.set(|b| b.fail_5xx = true);
-    let launch = ws.create_launch(&probes::launch_for("Secrets", Some(&servers), None)).unwrap();
-    let ok = probes::run(&mut ws, &probes::request(&launch.summary.id, Environment::Sandbox, &[]), probes::secrets(SANDBOX_KEY));
+    let launch = ws
+        .create_launch(&probes::launch_for("Secrets", Some(&servers), None))
+        .unwrap();
+    let ok = probes::run(
+        &mut ws,
+        &probes::request(&launch.summary.id, Environment::Sandbox, &[]),
+        probes::secrets(SANDBOX_KEY),
+    );
     servers.provider.set(|b| b.fail_5xx = false);
-    let bad = probes::run(&mut ws, &probes::request(&launch.summary.id, Environment::Sandbox, &[]), probes::secrets(SANDBOX_KEY));
-    assert!(ok.secrets.iter().any(|f| f.name == "api_key" && f.prefix == "sk_test_"));
+    let bad = probes::run(
+        &mut ws,
+        &probes::request(&launch.summary.id, Environment::Sandbox, &[]),
+        probes::secrets(SANDBOX_KEY),
+    );
+    assert!(ok
+        .secrets
+        .iter()
+        .any(|f| f.name == "api_key" && f.prefix == "sk_test_"));
     let reports = [
         golive::probe::report::json(&ok),
         golive::probe::report::junit(&ok),
@@ -311,7 +542,12 @@ fn no_secret_reaches_the_database_file_or_the_reports() {
         }
     }
     let stored = String::from_utf8_lossy(&stored).into_owned();
-    for secret in [SANDBOX_KEY, WEBHOOK_SECRET, &SANDBOX_KEY[8..], &WEBHOOK_SECRET[6..]] {
+    for secret in [
+        SANDBOX_KEY,
+        WEBHOOK_SECRET,
+        &SANDBOX_KEY[8..],
+        &WEBHOOK_SECRET[6..],
+    ] {
         assert!(!stored.contains(secret), "the database holds {secret}");
         for r in &reports {
             assert!(!r.contains(secret), "a report holds {secret}");
@@ -326,10 +562,21 @@ fn probe_runs_are_append_only() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Sandbox, 90);
-    let launch = ws.create_launch(&probes::launch_for("Append", Some(&servers), None)).unwrap();
-    probes::run(&mut ws, &probes::request(&launch.summary.id, Environment::Sandbox, &["discovery"]), probes::secrets(SANDBOX_KEY));
+    let launch = ws
+        .create_launch(&probes::launch_for("Append", Some(&servers), None))
+        .unwrap();
+    probes::run(
+        &mut ws,
+        &probes::request(&launch.summary.id, Environment::Sandbox, &["discovery"]),
+        probes::secrets(SANDBOX_KEY),
+    );
     let conn = rusqlite::Connection::open(dir.path().join("golive.sqlite")).unwrap();
-    for sql in ["UPDATE probe_runs SET outcome = 'pass'", "DELETE FROM probe_runs", "UPDATE probe_steps SET outcome = 'pass'", "DELETE FROM probe_steps"] {
+    for sql in [
+        "UPDATE probe_runs SET outcome = 'pass'",
+        "DELETE FROM probe_runs",
+        "UPDATE probe_steps SET outcome = 'pass'",
+        "DELETE FROM probe_steps",
+    ] {
         let err = conn.execute(sql, []).unwrap_err().to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
@@ -340,12 +587,32 @@ fn a_step_filter_runs_the_step_and_what_it_waits_for_and_refuses_unknown_steps()
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Sandbox, 90);
-    let launch = ws.create_launch(&probes::launch_for("Filter", Some(&servers), None)).unwrap();
-    let run = probes::run(&mut ws, &probes::request(&launch.summary.id, Environment::Sandbox, &["ledger-read"]), probes::secrets(SANDBOX_KEY));
+    let launch = ws
+        .create_launch(&probes::launch_for("Filter", Some(&servers), None))
+        .unwrap();
+    let run = probes::run(
+        &mut ws,
+        &probes::request(&launch.summary.id, Environment::Sandbox, &["ledger-read"]),
+        probes::secrets(SANDBOX_KEY),
+    );
     let ids: Vec<&str> = run.steps.iter().map(|s| s.step_id.as_str()).collect();
-    assert_eq!(ids, ["key-mode", "firm-quote", "transact", "transact-retry", "status-polling", "ledger-read"]);
+    assert_eq!(
+        ids,
+        [
+            "key-mode",
+            "firm-quote",
+            "transact",
+            "transact-retry",
+            "status-polling",
+            "ledger-read"
+        ]
+    );
     let err = ws
-        .run_probes(&probes::request(&launch.summary.id, Environment::Sandbox, &["nope"]), probes::secrets(SANDBOX_KEY), std::sync::Arc::new(|_| {}))
+        .run_probes(
+            &probes::request(&launch.summary.id, Environment::Sandbox, &["nope"]),
+            probes::secrets(SANDBOX_KEY),
+            std::sync::Arc::new(|_| {}),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "probe_step_unknown");
     assert!(err.to_string().contains("discovery"), "{err}");
@@ -356,10 +623,22 @@ fn a_missing_secret_is_an_error_that_names_where_to_put_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Sandbox, 90);
-    let launch = ws.create_launch(&probes::launch_for("No key", Some(&servers), None)).unwrap();
-    let run = probes::run(&mut ws, &probes::request(&launch.summary.id, Environment::Sandbox, &["discovery"]), golive::probe::Secrets::default());
+    let launch = ws
+        .create_launch(&probes::launch_for("No key", Some(&servers), None))
+        .unwrap();
+    let run = probes::run(
+        &mut ws,
+        &probes::request(&launch.summary.id, Environment::Sandbox, &["discovery"]),
+        golive::probe::Secrets::default(),
+    );
     let key = probes::step(&run, "key-mode");
     assert_eq!(key.outcome, Outcome::Error);
-    assert!(key.reason.as_deref().unwrap().contains("GOLIVE_SANDBOX_API_KEY"), "{key:?}");
+    assert!(
+        key.reason
+            .as_deref()
+            .unwrap()
+            .contains("GOLIVE_SANDBOX_API_KEY"),
+        "{key:?}"
+    );
     assert_eq!(probes::step(&run, "discovery").outcome, Outcome::Skipped);
 }

@@ -29,13 +29,21 @@ fn scheme(v: &Value) -> Scheme {
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
-    &headers.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no {name} in {headers:?}")).1
+    &headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name} in {headers:?}"))
+        .1
 }
 
 #[test]
 fn every_published_vector_signs_and_verifies() {
     let all = vectors();
-    assert_eq!(all.len(), 4, "the vector file changed; look at the new ones");
+    assert_eq!(
+        all.len(),
+        4,
+        "the vector file changed; look at the new ones"
+    );
     for v in &all {
         let id = v["id"].as_str().unwrap();
         let secret = v["secret"].as_str().unwrap();
@@ -44,7 +52,11 @@ fn every_published_vector_signs_and_verifies() {
         let (event_id, timestamp) = match scheme {
             Scheme::StandardWebhooks => (
                 v["headers_in"]["webhook-id"].as_str().unwrap().to_string(),
-                v["headers_in"]["webhook-timestamp"].as_str().unwrap().parse::<i64>().unwrap(),
+                v["headers_in"]["webhook-timestamp"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<i64>()
+                    .unwrap(),
             ),
             Scheme::Stripe => ("evt_vector".to_string(), v["timestamp"].as_i64().unwrap()),
             Scheme::HmacSha256 => ("delivery_vector".to_string(), 0),
@@ -52,15 +64,26 @@ fn every_published_vector_signs_and_verifies() {
         let signed = signature::sign(scheme, secret, &event_id, timestamp, &body).unwrap();
         match scheme {
             Scheme::StandardWebhooks => {
-                assert_eq!(header(&signed, "webhook-signature"), v["expected_signature_header"].as_str().unwrap(), "{id}")
+                assert_eq!(
+                    header(&signed, "webhook-signature"),
+                    v["expected_signature_header"].as_str().unwrap(),
+                    "{id}"
+                )
             }
             Scheme::Stripe => assert_eq!(
                 header(&signed, "stripe-signature"),
-                format!("t={timestamp},v1={}", v["expected_v1_hex"].as_str().unwrap()),
+                format!(
+                    "t={timestamp},v1={}",
+                    v["expected_v1_hex"].as_str().unwrap()
+                ),
                 "{id}"
             ),
             Scheme::HmacSha256 => {
-                assert_eq!(header(&signed, "x-hub-signature-256"), v["expected_signature_header"].as_str().unwrap(), "{id}")
+                assert_eq!(
+                    header(&signed, "x-hub-signature-256"),
+                    v["expected_signature_header"].as_str().unwrap(),
+                    "{id}"
+                )
             }
         }
         // The published header verifies at its own time, and a changed body does not.
@@ -90,7 +113,10 @@ fn every_published_vector_signs_and_verifies() {
         // Schemes that sign a timestamp refuse an old delivery; the plain HMAC header has no replay window.
         let late = signature::verify(scheme, secret, &signed, &body, timestamp + 301, 300);
         if scheme.signs_timestamp() {
-            assert!(matches!(late, Err(SignatureError::StaleTimestamp { .. })), "{id}: {late:?}");
+            assert!(
+                matches!(late, Err(SignatureError::StaleTimestamp { .. })),
+                "{id}: {late:?}"
+            );
         } else {
             assert!(late.is_ok(), "{id}");
         }
@@ -99,7 +125,10 @@ fn every_published_vector_signs_and_verifies() {
 
 #[test]
 fn the_stripe_payload_file_is_the_published_bytes() {
-    let v = vectors().into_iter().find(|v| v["id"] == "stripe-1").unwrap();
+    let v = vectors()
+        .into_iter()
+        .find(|v| v["id"] == "stripe-1")
+        .unwrap();
     let body = payload(&v);
     assert_eq!(body.len(), 989);
     use sha2::Digest;
@@ -111,6 +140,13 @@ fn the_stripe_payload_file_is_the_published_bytes() {
 
 #[test]
 fn a_secret_that_is_not_base64_is_refused_for_standard_webhooks() {
-    let err = signature::sign(Scheme::StandardWebhooks, "whsec_not base64!", "msg_1", 1, b"{}").unwrap_err();
+    let err = signature::sign(
+        Scheme::StandardWebhooks,
+        "whsec_not base64!",
+        "msg_1",
+        1,
+        b"{}",
+    )
+    .unwrap_err();
     assert!(matches!(err, SignatureError::InvalidSecret { .. }), "{err}");
 }

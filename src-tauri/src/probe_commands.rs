@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use golive::error::ErrorPayload;
 use golive::probe::{
-    PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, SecretFingerprint, SecretSource, SecretValue, Secrets,
+    PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, SecretFingerprint, SecretSource,
+    SecretValue, Secrets,
 };
 use golive::workspace::{execute_prepared, ProbeRunRequest};
 use golive::Environment;
@@ -44,11 +45,13 @@ fn internal(message: &str) -> ErrorPayload {
     }
 }
 
-fn with<T>(state: &State<'_, AppState>, f: impl FnOnce(&mut golive::Workspace) -> golive::Result<T>) -> Reply<T> {
-    let mut ws = state
-        .workspace
-        .lock()
-        .map_err(|_| internal("the workspace is unavailable after an earlier failure; restart the app"))?;
+fn with<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut golive::Workspace) -> golive::Result<T>,
+) -> Reply<T> {
+    let mut ws = state.workspace.lock().map_err(|_| {
+        internal("the workspace is unavailable after an earlier failure; restart the app")
+    })?;
     f(&mut ws).map_err(|e| e.to_payload())
 }
 
@@ -58,7 +61,11 @@ pub fn probe_packs(state: State<'_, AppState>, launch_id: String) -> Reply<Vec<P
 }
 
 #[tauri::command]
-pub fn probe_vars(state: State<'_, AppState>, launch_id: String, pack_id: String) -> Reply<BTreeMap<String, String>> {
+pub fn probe_vars(
+    state: State<'_, AppState>,
+    launch_id: String,
+    pack_id: String,
+) -> Reply<BTreeMap<String, String>> {
     with(&state, |ws| ws.probe_vars(&launch_id, &pack_id))
 }
 
@@ -122,7 +129,11 @@ pub fn set_session_secret(
 ) -> Reply<SecretFingerprint> {
     let value = value.trim().to_string();
     if value.is_empty() {
-        sessions.0.lock().expect("session secrets").remove(&(launch_id, environment, name.clone()));
+        sessions
+            .0
+            .lock()
+            .expect("session secrets")
+            .remove(&(launch_id, environment, name.clone()));
         return Err(ErrorPayload {
             code: "invalid_input".into(),
             message: format!("{name}: cleared; enter a value to use one for this session"),
@@ -156,7 +167,13 @@ pub async fn run_probes(
     let sink = {
         let app = app.clone();
         Arc::new(move |progress: ProbeProgress| {
-            let _ = app.emit(PROBE_PROGRESS, ProgressEvent { launch_id: launch_id.clone(), progress });
+            let _ = app.emit(
+                PROBE_PROGRESS,
+                ProgressEvent {
+                    launch_id: launch_id.clone(),
+                    progress,
+                },
+            );
         })
     };
     // The run owns a runtime of its own; a plain thread keeps it clear of Tauri's.
@@ -165,9 +182,13 @@ pub async fn run_probes(
         let outcome = execute_prepared(&prepared, sink);
         let _ = tx.send((prepared, outcome));
     });
-    let (prepared, outcome) = rx.await.map_err(|_| internal("the probe run stopped unexpectedly"))?;
+    let (prepared, outcome) = rx
+        .await
+        .map_err(|_| internal("the probe run stopped unexpectedly"))?;
     let (steps, started_at, duration_ms) = outcome.map_err(|e| e.to_payload())?;
-    with(&state, |ws| ws.record_probe_run(prepared, steps, started_at, duration_ms))
+    with(&state, |ws| {
+        ws.record_probe_run(prepared, steps, started_at, duration_ms)
+    })
 }
 
 #[tauri::command]

@@ -99,7 +99,11 @@ pub fn evaluate(e: &Expectation, response: &Response, scope: &Scope) -> Assertio
     let (verb, expected_text, held) = match &e.predicate {
         Predicate::Exists(want) => (
             if *want { "exists" } else { "is absent" },
-            if *want { "present".into() } else { "absent".into() },
+            if *want {
+                "present".into()
+            } else {
+                "absent".into()
+            },
             actual.is_some() == *want,
         ),
         Predicate::Equals(v) | Predicate::NotEquals(v) => {
@@ -111,7 +115,11 @@ pub fn evaluate(e: &Expectation, response: &Response, scope: &Scope) -> Assertio
             if matches!(e.predicate, Predicate::Equals(_)) {
                 ("equals", shown(&expected), equal)
             } else {
-                ("differs from", format!("not {}", shown(&expected)), !equal && actual.is_some())
+                (
+                    "differs from",
+                    format!("not {}", shown(&expected)),
+                    !equal && actual.is_some(),
+                )
             }
         }
         Predicate::OneOf(list) => {
@@ -146,7 +154,11 @@ pub fn evaluate(e: &Expectation, response: &Response, scope: &Scope) -> Assertio
                 .and_then(|a| a.as_f64().or_else(|| shown(a).parse().ok()));
             let less = matches!(e.predicate, Predicate::LessThan(_));
             let held = number.is_some_and(|x| if less { x < *n } else { x > *n });
-            (if less { "is below" } else { "is above" }, n.to_string(), held)
+            (
+                if less { "is below" } else { "is above" },
+                n.to_string(),
+                held,
+            )
         }
     };
     let check = format!("{subject_text} {verb} {expected_text}");
@@ -191,13 +203,25 @@ pub fn capture(c: &Capture, response: &Response, scope: &Scope) -> Result<Option
 /// Request and trace ids a response carries, in headers or in a JSON error body.
 pub fn request_ids(response: &Response) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
-    for name in ["x-request-id", "request-id", "x-trace-id", "trace-id", "x-correlation-id"] {
+    for name in [
+        "x-request-id",
+        "request-id",
+        "x-trace-id",
+        "trace-id",
+        "x-correlation-id",
+    ] {
         if let Some(v) = response.header(name) {
             ids.push(v.trim().to_string());
         }
     }
     if let Ok(json) = response.json() {
-        for path in ["$.request_id", "$.error.request_id", "$.traceId", "$.error.traceId", "$.trace_id"] {
+        for path in [
+            "$.request_id",
+            "$.error.request_id",
+            "$.traceId",
+            "$.error.traceId",
+            "$.trace_id",
+        ] {
             if let Ok(Some(Value::String(v))) = query(&json, path) {
                 ids.push(v);
             }
@@ -247,12 +271,21 @@ mod tests {
         assert_eq!(a.outcome, Outcome::Fail);
         assert_eq!(a.expected, "pt_test_1");
         assert_eq!(a.actual, "pt_test_2");
-        assert!(a.message.contains("expected $.trade.id equals pt_test_1, but it was pt_test_2"));
+        assert!(a
+            .message
+            .contains("expected $.trade.id equals pt_test_1, but it was pt_test_2"));
 
-        let a = evaluate(&expectation(Subject::Status, Predicate::Equals(409.into())), &r, &scope);
+        let a = evaluate(
+            &expectation(Subject::Status, Predicate::Equals(409.into())),
+            &r,
+            &scope,
+        );
         assert_eq!((a.outcome, a.actual.as_str()), (Outcome::Fail, "201"));
         let a = evaluate(
-            &expectation(Subject::Header("x-request-id".into()), Predicate::Exists(true)),
+            &expectation(
+                Subject::Header("x-request-id".into()),
+                Predicate::Exists(true),
+            ),
             &r,
             &scope,
         );
@@ -273,7 +306,10 @@ mod tests {
 
     #[test]
     fn request_ids_come_from_headers_and_error_bodies() {
-        let r = response(404, r#"{"error":{"code":"not_found","request_id":"req_2"}}"#);
+        let r = response(
+            404,
+            r#"{"error":{"code":"not_found","request_id":"req_2"}}"#,
+        );
         assert_eq!(request_ids(&r), ["req_1", "req_2"]);
     }
 }

@@ -9,8 +9,14 @@ use crate::checklist::evidence::EvidenceKind;
 use crate::probe::pack::{self, ProbePack};
 
 const FILES: &[(&str, &str)] = &[
-    ("0pools-smoke.toml", include_str!("../../probes/0pools-smoke.toml")),
-    ("webhook-readiness.toml", include_str!("../../probes/webhook-readiness.toml")),
+    (
+        "0pools-smoke.toml",
+        include_str!("../../probes/0pools-smoke.toml"),
+    ),
+    (
+        "webhook-readiness.toml",
+        include_str!("../../probes/webhook-readiness.toml"),
+    ),
 ];
 
 static BUILTIN: LazyLock<Result<Vec<ProbePack>, String>> = LazyLock::new(|| {
@@ -33,11 +39,18 @@ pub fn check_proves(pack: &ProbePack) -> Result<(), String> {
                 Some((t, k)) => (t, k),
                 None => match &pack.template {
                     Some(t) => (t.as_str(), proof.as_str()),
-                    None => return Err(format!("pack {}: step {} proves '{proof}' but the pack names no template", pack.id, step.id)),
+                    None => {
+                        return Err(format!(
+                            "pack {}: step {} proves '{proof}' but the pack names no template",
+                            pack.id, step.id
+                        ))
+                    }
                 },
             };
             // Imported templates are not known here; only built-in ones are checked.
-            let Some(template) = templates.iter().find(|t| t.id == template_id) else { continue };
+            let Some(template) = templates.iter().find(|t| t.id == template_id) else {
+                continue;
+            };
             match template.items().find(|(s, i)| format!("{}/{}", s.key, i.key) == key) {
                 None => return Err(format!("pack {}: step {} proves '{proof}', which {template_id} does not have", pack.id, step.id)),
                 Some((_, item)) if !item.evidence.iter().any(|e| e.kind == EvidenceKind::ProbeRun) => {

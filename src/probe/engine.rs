@@ -11,12 +11,12 @@ use tokio::task::JoinSet;
 use crate::checklist::launch::Targets;
 use crate::clock::{format_time, Clock};
 use crate::domain::Environment;
+use crate::probe::money;
 use crate::probe::pack::{ProbePack, Step, StepKind};
 use crate::probe::result::{Outcome, ProbeProgress, SensitiveConfirmation, StepResult};
 use crate::probe::secrets::{key_mode, KeyMode, Secrets};
 use crate::probe::steps;
 use crate::probe::vars::{self, Reference, Scope};
-use crate::probe::money;
 
 /// Everything one run needs. Secrets are held in memory only.
 pub struct RunInput {
@@ -45,7 +45,10 @@ pub enum EngineError {
         known: String,
     },
     #[error("no step of pack {pack} runs in {environment}")]
-    NothingToRun { pack: String, environment: Environment },
+    NothingToRun {
+        pack: String,
+        environment: Environment,
+    },
     #[error("cannot use the extra CA certificate: {0}")]
     BadCertificate(String),
     #[error("cannot set up the HTTP client: {0}")]
@@ -73,7 +76,9 @@ impl Context {
 
 fn filter_matches(filter: &str, id: &str) -> bool {
     match filter.split_once('*') {
-        Some((head, tail)) => id.starts_with(head) && id.ends_with(tail) && id.len() >= head.len() + tail.len(),
+        Some((head, tail)) => {
+            id.starts_with(head) && id.ends_with(tail) && id.len() >= head.len() + tail.len()
+        }
         None => filter == id,
     }
 }
@@ -109,13 +114,21 @@ pub fn select<'a>(
             return Err(EngineError::NoSuchStep {
                 filter: f.clone(),
                 environment,
-                known: here.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "),
+                known: here
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         wanted.extend(matched);
     }
     // Key-mode checks always run, and so does everything a wanted step waits for.
-    wanted.extend(here.iter().filter(|s| matches!(s.kind, StepKind::KeyMode(_))).map(|s| s.id.as_str()));
+    wanted.extend(
+        here.iter()
+            .filter(|s| matches!(s.kind, StepKind::KeyMode(_)))
+            .map(|s| s.id.as_str()),
+    );
     let mut stack: Vec<&str> = wanted.iter().copied().collect();
     while let Some(id) = stack.pop() {
         if let Some(step) = pack.step(id) {
@@ -126,7 +139,10 @@ pub fn select<'a>(
             }
         }
     }
-    Ok(here.into_iter().filter(|s| wanted.contains(s.id.as_str())).collect())
+    Ok(here
+        .into_iter()
+        .filter(|s| wanted.contains(s.id.as_str()))
+        .collect())
 }
 
 fn step_strings(step: &Step) -> Vec<&str> {
@@ -150,7 +166,9 @@ fn step_strings(step: &Step) -> Vec<&str> {
 pub fn key_conflicts(secrets: &Secrets, names: &[String], environment: Environment) -> Vec<String> {
     let mut conflicts = Vec::new();
     for name in names {
-        let Some(value) = secrets.get(name) else { continue };
+        let Some(value) = secrets.get(name) else {
+            continue;
+        };
         let mode = key_mode(value.expose());
         let conflict = match (environment, mode) {
             (Environment::Live, KeyMode::Test) => Some("a test key in a live run"),
@@ -195,7 +213,8 @@ fn sensitive_refusal(
     }
     let Some(confirmation) = confirmation else {
         return Some(
-            "sensitive live step: it runs only after a recorded confirmation with an amount cap".into(),
+            "sensitive live step: it runs only after a recorded confirmation with an amount cap"
+                .into(),
         );
     };
     let amount_text = match step.amount.as_deref().map(|a| scope.render(a)) {
@@ -203,14 +222,20 @@ fn sensitive_refusal(
         Some(Err(m)) => return Some(format!("its amount cannot be worked out: {m}")),
         None => return Some("a sensitive step must declare its amount".into()),
     };
-    match (money::parse(&amount_text), money::parse(&confirmation.amount_cap)) {
+    match (
+        money::parse(&amount_text),
+        money::parse(&confirmation.amount_cap),
+    ) {
         (Some(amount), Some(cap)) if amount <= cap => None,
         (Some(_), Some(_)) => Some(format!(
             "amount {amount_text} is above the confirmed cap of {}",
             confirmation.amount_cap
         )),
         (None, _) => Some(format!("amount '{amount_text}' is not a decimal")),
-        (_, None) => Some(format!("the confirmed cap '{}' is not a decimal", confirmation.amount_cap)),
+        (_, None) => Some(format!(
+            "the confirmed cap '{}' is not a decimal",
+            confirmation.amount_cap
+        )),
     }
 }
 
@@ -221,15 +246,26 @@ pub fn build_client(extra_roots_pem: &[Vec<u8>]) -> Result<reqwest::Client, Engi
         .connect_timeout(std::time::Duration::from_secs(5))
         .tls_info(true)
         .user_agent(concat!("golive-probe/", env!("CARGO_PKG_VERSION")));
+    let mut roots = Vec::new();
     for pem in extra_roots_pem {
-        let cert = reqwest::Certificate::from_pem(pem).map_err(|e| EngineError::BadCertificate(e.to_string()))?;
-        builder = builder.add_root_certificate(cert);
+        roots.push(
+            reqwest::Certificate::from_pem(pem)
+                .map_err(|e| EngineError::BadCertificate(e.to_string()))?,
+        );
     }
-    builder.build().map_err(|e| EngineError::Client(e.to_string()))
+    if !roots.is_empty() {
+        builder = builder.tls_certs_merge(roots);
+    }
+    builder
+        .build()
+        .map_err(|e| EngineError::Client(e.to_string()))
 }
 
 /// Runs the selected steps and returns their results in pack order.
-pub async fn execute(input: RunInput, progress: ProgressSink) -> Result<Vec<StepResult>, EngineError> {
+pub async fn execute(
+    input: RunInput,
+    progress: ProgressSink,
+) -> Result<Vec<StepResult>, EngineError> {
     let selected: Vec<Step> = select(&input.pack, input.environment, &input.step_filter)?
         .into_iter()
         .cloned()
@@ -316,20 +352,29 @@ pub async fn execute(input: RunInput, progress: ProgressSink) -> Result<Vec<Step
                 changed = true;
                 let now = format_time(input.clock.now());
                 if !is_key_check && !conflicts.is_empty() {
-                    let reason = format!("not sent: {}; the run fails closed", conflicts.join("; "));
+                    let reason =
+                        format!("not sent: {}; the run fails closed", conflicts.join("; "));
                     finish(&mut results, skipped(&step, reason, now));
                     continue;
                 }
-                if let Some(blocker) = waits.iter().find(|w| results[**w].outcome != Outcome::Pass) {
-                    let outcome = results[*blocker].outcome;
-                    let reason = format!("not sent: it waits for {blocker}, which did not pass ({outcome})");
-                    finish(&mut results, skipped(&step, reason, now));
-                    continue;
-                }
-                if let Some(reason) =
-                    sensitive_refusal(&step, input.environment, input.confirmation.as_ref(), &scope)
+                if let Some(blocker) = waits.iter().find(|w| results[**w].outcome != Outcome::Pass)
                 {
-                    finish(&mut results, skipped(&step, format!("not sent: {reason}"), now));
+                    let outcome = results[*blocker].outcome;
+                    let reason =
+                        format!("not sent: it waits for {blocker}, which did not pass ({outcome})");
+                    finish(&mut results, skipped(&step, reason, now));
+                    continue;
+                }
+                if let Some(reason) = sensitive_refusal(
+                    &step,
+                    input.environment,
+                    input.confirmation.as_ref(),
+                    &scope,
+                ) {
+                    finish(
+                        &mut results,
+                        skipped(&step, format!("not sent: {reason}"), now),
+                    );
                     continue;
                 }
                 progress(ProbeProgress::Started {
@@ -373,7 +418,14 @@ pub async fn execute(input: RunInput, progress: ProgressSink) -> Result<Vec<Step
                 // refuses; report rather than hang.
                 for step in std::mem::take(&mut pending) {
                     let now = format_time(input.clock.now());
-                    finish(&mut results, skipped(&step, "not sent: it waits for a step that is not in this run".into(), now));
+                    finish(
+                        &mut results,
+                        skipped(
+                            &step,
+                            "not sent: it waits for a step that is not in this run".into(),
+                            now,
+                        ),
+                    );
                 }
             }
         }
@@ -384,7 +436,10 @@ pub async fn execute(input: RunInput, progress: ProgressSink) -> Result<Vec<Step
         .filter_map(|s| results.remove(&s.id))
         .collect();
     if !conflicts.is_empty() && key_checks.is_empty() {
-        ordered.insert(0, steps::preflight_failure(&conflicts, format_time(input.clock.now())));
+        ordered.insert(
+            0,
+            steps::preflight_failure(&conflicts, format_time(input.clock.now())),
+        );
     }
     Ok(ordered)
 }

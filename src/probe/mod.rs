@@ -21,7 +21,9 @@ pub mod steps;
 pub mod vars;
 
 pub use pack::{PackSummary, ProbePack};
-pub use result::{Outcome, ProbeProgress, ProbeRun, ProbeRunSummary, SensitiveConfirmation, StepResult};
+pub use result::{
+    Outcome, ProbeProgress, ProbeRun, ProbeRunSummary, SensitiveConfirmation, StepResult,
+};
 pub use secrets::{SecretFingerprint, SecretSource, SecretValue, Secrets};
 
 /// rustls needs one process-wide crypto provider; ring needs no C toolchain beyond cc.

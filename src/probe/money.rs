@@ -8,14 +8,23 @@ pub fn parse(text: &str) -> Option<i128> {
     let text = text.trim();
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 20 || !digits(whole) || !digits(frac) || frac.len() > SCALE as usize {
+    if whole.is_empty()
+        || whole.len() > 20
+        || !digits(whole)
+        || !digits(frac)
+        || frac.len() > SCALE as usize
+    {
         return None;
     }
     if text.ends_with('.') {
         return None;
     }
     let whole: i128 = whole.parse().ok()?;
-    let frac_value: i128 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let frac_value: i128 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
     Some(whole * 10i128.pow(SCALE) + frac_value * 10i128.pow(SCALE - frac.len() as u32))
 }
 

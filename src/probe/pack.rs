@@ -39,7 +39,10 @@ fn render(file: &str, problems: &[TemplateProblem]) -> String {
         .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
         .collect();
     if lines.len() > 1 {
-        lines.insert(0, format!("{} problems in probe pack {file}", problems.len()));
+        lines.insert(
+            0,
+            format!("{} problems in probe pack {file}", problems.len()),
+        );
     }
     lines.join("\n")
 }
@@ -469,7 +472,10 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     };
 
     if !is_key(raw.id.get_ref()) {
-        p.at_span(&raw.id, "id must be lowercase letters, digits, '-' and '_' (at most 64)");
+        p.at_span(
+            &raw.id,
+            "id must be lowercase letters, digits, '-' and '_' (at most 64)",
+        );
     }
     let version = *raw.version.get_ref();
     if !(1..=u32::MAX as i64).contains(&version) {
@@ -503,7 +509,10 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     for raw_step in raw.steps.into_inner() {
         let id = raw_step.id.get_ref().clone();
         if !is_key(&id) {
-            p.at_span(&raw_step.id, "step id must be lowercase letters, digits, '-' and '_'");
+            p.at_span(
+                &raw_step.id,
+                "step id must be lowercase letters, digits, '-' and '_'",
+            );
         } else if !ids.insert(id.clone()) {
             p.at_span(&raw_step.id, format!("step id '{id}' is used twice"));
         }
@@ -560,8 +569,8 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
                     ),
                 ),
                 Some(Reference::Target(_)) | Some(Reference::Idempotency(_)) => {}
-                Some(Reference::Run(n)) if n == "id" => {}
-                Some(Reference::Event(n)) if n == "id" => {}
+                Some(Reference::Run("id")) => {}
+                Some(Reference::Event("id")) => {}
                 Some(Reference::Run(_)) | Some(Reference::Event(_)) => {
                     p.at(at, format!("'{{{{{}}}}}' is unknown; only run.id and event.id exist", ph.name))
                 }
@@ -594,14 +603,19 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
         if let Some(cycle) = find_cycle(&steps) {
             p.at(
                 0,
-                format!("steps wait for each other in a circle: {}", cycle.join(" -> ")),
+                format!(
+                    "steps wait for each other in a circle: {}",
+                    cycle.join(" -> ")
+                ),
             );
         }
     }
     // A step that waits for one that never runs in its environment would never run there.
     for step in &steps {
         for dep in &step.depends_on {
-            let Some(maker) = steps.iter().find(|s| &s.id == dep) else { continue };
+            let Some(maker) = steps.iter().find(|s| &s.id == dep) else {
+                continue;
+            };
             for env in &step.environments {
                 if !maker.environments.contains(env) {
                     p.at(
@@ -694,7 +708,9 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             None => (None, proof.get_ref().as_str()),
         };
         let ok = template.is_none_or(is_key)
-            && key.split_once('/').is_some_and(|(s, i)| is_key(s) && is_key(i));
+            && key
+                .split_once('/')
+                .is_some_and(|(s, i)| is_key(s) && is_key(i));
         if !ok {
             p.at_span(
                 proof,
@@ -815,7 +831,9 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
                 if raw.until.is_empty() {
                     p.at_span(r, "retry needs at least one until condition");
                 }
-                let ms = |v: Option<i64>, default: u64| v.map_or(default, |v| v.clamp(0, 600_000) as u64);
+                let ms = |v: Option<i64>, default: u64| {
+                    v.map_or(default, |v| v.clamp(0, 600_000) as u64)
+                };
                 Retry {
                     until: raw
                         .until
@@ -844,7 +862,10 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
         "webhook" => {
             let (Some(scheme), Some(secret), Some(body)) = (&raw.scheme, &raw.secret, &raw.body)
             else {
-                p.at_span(&raw.id, format!("webhook step '{id}' needs scheme, secret and body"));
+                p.at_span(
+                    &raw.id,
+                    format!("webhook step '{id}' needs scheme, secret and body"),
+                );
                 return None;
             };
             strings.push(templated(scheme));
@@ -875,7 +896,9 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
                 within_ms: raw
                     .within_ms
                     .as_ref()
-                    .map_or(DEFAULT_WEBHOOK_WITHIN_MS, |w| positive_ms(p, w, MAX_TIMEOUT_MS)),
+                    .map_or(DEFAULT_WEBHOOK_WITHIN_MS, |w| {
+                        positive_ms(p, w, MAX_TIMEOUT_MS)
+                    }),
             })
         }
         "tls" | "key_mode" => {
@@ -899,7 +922,10 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
                 StepKind::Tls(TlsStep { target, min_days })
             } else {
                 let Some(secret) = &raw.secret else {
-                    p.at_span(&raw.id, format!("key_mode step '{id}' names the secret it checks"));
+                    p.at_span(
+                        &raw.id,
+                        format!("key_mode step '{id}' names the secret it checks"),
+                    );
                     return None;
                 };
                 StepKind::KeyMode(KeyModeStep {
@@ -954,7 +980,10 @@ fn parse_expect(
                 shorthand = Some(Predicate::OneOf(list.iter().map(to_json).collect()))
             }
             toml::Value::Boolean(true) => {}
-            _ => p.at_span(s, "status takes a code (200), a list of codes, or true with a predicate"),
+            _ => p.at_span(
+                s,
+                "status takes a code (200), a list of codes, or true with a predicate",
+            ),
         }
     }
     if let Some(h) = &e.header {
@@ -1063,7 +1092,10 @@ fn parse_capture(
             .chars()
             .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
     if !valid_name {
-        p.at_span(&c.name, "capture names are lowercase letters, digits and '_' (not api or webhook)");
+        p.at_span(
+            &c.name,
+            "capture names are lowercase letters, digits and '_' (not api or webhook)",
+        );
     }
     let mut sources = Vec::new();
     if let Some(j) = &c.jsonpath {
@@ -1076,25 +1108,32 @@ fn parse_capture(
     }
     if let Some(pat) = &c.pattern {
         match regex::Regex::new(pat.get_ref()) {
-            Ok(re) if re.captures_len() < 2 => {
-                p.at_span(pat, "the pattern needs a (group) around the value to capture")
-            }
+            Ok(re) if re.captures_len() < 2 => p.at_span(
+                pat,
+                "the pattern needs a (group) around the value to capture",
+            ),
             Ok(_) => {}
             Err(err) => p.at_span(pat, format!("not a valid pattern: {err}")),
         }
         sources.push(CaptureSource::Pattern(pat.get_ref().clone()));
     }
     if sources.len() != 1 {
-        p.at_span(spanned, "a capture takes its value from exactly one of jsonpath, header, pattern");
+        p.at_span(
+            spanned,
+            "a capture takes its value from exactly one of jsonpath, header, pattern",
+        );
         return None;
     }
-    let identifier = c.identifier.as_ref().and_then(|i| match i.get_ref().parse::<IdentifierType>() {
-        Ok(t) => Some(t),
-        Err(e) => {
-            p.at_span(i, e.message);
-            None
-        }
-    });
+    let identifier =
+        c.identifier
+            .as_ref()
+            .and_then(|i| match i.get_ref().parse::<IdentifierType>() {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    p.at_span(i, e.message);
+                    None
+                }
+            });
     Some(Capture {
         name,
         source: sources.remove(0),
@@ -1157,10 +1196,19 @@ equals = "{{partner}}"
         let text = MINIMAL.replace("{{var.path}}", "{{var.nope}}");
         let list = problems(&text);
         assert_eq!(list.len(), 1, "{list:?}");
-        assert!(list[0].message.contains("'nope' is not declared"), "{list:?}");
+        assert!(
+            list[0].message.contains("'nope' is not declared"),
+            "{list:?}"
+        );
         let line = text.lines().position(|l| l.contains("var.nope")).unwrap() + 1;
         assert_eq!(list[0].line, line);
-        let column = text.lines().nth(line - 1).unwrap().find("{{var.nope").unwrap() + 1;
+        let column = text
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .find("{{var.nope")
+            .unwrap()
+            + 1;
         assert_eq!(list[0].column, column);
     }
 
@@ -1185,7 +1233,9 @@ equals = "{{partner}}"
             "[[steps.capture]]\nname = \"partner\"",
             "[[steps.capture]]\nname = \"partner0\"",
         );
-        assert!(problems(&text)[0].message.contains("no step captures 'partner'"));
+        assert!(problems(&text)[0]
+            .message
+            .contains("no step captures 'partner'"));
         let text = MINIMAL.replace("jsonpath = \"$.id\"", "jsonpath = \"$.[\"");
         assert!(problems(&text)[0].message.contains("JSONPath"));
     }

@@ -28,9 +28,17 @@ pub fn redact_run(run: &mut ProbeRun, redactor: &Redactor, secrets: &Secrets) {
     for step in &mut run.steps {
         for x in &mut step.exchanges {
             x.url = redactor.redact_text(&scrub(&x.url), &mut summary);
-            let headers: Vec<(String, String)> = x.request_headers.iter().map(|(n, v)| (n.clone(), scrub(v))).collect();
+            let headers: Vec<(String, String)> = x
+                .request_headers
+                .iter()
+                .map(|(n, v)| (n.clone(), scrub(v)))
+                .collect();
             x.request_headers = redactor.redact_headers(&headers, &mut summary);
-            let headers: Vec<(String, String)> = x.response_headers.iter().map(|(n, v)| (n.clone(), scrub(v))).collect();
+            let headers: Vec<(String, String)> = x
+                .response_headers
+                .iter()
+                .map(|(n, v)| (n.clone(), scrub(v)))
+                .collect();
             x.response_headers = redactor.redact_headers(&headers, &mut summary);
             x.request_body = redactor.redact_text(&scrub(&x.request_body), &mut summary);
             x.response_body = redactor.redact_text(&scrub(&x.response_body), &mut summary);
@@ -47,7 +55,11 @@ pub fn redact_run(run: &mut ProbeRun, redactor: &Redactor, secrets: &Secrets) {
         for c in &mut step.captures {
             c.value = redactor.redact_text(&scrub(&c.value), &mut summary);
         }
-        step.request_ids = step.request_ids.iter().map(|i| redactor.redact_text(&scrub(i), &mut summary)).collect();
+        step.request_ids = step
+            .request_ids
+            .iter()
+            .map(|i| redactor.redact_text(&scrub(i), &mut summary))
+            .collect();
         if let Some(r) = &step.reason {
             step.reason = Some(redactor.redact_text(&scrub(r), &mut summary));
         }
@@ -108,7 +120,11 @@ pub struct ProvableItem {
 }
 
 /// The launch's items that accept probe_run evidence. Unqualified keys belong to the pack's own template.
-pub fn provable_items(conn: &Connection, launch_id: &str, template: Option<&str>) -> Result<Vec<ProvableItem>> {
+pub fn provable_items(
+    conn: &Connection,
+    launch_id: &str,
+    template: Option<&str>,
+) -> Result<Vec<ProvableItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, template_id, section_key, item_key, title, environment, evidence_kinds FROM items
          WHERE launch_id = ?1 ORDER BY position",
@@ -135,7 +151,11 @@ pub fn provable_items(conn: &Connection, launch_id: &str, template: Option<&str>
         items.push(ProvableItem {
             id,
             // An unqualified key can only mean an item of the pack's own template.
-            key: if own { format!("{section}/{item}") } else { String::new() },
+            key: if own {
+                format!("{section}/{item}")
+            } else {
+                String::new()
+            },
             qualified_key: format!("{template_id}:{section}/{item}"),
             title,
             environment: env.parse().unwrap_or(Environment::Live),
@@ -146,7 +166,10 @@ pub fn provable_items(conn: &Connection, launch_id: &str, template: Option<&str>
 
 /// Which items this run proves: an item in the run's environment is proven when every step of the run that
 /// proves it passed (a skipped step neither proves nor disproves), and at least one did.
-pub fn proven_items<'a>(run: &ProbeRun, items: &'a [ProvableItem]) -> Vec<(&'a ProvableItem, Vec<String>)> {
+pub fn proven_items<'a>(
+    run: &ProbeRun,
+    items: &'a [ProvableItem],
+) -> Vec<(&'a ProvableItem, Vec<String>)> {
     let mut proven = Vec::new();
     for item in items.iter().filter(|i| i.environment == run.environment) {
         let steps: Vec<_> = run
@@ -154,7 +177,9 @@ pub fn proven_items<'a>(run: &ProbeRun, items: &'a [ProvableItem]) -> Vec<(&'a P
             .iter()
             .filter(|s| {
                 s.outcome != Outcome::Skipped
-                    && s.proves.iter().any(|p| (!item.key.is_empty() && *p == item.key) || *p == item.qualified_key)
+                    && s.proves.iter().any(|p| {
+                        (!item.key.is_empty() && *p == item.key) || *p == item.qualified_key
+                    })
             })
             .collect();
         if !steps.is_empty() && steps.iter().all(|s| s.outcome == Outcome::Pass) {
@@ -181,7 +206,9 @@ pub fn list(conn: &Connection, launch_id: &str) -> Result<Vec<ProbeRunSummary>> 
     let mut runs = Vec::new();
     for row in rows {
         let run: ProbeRun = serde_json::from_str(&row?).map_err(|e| {
-            Error::Store(crate::error::StoreError::AppendOnly(format!("a stored probe run cannot be read: {e}")))
+            Error::Store(crate::error::StoreError::AppendOnly(format!(
+                "a stored probe run cannot be read: {e}"
+            )))
         })?;
         runs.push(run.summary());
     }
@@ -195,16 +222,24 @@ pub fn get(conn: &Connection, run_id: &str) -> Result<ProbeRun> {
         .optional()?;
     let report = report.ok_or_else(|| Error::not_found("probe run", run_id))?;
     serde_json::from_str(&report).map_err(|e| {
-        Error::Store(crate::error::StoreError::AppendOnly(format!("probe run {run_id} cannot be read: {e}")))
+        Error::Store(crate::error::StoreError::AppendOnly(format!(
+            "probe run {run_id} cannot be read: {e}"
+        )))
     })
 }
 
 /// The launch's own values for a pack's variables: the newest value of each name.
-pub fn settings(conn: &Connection, launch_id: &str, pack_id: &str) -> Result<BTreeMap<String, String>> {
+pub fn settings(
+    conn: &Connection,
+    launch_id: &str,
+    pack_id: &str,
+) -> Result<BTreeMap<String, String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT name, value FROM probe_settings WHERE launch_id = ?1 AND pack_id = ?2 ORDER BY id",
     )?;
-    let rows = stmt.query_map(params![launch_id, pack_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map(params![launch_id, pack_id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     let mut values = BTreeMap::new();
     for row in rows {
         let (name, value) = row?;
@@ -221,7 +256,12 @@ pub fn failed_sensitive_live_steps(conn: &Connection, launch_id: &str) -> Result
          ORDER BY s.started_at, r.rowid",
     )?;
     let rows = stmt.query_map([launch_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
     })?;
     let mut latest: BTreeMap<(String, String), (String, Option<String>)> = BTreeMap::new();
     for row in rows {
@@ -232,7 +272,10 @@ pub fn failed_sensitive_live_steps(conn: &Connection, launch_id: &str) -> Result
         .into_iter()
         .filter(|(_, (outcome, _))| outcome != "pass")
         .map(|((pack, step), (outcome, reason))| {
-            format!("{pack}/{step}: {outcome}{}", reason.map(|r| format!(" — {r}")).unwrap_or_default())
+            format!(
+                "{pack}/{step}: {outcome}{}",
+                reason.map(|r| format!(" — {r}")).unwrap_or_default()
+            )
         })
         .collect())
 }

@@ -15,7 +15,8 @@ pub fn junit(run: &ProbeRun) -> String {
     let mut report = Report::new(format!("golive probes {}", run.launch_id));
     let mut suite = TestSuite::new(format!("{} ({})", run.pack_id, run.environment));
     suite.set_timestamp(
-        chrono::DateTime::parse_from_rfc3339(&run.started_at).unwrap_or_else(|_| chrono::Utc::now().fixed_offset()),
+        chrono::DateTime::parse_from_rfc3339(&run.started_at)
+            .unwrap_or_else(|_| chrono::Utc::now().fixed_offset()),
     );
     suite.set_time(Duration::from_millis(run.duration_ms));
     for step in &run.steps {
@@ -32,7 +33,12 @@ pub fn junit(run: &ProbeRun) -> String {
                 .assertions
                 .iter()
                 .filter(|a| a.outcome != Outcome::Pass)
-                .map(|a| format!("{}: expected {}, got {} — {}", a.check, a.expected, a.actual, a.message))
+                .map(|a| {
+                    format!(
+                        "{}: expected {}, got {} — {}",
+                        a.check, a.expected, a.actual, a.message
+                    )
+                })
                 .collect();
             if !detail.is_empty() {
                 status.set_description(detail.join("\n"));

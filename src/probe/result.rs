@@ -180,7 +180,17 @@ pub fn run_outcome(steps: &[StepResult]) -> Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ProbeProgress {
-    Planned { steps: Vec<String> },
-    Started { step_id: String },
-    Finished { step_id: String, outcome: Outcome, reason: Option<String>, #[ts(type = "number")] duration_ms: u64 },
+    Planned {
+        steps: Vec<String>,
+    },
+    Started {
+        step_id: String,
+    },
+    Finished {
+        step_id: String,
+        outcome: Outcome,
+        reason: Option<String>,
+        #[ts(type = "number")]
+        duration_ms: u64,
+    },
 }

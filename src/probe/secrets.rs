@@ -26,9 +26,8 @@ pub enum KeyMode {
 pub fn key_mode(value: &str) -> KeyMode {
     let lower = value.trim().to_ascii_lowercase();
     let head: String = lower.chars().take(24).collect();
-    let says = |word: &str| {
-        head.starts_with(&format!("{word}_")) || head.contains(&format!("_{word}_"))
-    };
+    let says =
+        |word: &str| head.starts_with(&format!("{word}_")) || head.contains(&format!("_{word}_"));
     if says("test") || says("sandbox") {
         KeyMode::Test
     } else if says("live") || says("prod") {
@@ -171,7 +170,10 @@ mod tests {
         assert_eq!(key_mode("live_0123"), KeyMode::Live);
         assert_eq!(key_mode("whsec_abc"), KeyMode::Unknown);
         // A word deep inside the random part says nothing.
-        assert_eq!(key_mode("sk_9f8e7d6c5b4a3f2e1d0c9b8a7_test_x"), KeyMode::Unknown);
+        assert_eq!(
+            key_mode("sk_9f8e7d6c5b4a3f2e1d0c9b8a7_test_x"),
+            KeyMode::Unknown
+        );
     }
 
     #[test]

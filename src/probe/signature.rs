@@ -103,9 +103,12 @@ pub fn sign(
     let ts = timestamp.to_string();
     Ok(match scheme {
         Scheme::StandardWebhooks => {
-            let tag = mac(&key, &[event_id.as_bytes(), b".", ts.as_bytes(), b".", body])
-                .finalize()
-                .into_bytes();
+            let tag = mac(
+                &key,
+                &[event_id.as_bytes(), b".", ts.as_bytes(), b".", body],
+            )
+            .finalize()
+            .into_bytes();
             vec![
                 ("webhook-id".into(), event_id.into()),
                 ("webhook-timestamp".into(), ts),
@@ -119,7 +122,9 @@ pub fn sign(
             ]
         }
         Scheme::Stripe => {
-            let tag = mac(&key, &[ts.as_bytes(), b".", body]).finalize().into_bytes();
+            let tag = mac(&key, &[ts.as_bytes(), b".", body])
+                .finalize()
+                .into_bytes();
             vec![
                 (
                     "stripe-signature".into(),
@@ -239,13 +244,14 @@ pub fn verify(
         }
         Scheme::HmacSha256 => {
             let value = required(headers, "x-hub-signature-256")?;
-            let hex_tag = value
-                .trim()
-                .strip_prefix("sha256=")
-                .ok_or_else(|| SignatureError::Malformed {
-                    header: "x-hub-signature-256",
-                    reason: "it must start with sha256=".into(),
-                })?;
+            let hex_tag =
+                value
+                    .trim()
+                    .strip_prefix("sha256=")
+                    .ok_or_else(|| SignatureError::Malformed {
+                        header: "x-hub-signature-256",
+                        reason: "it must start with sha256=".into(),
+                    })?;
             let tag = hex::decode(hex_tag).map_err(|_| SignatureError::BadSignature)?;
             mac(&key, &[body])
                 .verify_slice(&tag)

@@ -7,7 +7,9 @@ use crate::checklist::identifier::environment_marker;
 use crate::domain::Environment;
 use crate::probe::assert::{self, Response};
 use crate::probe::engine::Context;
-use crate::probe::pack::{HttpStep, KeyModeStep, Step, StepKind, TlsStep, WebhookCase, WebhookStep};
+use crate::probe::pack::{
+    HttpStep, KeyModeStep, Step, StepKind, TlsStep, WebhookCase, WebhookStep,
+};
 use crate::probe::result::{AssertionResult, CapturedValue, Exchange, Outcome, StepResult};
 use crate::probe::secrets::{env_var_name, key_mode, KeyMode};
 use crate::probe::signature::{self, Scheme};
@@ -79,7 +81,13 @@ fn conclude(r: &mut StepResult) {
         .map(|a| a.message.clone());
 }
 
-fn check(check: impl Into<String>, held: bool, expected: impl Into<String>, actual: impl Into<String>, message: impl Into<String>) -> AssertionResult {
+fn check(
+    check: impl Into<String>,
+    held: bool,
+    expected: impl Into<String>,
+    actual: impl Into<String>,
+    message: impl Into<String>,
+) -> AssertionResult {
     AssertionResult {
         check: check.into(),
         outcome: if held { Outcome::Pass } else { Outcome::Fail },
@@ -131,15 +139,26 @@ fn describe(e: &reqwest::Error, timeout_ms: u64) -> String {
         }
         source = err.source();
     }
-    let what = if e.is_connect() { "could not connect" } else { "the connection failed" };
+    let what = if e.is_connect() {
+        "could not connect"
+    } else {
+        "the connection failed"
+    };
     format!("{what}: {}", chain.join(": "))
 }
 
 fn is_certificate_problem(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    ["certificate", "unknownissuer", "invalid peer", "notvalidforname", "expired", "handshake"]
-        .iter()
-        .any(|w| m.contains(w))
+    [
+        "certificate",
+        "unknownissuer",
+        "invalid peer",
+        "notvalidforname",
+        "expired",
+        "handshake",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
 }
 
 struct Sent {
@@ -170,7 +189,8 @@ async fn send(
         duration_ms: 0,
         error: None,
     };
-    let method_value = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    let method_value =
+        reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
     let mut request = ctx
         .client
         .request(method_value, url)
@@ -179,7 +199,10 @@ async fn send(
         request = request.header(name.as_str(), value.as_str());
     }
     if let Some(body) = body {
-        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+        if !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        {
             request = request.header("content-type", "application/json");
         }
         request = request.body(body.to_string());
@@ -190,10 +213,19 @@ async fn send(
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
-            .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("(not text)").to_string()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    v.to_str().unwrap_or("(not text)").to_string(),
+                )
+            })
             .collect();
         let bytes = response.bytes().await?;
-        Ok::<_, reqwest::Error>((status, headers, String::from_utf8_lossy(&bytes).into_owned()))
+        Ok::<_, reqwest::Error>((
+            status,
+            headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        ))
     }
     .await;
     let duration_ms = started.elapsed().as_millis() as u64;
@@ -235,7 +267,8 @@ fn keep_exchange(list: &mut Vec<Exchange>, exchange: Exchange) {
 
 /// A URL a step may send to: http(s), and https in live.
 fn check_url(url: &str, environment: Environment) -> Result<(), AssertionResult> {
-    let parsed = url::Url::parse(url).map_err(|e| error("target URL", format!("'{url}' is not a URL: {e}")))?;
+    let parsed = url::Url::parse(url)
+        .map_err(|e| error("target URL", format!("'{url}' is not a URL: {e}")))?;
     match parsed.scheme() {
         "https" => Ok(()),
         "http" if environment == Environment::Sandbox => Ok(()),
@@ -246,7 +279,10 @@ fn check_url(url: &str, environment: Environment) -> Result<(), AssertionResult>
             "http",
             format!("live targets must use HTTPS; {url} is plain HTTP"),
         )),
-        other => Err(error("target URL", format!("'{other}:' is not http or https"))),
+        other => Err(error(
+            "target URL",
+            format!("'{other}:' is not http or https"),
+        )),
     }
 }
 
@@ -299,8 +335,21 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
     let mut unmet: Option<AssertionResult> = None;
     for attempt in 1..=attempts {
         r.attempts = attempt;
-        let label = if attempts > 1 { format!("attempt {attempt}") } else { "request".into() };
-        let sent = send(ctx, &http.method, &url, &headers, body.as_deref(), http.timeout_ms, label).await;
+        let label = if attempts > 1 {
+            format!("attempt {attempt}")
+        } else {
+            "request".into()
+        };
+        let sent = send(
+            ctx,
+            &http.method,
+            &url,
+            &headers,
+            body.as_deref(),
+            http.timeout_ms,
+            label,
+        )
+        .await;
         keep_exchange(&mut r.exchanges, sent.exchange);
         if let Some(resp) = &sent.response {
             for id in assert::request_ids(resp) {
@@ -313,7 +362,11 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
         last = sent.response;
         let Some(retry) = &http.retry else { break };
         if let Some(resp) = &last {
-            let checks: Vec<AssertionResult> = retry.until.iter().map(|u| assert::evaluate(u, resp, scope)).collect();
+            let checks: Vec<AssertionResult> = retry
+                .until
+                .iter()
+                .map(|u| assert::evaluate(u, resp, scope))
+                .collect();
             match checks.into_iter().find(|a| a.outcome != Outcome::Pass) {
                 None => {
                     unmet = None;
@@ -372,7 +425,9 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
             )),
             Ok(Some(value)) => {
                 if let Some(t) = c.identifier {
-                    if let Some(claimed) = environment_marker(&value).filter(|e| *e != ctx.environment) {
+                    if let Some(claimed) =
+                        environment_marker(&value).filter(|e| *e != ctx.environment)
+                    {
                         r.assertions.push(check(
                             format!("{t} {value} belongs to {}", ctx.environment),
                             false,
@@ -388,9 +443,14 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
                 if c.age {
                     match chrono::DateTime::parse_from_rfc3339(&value) {
                         Ok(at) => {
-                            let age = (ctx.clock.now() - at.with_timezone(&chrono::Utc)).num_seconds();
+                            let age =
+                                (ctx.clock.now() - at.with_timezone(&chrono::Utc)).num_seconds();
                             let name = format!("{}_age_s", c.name);
-                            r.captures.push(CapturedValue { name: name.clone(), value: age.to_string(), identifier_type: None });
+                            r.captures.push(CapturedValue {
+                                name: name.clone(),
+                                value: age.to_string(),
+                                identifier_type: None,
+                            });
                             out.captures.push((name, age.to_string()));
                         }
                         Err(_) => r.assertions.push(error(
@@ -413,7 +473,10 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
 /// Changes one character of the signature so it no longer matches.
 fn spoil_signature(headers: &mut [(String, String)]) {
     for (name, value) in headers.iter_mut() {
-        if matches!(name.as_str(), "webhook-signature" | "stripe-signature" | "x-hub-signature-256") {
+        if matches!(
+            name.as_str(),
+            "webhook-signature" | "stripe-signature" | "x-hub-signature-256"
+        ) {
             if let Some(pos) = value.rfind(|c: char| c.is_ascii_alphanumeric()) {
                 let old = value.as_bytes()[pos] as char;
                 let new = if old == 'a' { 'b' } else { 'a' };
@@ -424,21 +487,34 @@ fn spoil_signature(headers: &mut [(String, String)]) {
 }
 
 fn event_id(environment: Environment) -> String {
-    let mode = if environment == Environment::Live { "live" } else { "test" };
-    format!("evt_{mode}_{}", &uuid::Uuid::now_v7().simple().to_string()[..24])
+    let mode = if environment == Environment::Live {
+        "live"
+    } else {
+        "test"
+    };
+    format!(
+        "evt_{mode}_{}",
+        &uuid::Uuid::now_v7().simple().to_string()[..24]
+    )
 }
 
 async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut StepOutcome) {
     let r = &mut out.result;
     let Some(url) = ctx.targets.webhook_url.clone() else {
-        r.assertions.push(error("webhook URL is set", format!("no webhook URL is set for {}", ctx.environment)));
+        r.assertions.push(error(
+            "webhook URL is set",
+            format!("no webhook URL is set for {}", ctx.environment),
+        ));
         return;
     };
     if let Err(a) = check_url(&url, ctx.environment) {
         r.assertions.push(a);
         return;
     }
-    let scheme = match scope.render(&hook.scheme).map_err(|m| m).and_then(|s| s.parse::<Scheme>().map_err(|e| e.message)) {
+    let scheme = match scope
+        .render(&hook.scheme)
+        .and_then(|s| s.parse::<Scheme>().map_err(|e| e.message))
+    {
         Ok(s) => s,
         Err(m) => {
             r.assertions.push(error("signature scheme", m));
@@ -450,7 +526,11 @@ async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut
         return;
     };
     let main_id = event_id(ctx.environment);
-    r.captures.push(CapturedValue { name: "event_id".into(), value: main_id.clone(), identifier_type: Some("event_id".into()) });
+    r.captures.push(CapturedValue {
+        name: "event_id".into(),
+        value: main_id.clone(),
+        identifier_type: Some("event_id".into()),
+    });
     out.captures.push(("event_id".into(), main_id.clone()));
 
     for case in &hook.cases {
@@ -464,7 +544,9 @@ async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut
                 outcome: Outcome::Skipped,
                 expected: "4xx".into(),
                 actual: "not applicable".into(),
-                message: format!("{scheme} signs no timestamp, so there is no replay window to test"),
+                message: format!(
+                    "{scheme} signs no timestamp, so there is no replay window to test"
+                ),
             });
             continue;
         }
@@ -478,27 +560,50 @@ async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut
             }
         };
         let now = ctx.clock.now().timestamp();
-        let timestamp = if *case == WebhookCase::StaleTimestamp { now - STALE_BY_SECONDS } else { now };
-        let mut headers = match signature::sign(scheme, secret.expose(), &id, timestamp, body.as_bytes()) {
-            Ok(h) => h,
-            Err(e) => {
-                r.assertions.push(error("event is signed", e.to_string()));
-                return;
-            }
+        let timestamp = if *case == WebhookCase::StaleTimestamp {
+            now - STALE_BY_SECONDS
+        } else {
+            now
         };
+        let mut headers =
+            match signature::sign(scheme, secret.expose(), &id, timestamp, body.as_bytes()) {
+                Ok(h) => h,
+                Err(e) => {
+                    r.assertions.push(error("event is signed", e.to_string()));
+                    return;
+                }
+            };
         if *case == WebhookCase::BadSignature {
             spoil_signature(&mut headers);
         }
         headers.push(("content-type".into(), "application/json".into()));
-        let sent = send(ctx, "POST", &url, &headers, Some(&body), hook.within_ms, case.as_str().into()).await;
+        let sent = send(
+            ctx,
+            "POST",
+            &url,
+            &headers,
+            Some(&body),
+            hook.within_ms,
+            case.as_str().into(),
+        )
+        .await;
         r.attempts += 1;
         keep_exchange(&mut r.exchanges, sent.exchange);
         let status = sent.response.as_ref().map(|resp| resp.status);
         if let Some(resp) = &sent.response {
-            r.request_ids.extend(assert::request_ids(resp).into_iter().filter(|i| !r.request_ids.contains(i)).collect::<Vec<_>>());
+            r.request_ids.extend(
+                assert::request_ids(resp)
+                    .into_iter()
+                    .filter(|i| !r.request_ids.contains(i))
+                    .collect::<Vec<_>>(),
+            );
         }
-        let actual = status.map_or_else(|| sent.error.clone().unwrap_or_default(), |s| s.to_string());
-        let timed_out = sent.error.as_deref().is_some_and(|e| e.starts_with("no answer within"));
+        let actual =
+            status.map_or_else(|| sent.error.clone().unwrap_or_default(), |s| s.to_string());
+        let timed_out = sent
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("no answer within"));
         let assertion = match (case, status) {
             (WebhookCase::Valid | WebhookCase::Replay, Some(s)) => {
                 let what = if *case == WebhookCase::Valid { "a signed event" } else { "the same event delivered again" };
@@ -534,30 +639,48 @@ async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut
 
 async fn run_tls(tls: &TlsStep, ctx: &Context, r: &mut StepResult) {
     let Some(url) = ctx.target(tls.target).map(str::to_string) else {
-        r.assertions.push(error("target is set", format!("no {} URL is set for {}", tls.target, ctx.environment)));
+        r.assertions.push(error(
+            "target is set",
+            format!("no {} URL is set for {}", tls.target, ctx.environment),
+        ));
         return;
     };
     let parsed = match url::Url::parse(&url) {
         Ok(u) => u,
         Err(e) => {
-            r.assertions.push(error("target URL", format!("'{url}' is not a URL: {e}")));
+            r.assertions
+                .push(error("target URL", format!("'{url}' is not a URL: {e}")));
             return;
         }
     };
     if parsed.scheme() != "https" {
         if ctx.environment == Environment::Live {
-            r.assertions.push(check("uses HTTPS", false, "https", parsed.scheme(), format!("live targets must use HTTPS; {url} does not")));
+            r.assertions.push(check(
+                "uses HTTPS",
+                false,
+                "https",
+                parsed.scheme(),
+                format!("live targets must use HTTPS; {url} does not"),
+            ));
         } else {
             r.outcome = Outcome::Skipped;
-            r.reason = Some(format!("{url} is plain HTTP, allowed in sandbox; the certificate check applies to HTTPS"));
+            r.reason = Some(format!(
+                "{url} is plain HTTP, allowed in sandbox; the certificate check applies to HTTPS"
+            ));
         }
         return;
     }
-    r.assertions.push(check("uses HTTPS", true, "https", "https", ""));
+    r.assertions
+        .push(check("uses HTTPS", true, "https", "https", ""));
     let origin = format!("{}/", parsed.origin().ascii_serialization());
     r.attempts = 1;
     let started = Instant::now();
-    let response = ctx.client.head(&origin).timeout(Duration::from_secs(10)).send().await;
+    let response = ctx
+        .client
+        .head(&origin)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await;
     let duration_ms = started.elapsed().as_millis() as u64;
     let response = match response {
         Ok(resp) => resp,
@@ -576,20 +699,35 @@ async fn run_tls(tls: &TlsStep, ctx: &Context, r: &mut StepResult) {
                 error: Some(message.clone()),
             });
             r.assertions.push(if is_certificate_problem(&message) {
-                check("certificate is valid", false, "a certificate the system trusts", "refused", format!("the certificate is not valid: {message}"))
+                check(
+                    "certificate is valid",
+                    false,
+                    "a certificate the system trusts",
+                    "refused",
+                    format!("the certificate is not valid: {message}"),
+                )
             } else {
                 error("certificate is valid", message)
             });
             return;
         }
     };
-    r.assertions.push(check("certificate is valid", true, "a certificate the system trusts", "trusted", ""));
+    r.assertions.push(check(
+        "certificate is valid",
+        true,
+        "a certificate the system trusts",
+        "trusted",
+        "",
+    ));
     let der = response
         .extensions()
         .get::<reqwest::tls::TlsInfo>()
         .and_then(|info| info.peer_certificate().map(<[u8]>::to_vec));
     let Some(der) = der else {
-        r.assertions.push(error("certificate expiry", "the connection did not show its certificate"));
+        r.assertions.push(error(
+            "certificate expiry",
+            "the connection did not show its certificate",
+        ));
         return;
     };
     match x509_parser::parse_x509_certificate(&der) {
@@ -599,23 +737,40 @@ async fn run_tls(tls: &TlsStep, ctx: &Context, r: &mut StepResult) {
             let until = chrono::DateTime::from_timestamp(not_after, 0)
                 .map(|t| t.format("%Y-%m-%d").to_string())
                 .unwrap_or_default();
-            r.captures.push(CapturedValue { name: "certificate_days_left".into(), value: days.to_string(), identifier_type: None });
+            r.captures.push(CapturedValue {
+                name: "certificate_days_left".into(),
+                value: days.to_string(),
+                identifier_type: None,
+            });
             r.assertions.push(check(
-                format!("certificate is valid for at least {} more days", tls.min_days),
+                format!(
+                    "certificate is valid for at least {} more days",
+                    tls.min_days
+                ),
                 days >= tls.min_days,
                 format!("≥ {} days", tls.min_days),
                 format!("{days} days (until {until})"),
-                format!("the certificate expires in {days} days (on {until}); at least {} are required", tls.min_days),
+                format!(
+                    "the certificate expires in {days} days (on {until}); at least {} are required",
+                    tls.min_days
+                ),
             ));
         }
-        Err(e) => r.assertions.push(error("certificate expiry", format!("the certificate cannot be read: {e}"))),
+        Err(e) => r.assertions.push(error(
+            "certificate expiry",
+            format!("the certificate cannot be read: {e}"),
+        )),
     }
 }
 
 /// Hosts that say they are not production.
 fn looks_like_sandbox(host: &str) -> bool {
-    host.split(['.', '-'])
-        .any(|label| matches!(label.to_ascii_lowercase().as_str(), "sandbox" | "test" | "testnet" | "staging" | "sbx"))
+    host.split(['.', '-']).any(|label| {
+        matches!(
+            label.to_ascii_lowercase().as_str(),
+            "sandbox" | "test" | "testnet" | "staging" | "sbx"
+        )
+    })
 }
 
 fn run_key_mode(step: &KeyModeStep, ctx: &Context, r: &mut StepResult) {
@@ -625,18 +780,38 @@ fn run_key_mode(step: &KeyModeStep, ctx: &Context, r: &mut StepResult) {
     };
     let mode = key_mode(secret.expose());
     let (expected, held, message) = match (ctx.environment, mode) {
-        (Environment::Live, KeyMode::Live) | (Environment::Sandbox, KeyMode::Test) => ("", true, String::new()),
-        (Environment::Live, KeyMode::Test) => ("live", false, format!("{} is a test key; a live run never uses one", step.secret)),
+        (Environment::Live, KeyMode::Live) | (Environment::Sandbox, KeyMode::Test) => {
+            ("", true, String::new())
+        }
+        (Environment::Live, KeyMode::Test) => (
+            "live",
+            false,
+            format!("{} is a test key; a live run never uses one", step.secret),
+        ),
         (Environment::Live, KeyMode::Unknown) => (
             "live",
             false,
-            format!("{}'s spelling does not say it is a live key; a live run will not guess", step.secret),
+            format!(
+                "{}'s spelling does not say it is a live key; a live run will not guess",
+                step.secret
+            ),
         ),
-        (Environment::Sandbox, KeyMode::Live) => ("test", false, format!("{} is a live key; keep live keys out of sandbox", step.secret)),
+        (Environment::Sandbox, KeyMode::Live) => (
+            "test",
+            false,
+            format!(
+                "{} is a live key; keep live keys out of sandbox",
+                step.secret
+            ),
+        ),
         (Environment::Sandbox, KeyMode::Unknown) => ("test", true, String::new()),
     };
     let expected = if expected.is_empty() {
-        if ctx.environment == Environment::Live { "live" } else { "test" }
+        if ctx.environment == Environment::Live {
+            "live"
+        } else {
+            "test"
+        }
     } else {
         expected
     };
@@ -645,7 +820,13 @@ fn run_key_mode(step: &KeyModeStep, ctx: &Context, r: &mut StepResult) {
         KeyMode::Live => "live",
         KeyMode::Unknown => "unknown",
     };
-    r.assertions.push(check(format!("{} mode matches {}", step.secret, ctx.environment), held, expected, actual, message));
+    r.assertions.push(check(
+        format!("{} mode matches {}", step.secret, ctx.environment),
+        held,
+        expected,
+        actual,
+        message,
+    ));
     match ctx.target(step.target).map(url::Url::parse) {
         Some(Ok(url)) => {
             let host = url.host_str().unwrap_or_default().to_string();
@@ -660,7 +841,10 @@ fn run_key_mode(step: &KeyModeStep, ctx: &Context, r: &mut StepResult) {
             ));
         }
         Some(Err(e)) => r.assertions.push(error("target URL", e.to_string())),
-        None => r.assertions.push(error("target is set", format!("no {} URL is set for {}", step.target, ctx.environment))),
+        None => r.assertions.push(error(
+            "target is set",
+            format!("no {} URL is set for {}", step.target, ctx.environment),
+        )),
     }
 }
 
@@ -678,7 +862,15 @@ pub fn preflight_failure(conflicts: &[String], now: String) -> StepResult {
         attempts: 0,
         assertions: conflicts
             .iter()
-            .map(|c| check("key mode matches the environment", false, "matching", "conflicting", c.clone()))
+            .map(|c| {
+                check(
+                    "key mode matches the environment",
+                    false,
+                    "matching",
+                    "conflicting",
+                    c.clone(),
+                )
+            })
             .collect(),
         captures: Vec::new(),
         request_ids: Vec::new(),

@@ -53,7 +53,9 @@ pub fn placeholders(text: &str) -> Result<Vec<Placeholder>, (usize, String)> {
         if !valid {
             return Err((
                 start,
-                format!("'{{{{{name}}}}}' is not a placeholder name (letters, digits, '_', '-', '.')"),
+                format!(
+                    "'{{{{{name}}}}}' is not a placeholder name (letters, digits, '_', '-', '.')"
+                ),
             ));
         }
         found.push(Placeholder {
@@ -91,7 +93,10 @@ impl Scope {
                 .get(&p.name)
                 .ok_or_else(|| format!("'{{{{{}}}}}' has no value in this run", p.name))?;
             out.push_str(value);
-            let close = text[p.offset..].find("}}").expect("placeholders are closed") + p.offset;
+            let close = text[p.offset..]
+                .find("}}")
+                .expect("placeholders are closed")
+                + p.offset;
             last = close + 2;
         }
         out.push_str(&text[last..]);
@@ -110,7 +115,10 @@ mod tests {
         let names: Vec<&str> = found.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["api", "quote_id", "var.pool_id"]);
         assert_eq!(classify("quote_id"), Some(Reference::Capture("quote_id")));
-        assert_eq!(classify("secret.api_key"), Some(Reference::Secret("api_key")));
+        assert_eq!(
+            classify("secret.api_key"),
+            Some(Reference::Secret("api_key"))
+        );
         assert_eq!(classify("nope.x"), None);
 
         let mut scope = Scope::default();

@@ -64,7 +64,8 @@ pub fn verdict(
         .ok();
 
     let signoffs = record::current(conn, launch_id)?;
-    let failed_sensitive_steps = crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;
+    let failed_sensitive_steps =
+        crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;
     Ok(verdict::evaluate(&VerdictInput {
         blocking_items: &blocking_items,
         signoffs: &signoffs,

@@ -23,7 +23,10 @@ pub struct Servers {
 pub fn servers(environment: Environment, days: i64) -> Servers {
     let live = environment == Environment::Live;
     let ca = live.then(|| Arc::new(TestCa::new()));
-    let tls = ca.as_ref().map(|ca| Tls { ca: ca.clone(), valid_days: days });
+    let tls = ca.as_ref().map(|ca| Tls {
+        ca: ca.clone(),
+        valid_days: days,
+    });
     Servers {
         provider: ProviderSim::start(ProviderConfig {
             api_key: if live { LIVE_KEY } else { SANDBOX_KEY }.into(),
@@ -61,7 +64,11 @@ pub fn launch_for(name: &str, sandbox: Option<&Servers>, live: Option<&Servers>)
 pub fn secrets(api_key: &str) -> Secrets {
     let mut s = Secrets::default();
     s.insert("api_key", SecretValue::new(api_key), SecretSource::Session);
-    s.insert("webhook_secret", SecretValue::new(WEBHOOK_SECRET), SecretSource::Session);
+    s.insert(
+        "webhook_secret",
+        SecretValue::new(WEBHOOK_SECRET),
+        SecretSource::Session,
+    );
     s
 }
 
@@ -85,7 +92,14 @@ pub fn run(ws: &mut Workspace, request: &ProbeRunRequest, secrets: Secrets) -> P
 pub fn outline(run: &ProbeRun) -> String {
     run.steps
         .iter()
-        .map(|s| format!("{} {} {}", s.step_id, s.outcome, s.reason.clone().unwrap_or_default()))
+        .map(|s| {
+            format!(
+                "{} {} {}",
+                s.step_id,
+                s.outcome,
+                s.reason.clone().unwrap_or_default()
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -1,7 +1,8 @@
 //! The desktop app end to end: the real binary in a real window under Xvfb, driven through WebDriver
 //! (tauri-driver in front of WebKitWebDriver). It creates a launch, records evidence, marks an item done and sees
 //! the role's progress change; then a second writer (as the CLI would be) changes the database and the open
-//! screen follows. A screenshot of each screen is kept in `target/e2e-artifacts/`.
+//! screen follows. Probes run from the window against the loopback simulator, pass, attach evidence, and catch a
+//! provider that breaks idempotency. A screenshot of each screen is kept in `target/e2e-artifacts/`.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,10 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use golive::checklist::evidence::{EvidenceKind, NewEvidence};
 use golive::checklist::item::SetItemStatus;
+use golive::checklist::launch::Targets;
+use golive::probe::signature::Scheme;
 use golive::{ItemStatus, Role, Workspace};
+use golive_sim::{ProviderConfig, ProviderSim, ReceiverConfig, WebhookReceiver};
 
 struct Reaper(Vec<Child>);
 
@@ -129,6 +133,17 @@ async fn text_of(c: &Client, selector: &str) -> String {
 
 /// Polls until `selector`'s text satisfies `ok`, returning the last text seen.
 async fn wait_text(c: &Client, selector: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    wait_text_within(c, selector, what, 15, ok).await
+}
+
+/// `wait_text` with a longer patience, for work that takes seconds (a probe run).
+async fn wait_text_within(
+    c: &Client,
+    selector: &str,
+    what: &str,
+    seconds: u64,
+    ok: impl Fn(&str) -> bool,
+) -> String {
     let started = Instant::now();
     loop {
         let text = match c.find(Locator::Css(selector)).await {
@@ -138,8 +153,8 @@ async fn wait_text(c: &Client, selector: &str, what: &str, ok: impl Fn(&str) -> 
         if ok(&text) {
             return text;
         }
-        if started.elapsed() > Duration::from_secs(15) {
-            panic!("{selector}: waited 15 s for {what}; last text: {text:?}");
+        if started.elapsed() > Duration::from_secs(seconds) {
+            panic!("{selector}: waited {seconds} s for {what}; last text: {text:?}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -673,5 +688,340 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
         .status()
         .unwrap();
     assert!(status.success());
+    c.clone().close().await.unwrap();
+}
+
+const SANDBOX_KEY: &str = "sk_test_FAKEprobe0sandbox0key0042";
+const WEBHOOK_SECRET: &str = "whsec_RkFLRXdlYmhvb2tzZWNyZXQwZm9ycHJvYmVz";
+
+/// Every file of the app's database (the main file, its WAL and journal), as one lossy string.
+fn database_text(db: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(db.parent().unwrap()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            text.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+        }
+    }
+    text
+}
+
+async fn attr(c: &Client, selector: &str, name: &str) -> Option<String> {
+    css(c, selector).await.attr(name).await.unwrap()
+}
+
+async fn scroll_to(c: &Client, selector: &str) {
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });",
+        vec![serde_json::json!(selector)],
+    )
+    .await
+    .unwrap();
+}
+
+/// The probes screen against the loopback simulator: secrets typed in for the session (shown back by fingerprint
+/// only), a live list while the run is under way, a passing sandbox run that attaches evidence, then the provider
+/// breaks idempotency and the transact retry fails with its reason in plain words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
+    let provider = ProviderSim::start(ProviderConfig {
+        api_key: SANDBOX_KEY.into(),
+        environment: "sandbox".into(),
+        partner_id: "partner_123".into(),
+        tls: None,
+    });
+    let receiver = WebhookReceiver::start(ReceiverConfig {
+        scheme: Scheme::StandardWebhooks,
+        secret: WEBHOOK_SECRET.into(),
+        tls: None,
+    });
+    let (api, hook) = (provider.url.clone(), receiver.url.clone());
+    let d = desktop(|db| {
+        let mut ws = Workspace::open(db, "launch_mgr").unwrap();
+        ws.create_launch(&golive::checklist::launch::NewLaunch {
+            name: "Acme EUR-USDT".into(),
+            partner_id: "partner_123".into(),
+            product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
+            environment: golive::Environment::Live,
+            templates: vec!["0pools-sandbox-to-production".into()],
+            sandbox: Targets {
+                api_base_url: Some(api.clone()),
+                webhook_url: Some(hook.clone()),
+            },
+            live: Default::default(),
+            owners: vec![],
+            private_terms: vec!["LiquidityProviderX".into()],
+        })
+        .unwrap();
+    })
+    .await;
+    let (c, display) = (&d.c, d.display.clone());
+    let launch = "acme-eur-usdt";
+
+    // From the overview to the probes screen, in sandbox, with the launch's sandbox targets.
+    go(c, &format!("#/launch/{launch}")).await;
+    css(c, "[data-testid='open-probes']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    css(c, "#probe-env")
+        .await
+        .select_by_value("sandbox")
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        "[data-testid='probe-target-api']",
+        "the sandbox API URL",
+        |t| t == api,
+    )
+    .await;
+    assert_eq!(
+        text_of(c, "[data-testid='probe-target-webhook']").await,
+        hook
+    );
+    css(c, "[data-plan-step='discovery']").await;
+
+    // Both secrets typed in for this session: the inputs empty at once, the status shows a fingerprint only.
+    for (name, value, tail) in [
+        ("api_key", SANDBOX_KEY, "0042"),
+        ("webhook_secret", WEBHOOK_SECRET, "YmVz"),
+    ] {
+        let status = format!("[data-testid='probe-secret-status-{name}']");
+        assert!(text_of(c, &status).await.contains("not set"));
+        fill(c, &format!("#probe-secret-{name}"), value).await;
+        css(c, &format!("#probe-secret-save-{name}"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        let shown = wait_text(c, &status, "the session fingerprint", |t| t.contains(tail)).await;
+        assert!(shown.contains("typed in for this session"), "{shown}");
+        assert!(!shown.contains(value), "the value itself is shown: {shown}");
+        assert_eq!(
+            css(c, &format!("#probe-secret-{name}"))
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("")
+        );
+    }
+    assert!(text_of(c, "[data-testid='probe-secret-status-api_key']")
+        .await
+        .contains("test key"));
+    screenshot(c, &display, "20-probes-before").await;
+
+    // A variable saved for this launch, then put back to the pack's default.
+    let var = "min_certificate_days";
+    scroll_to(c, "#probe-vars-heading").await;
+    fill(c, &format!("#probe-var-{var}"), "21").await;
+    css(c, &format!("[data-testid='probe-var-save-{var}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    let note = wait_text(
+        c,
+        &format!("[data-testid='probe-var-note-{var}']"),
+        "saved",
+        |t| t.contains("Saved"),
+    )
+    .await;
+    assert!(note.contains("default 14"), "{note}");
+    let stored = Workspace::open(&d.db, "launch_mgr")
+        .unwrap()
+        .probe_vars(launch, "0pools-smoke")
+        .unwrap();
+    assert_eq!(stored.get(var).map(String::as_str), Some("21"));
+    screenshot(c, &display, "20a-probes-variables").await;
+    css(c, &format!("[data-testid='probe-var-reset-{var}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        &format!("[data-testid='probe-var-note-{var}']"),
+        "reset",
+        |t| !t.contains("default"),
+    )
+    .await;
+    assert_eq!(
+        css(c, &format!("#probe-var-{var}"))
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("14")
+    );
+
+    // Run: the live list shows while the run is under way (it takes seconds: a firm quote must expire), with
+    // Run disabled, then the result.
+    scroll_to(c, "h1").await;
+    css(c, "#probe-run").await.click().await.unwrap();
+    css(c, "#probe-live").await;
+    assert!(
+        c.find_all(Locator::Css("#probe-live [data-live-step]"))
+            .await
+            .unwrap()
+            .len()
+            >= 10
+    );
+    assert!(
+        !css(c, "#probe-run").await.is_enabled().await.unwrap(),
+        "Run is disabled while running"
+    );
+    screenshot(c, &display, "20b-probes-running").await;
+    let outcome = wait_text_within(c, "#probe-run-outcome", "the run's outcome", 30, |t| {
+        !t.is_empty()
+    })
+    .await;
+    assert_eq!(outcome, "pass", "{}", text_of(c, "#probe-result").await);
+    css(c, "[data-step='discovery'][data-outcome='pass']").await;
+    assert!(
+        c.find_all(Locator::Css("[data-step][data-outcome='pass']"))
+            .await
+            .unwrap()
+            .len()
+            >= 10
+    );
+    let evidence = c
+        .find_all(Locator::Css(
+            "#probe-evidence [data-testid='probe-evidence-item']",
+        ))
+        .await
+        .unwrap();
+    assert!(!evidence.is_empty(), "a passing run attaches evidence");
+    assert!(text_of(c, "#probe-evidence").await.contains("Discovery"));
+    assert!(text_of(c, "[data-step='discovery']").await.contains("req_"));
+    assert!(css(c, "#probe-run").await.is_enabled().await.unwrap());
+    screenshot(c, &display, "21-probes-result").await;
+    let first = attr(c, "#probe-result", "data-run").await.unwrap();
+
+    // What was recorded: the run, its evidence on the Discovery item, and neither secret anywhere on disk.
+    let ws = Workspace::open(&d.db, "launch_mgr").unwrap();
+    let recorded = ws.probe_run(&first).unwrap();
+    assert_eq!(recorded.outcome, golive::probe::Outcome::Pass);
+    assert_eq!(recorded.evidence.len(), evidence.len());
+    let text = database_text(&d.db);
+    assert!(
+        !text.contains(SANDBOX_KEY) && !text.contains(WEBHOOK_SECRET),
+        "a secret reached the database"
+    );
+
+    // The provider starts creating a new trade for every retry with the same key: the retry step fails and says
+    // why in plain words, with expected and actual.
+    provider.set(|b| b.idempotency_broken = true);
+    css(c, "#probe-run").await.click().await.unwrap();
+    // The result panel makes way for the live list while the run is under way, then shows the new run.
+    let started = Instant::now();
+    loop {
+        let run = match c.find(Locator::Css("#probe-result")).await {
+            Ok(el) => el.attr("data-run").await.ok().flatten(),
+            Err(_) => None,
+        };
+        if run.is_some_and(|id| id != first) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the second run did not finish within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(text_of(c, "#probe-run-outcome").await, "fail");
+    css(c, "[data-step='transact-retry'][data-outcome='fail']").await;
+    let reason = text_of(
+        c,
+        "[data-step='transact-retry'] [data-testid='step-reason']",
+    )
+    .await;
+    assert!(
+        reason.contains("$.trade.id equals") && reason.contains("but it was"),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("Expected") && reason.contains("Actual"),
+        "{reason}"
+    );
+    css(c, "[data-step='discovery'][data-outcome='pass']").await;
+    // Its exchanges open in place, redacted: the key never shows.
+    css(c, "[data-step='transact-retry'] details summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let exchange = text_of(c, "[data-step='transact-retry'] [data-testid='exchange']").await;
+    assert!(
+        exchange.contains("POST") && exchange.contains("/accept"),
+        "{exchange}"
+    );
+    let result = text_of(c, "#probe-result").await;
+    assert!(!result.contains(SANDBOX_KEY) && !result.contains(WEBHOOK_SECRET));
+    scroll_to(c, "[data-step='transact-retry']").await;
+    screenshot(c, &display, "22-probes-idempotency-broken").await;
+
+    // Both runs are listed, newest first; the first opens again.
+    wait_text(c, "#probe-runs tbody", "two runs", |t| {
+        t.matches("sandbox").count() == 2
+    })
+    .await;
+    css(
+        c,
+        &format!("#probe-runs tr[data-run='{first}'] [data-testid='open-run']"),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    wait_text(c, "#probe-run-outcome", "the first run again", |t| {
+        t == "pass"
+    })
+    .await;
+    assert_eq!(
+        attr(c, "#probe-result", "data-run").await.as_deref(),
+        Some(first.as_str())
+    );
+
+    // In live the sensitive steps wait for a confirmation, and a confirmation needs its amount cap: the form
+    // says so before anything is sent. Sandbox's session secrets do not carry over to live.
+    scroll_to(c, "h1").await;
+    css(c, "#probe-env")
+        .await
+        .select_by_value("live")
+        .await
+        .unwrap();
+    css(c, "[data-testid='live-warning']").await;
+    wait_text(
+        c,
+        "[data-testid='probe-secret-status-api_key']",
+        "live's own secrets",
+        |t| t.contains("not set"),
+    )
+    .await;
+    css(c, "#probe-confirm").await.click().await.unwrap();
+    css(c, "#probe-run").await.click().await.unwrap();
+    let refusal = text_of(c, "[data-testid='probe-form-error']").await;
+    assert!(refusal.contains("amount"), "{refusal}");
+    fill(c, "#probe-amount-cap", "10,00").await;
+    css(c, "#probe-run").await.click().await.unwrap();
+    wait_text(c, "[data-testid='probe-form-error']", "a bad cap", |t| {
+        t.contains("10,00")
+    })
+    .await;
+    screenshot(c, &display, "23-probes-live-confirm").await;
+    assert_eq!(
+        Workspace::open(&d.db, "launch_mgr")
+            .unwrap()
+            .probe_runs(launch)
+            .unwrap()
+            .len(),
+        2,
+        "nothing ran in live"
+    );
     c.clone().close().await.unwrap();
 }

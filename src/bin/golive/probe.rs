@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Subcommand;
-use golive::probe::{report, Outcome, PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, Secrets};
+use golive::probe::{
+    report, Outcome, PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, Secrets,
+};
 use golive::workspace::{ConfirmSensitive, ProbeRunRequest};
 use golive::{Error, Workspace};
 
@@ -77,7 +79,13 @@ pub fn run_without_db(cmd: &ProbeCmd, json: bool) -> Option<Result<ExitCode, Err
     match cmd {
         ProbeCmd::Validate { file } => Some(Workspace::validate_probe_pack_file(file).map(|p| {
             emit(json, &p.summary(), |s| {
-                format!("{}: valid — {} v{}, {} steps\n", file.display(), s.id, s.version, s.steps.len())
+                format!(
+                    "{}: valid — {} v{}, {} steps\n",
+                    file.display(),
+                    s.id,
+                    s.version,
+                    s.steps.len()
+                )
             });
             ExitCode::SUCCESS
         })),
@@ -97,9 +105,15 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
         }
         ProbeCmd::Vars { launch, pack } => {
             let vars = ws.probe_vars(&launch, &pack)?;
-            emit(json, &vars, |v| v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect());
+            emit(json, &vars, |v| {
+                v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
+            });
         }
-        ProbeCmd::Set { launch, pack, values } => {
+        ProbeCmd::Set {
+            launch,
+            pack,
+            values,
+        } => {
             for pair in &values {
                 let (name, value) = pair.split_once('=').ok_or_else(|| {
                     golive::error::InvalidInput::new("value", format!("'{pair}' is not NAME=VALUE"))
@@ -107,7 +121,9 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
                 ws.set_probe_var(&launch, &pack, name.trim(), value)?;
             }
             let vars = ws.probe_vars(&launch, &pack)?;
-            emit(json, &vars, |v| v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect());
+            emit(json, &vars, |v| {
+                v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
+            });
         }
         ProbeCmd::Run {
             launch,
@@ -128,13 +144,11 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
                     amount_cap: cap,
                     statement: statement.unwrap_or_else(|| "confirmed on the command line".into()),
                 }),
-                (true, None) => {
-                    return Err(golive::error::InvalidInput::new(
-                        "amount-cap",
-                        "--confirm-sensitive needs --amount-cap, the most any sensitive step may move",
-                    )
-                    .into())
-                }
+                (true, None) => return Err(golive::error::InvalidInput::new(
+                    "amount-cap",
+                    "--confirm-sensitive needs --amount-cap, the most any sensitive step may move",
+                )
+                .into()),
                 (false, Some(_)) => {
                     return Err(golive::error::InvalidInput::new(
                         "confirm-sensitive",
@@ -176,7 +190,8 @@ fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
         return Arc::new(|_| {});
     }
     let terminal = std::io::stderr().is_terminal();
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} steps {elapsed} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
@@ -184,7 +199,12 @@ fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
     Arc::new(move |event| match event {
         ProbeProgress::Planned { steps } => bar.set_length(steps.len() as u64),
         ProbeProgress::Started { step_id } => bar.set_message(step_id),
-        ProbeProgress::Finished { step_id, outcome, reason, duration_ms } => {
+        ProbeProgress::Finished {
+            step_id,
+            outcome,
+            reason,
+            duration_ms,
+        } => {
             bar.inc(1);
             let line = format!(
                 "  {:<7} {step_id} ({duration_ms} ms){}",
@@ -206,7 +226,13 @@ fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
 fn packs_text(packs: &[PackSummary]) -> String {
     let mut out = String::new();
     for p in packs {
-        out.push_str(&format!("{} v{} — {} ({} steps)\n", p.id, p.version, p.name, p.steps.len()));
+        out.push_str(&format!(
+            "{} v{} — {} ({} steps)\n",
+            p.id,
+            p.version,
+            p.name,
+            p.steps.len()
+        ));
         for s in &p.steps {
             let envs: Vec<&str> = s.environments.iter().map(|e| e.as_str()).collect();
             out.push_str(&format!(
@@ -215,7 +241,11 @@ fn packs_text(packs: &[PackSummary]) -> String {
                 s.kind,
                 envs.join("+"),
                 if s.sensitive { " SENSITIVE" } else { "" },
-                if s.depends_on.is_empty() { String::new() } else { format!(" after {}", s.depends_on.join(", ")) }
+                if s.depends_on.is_empty() {
+                    String::new()
+                } else {
+                    format!(" after {}", s.depends_on.join(", "))
+                }
             ));
         }
     }
@@ -232,17 +262,28 @@ fn run_text(run: &ProbeRun) -> String {
         run.duration_ms
     );
     for s in &run.steps {
-        out.push_str(&format!("  {:<7} {:<22} {:>6} ms", s.outcome.as_str(), s.step_id, s.duration_ms));
+        out.push_str(&format!(
+            "  {:<7} {:<22} {:>6} ms",
+            s.outcome.as_str(),
+            s.step_id,
+            s.duration_ms
+        ));
         if let Some(r) = &s.reason {
             out.push_str(&format!("  {r}"));
         }
         out.push('\n');
         if !s.request_ids.is_empty() {
-            out.push_str(&format!("          request ids: {}\n", s.request_ids.join(", ")));
+            out.push_str(&format!(
+                "          request ids: {}\n",
+                s.request_ids.join(", ")
+            ));
         }
     }
     for e in &run.evidence {
-        out.push_str(&format!("  evidence {} on item {} ({})\n", e.evidence_id, e.item_id, e.item));
+        out.push_str(&format!(
+            "  evidence {} on item {} ({})\n",
+            e.evidence_id, e.item_id, e.item
+        ));
     }
     let summary = run.summary();
     out.push_str(&format!(
@@ -260,7 +301,15 @@ fn runs_text(runs: &[ProbeRunSummary]) -> String {
         .map(|r| {
             format!(
                 "{}  {}  {:<8} {:<18} {:<7} {}p {}f {}e {}s\n",
-                r.started_at, r.id, r.environment.as_str(), r.pack_id, r.outcome.as_str(), r.passed, r.failed, r.errors, r.skipped
+                r.started_at,
+                r.id,
+                r.environment.as_str(),
+                r.pack_id,
+                r.outcome.as_str(),
+                r.passed,
+                r.failed,
+                r.errors,
+                r.skipped
             )
         })
         .collect()

@@ -84,6 +84,55 @@ describe("api", () => {
     ]);
   });
 
+  it("calls the probe commands with camelCase arguments", async () => {
+    const request = {
+      launch_id: "acme",
+      environment: "sandbox" as const,
+      pack_id: "0pools-smoke",
+      pack_file: null,
+      step_filter: [],
+      confirm_sensitive: null,
+      ca_files: [],
+    };
+    await api.probePacks("acme");
+    await api.probeVars("acme", "0pools-smoke");
+    await api.setProbeVar("acme", "0pools-smoke", "amount", "5.00");
+    await api.probeSecrets("acme", "0pools-smoke", "live");
+    await api.setSessionSecret("acme", "sandbox", "api_key", "sk_test_x");
+    await api.runProbes(request);
+    await api.probeRuns("acme");
+    await api.probeRun("pr_1");
+    expect(invoke.mock.calls).toEqual([
+      ["probe_packs", { launchId: "acme" }],
+      ["probe_vars", { launchId: "acme", packId: "0pools-smoke" }],
+      ["set_probe_var", { launchId: "acme", packId: "0pools-smoke", name: "amount", value: "5.00" }],
+      ["probe_secrets", { launchId: "acme", packId: "0pools-smoke", environment: "live" }],
+      ["set_session_secret", { launchId: "acme", environment: "sandbox", name: "api_key", value: "sk_test_x" }],
+      ["run_probes", { request }],
+      ["probe_runs", { launchId: "acme" }],
+      ["probe_run", { runId: "pr_1" }],
+    ]);
+  });
+
+  it("passes on probe progress for its own launch only, until stopped", async () => {
+    const unlisten = vi.fn();
+    let handler: ((e: unknown) => void) | undefined;
+    listen.mockImplementation(async (_name: string, h: (e: unknown) => void) => {
+      handler = h;
+      return unlisten;
+    });
+    const cb = vi.fn();
+    const stop = api.watchProbeProgress("acme", cb);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(listen).toHaveBeenCalledWith("probe-progress", expect.any(Function));
+    const started = { event: "started", step_id: "discovery" };
+    handler?.({ event: "probe-progress", id: 1, payload: { launch_id: "acme", progress: started } });
+    handler?.({ event: "probe-progress", id: 2, payload: { launch_id: "other", progress: started } });
+    expect(cb.mock.calls).toEqual([[started]]);
+    stop();
+    expect(unlisten).toHaveBeenCalledTimes(1);
+  });
+
   it("returns what the core answered", async () => {
     invoke.mockResolvedValueOnce({ db_path: "/data/golive.sqlite", actor: "finance_ops" });
     await expect(api.appInfo()).resolves.toEqual({ db_path: "/data/golive.sqlite", actor: "finance_ops" });

@@ -8,6 +8,7 @@ import type {
   AuditVerification,
   DecisionRecord,
   EscalationPacket,
+  Environment,
   EscalationRequest,
   ExportedPacket,
   SavedFiles,
@@ -20,8 +21,14 @@ import type {
   NewEvidence,
   NewLaunch,
   NewSignoff,
+  PackSummary,
+  ProbeProgress,
+  ProbeRun,
+  ProbeRunRequest,
+  ProbeRunSummary,
   Role,
   RoleSignoff,
+  SecretFingerprint,
   SetItemStatus,
   TemplateSummary,
   Verdict,
@@ -68,6 +75,55 @@ export const saveEscalation = (
   textPath: string | null,
 ): Promise<SavedFiles> => invoke("save_escalation", { request, jsonPath, pdfPath, textPath });
 
+// Probes.
+
+/** What the probes screen is told about one of a pack's secrets: where it would come from, never its value. */
+export type SecretStatus = {
+  name: string;
+  /** The environment variable that would supply it when the app starts (GOLIVE_SANDBOX_API_KEY …). */
+  env_var: string;
+  /** Null when no source has it yet. */
+  fingerprint: SecretFingerprint | null;
+};
+
+/** The event a running probe run emits as each step is planned, starts and finishes. */
+export const PROBE_PROGRESS = "probe-progress";
+export type ProbeProgressEvent = { launch_id: string; progress: ProbeProgress };
+
+export const probePacks = (launchId: string): Promise<PackSummary[]> => invoke("probe_packs", { launchId });
+export const probeVars = (launchId: string, packId: string): Promise<Record<string, string>> =>
+  invoke("probe_vars", { launchId, packId });
+export const setProbeVar = (
+  launchId: string,
+  packId: string,
+  name: string,
+  value: string,
+): Promise<Record<string, string>> => invoke("set_probe_var", { launchId, packId, name, value });
+export const probeSecrets = (launchId: string, packId: string, environment: Environment): Promise<SecretStatus[]> =>
+  invoke("probe_secrets", { launchId, packId, environment });
+/** Holds a secret in the shell's memory for this app session; an empty value clears it (and rejects, saying so). */
+export const setSessionSecret = (
+  launchId: string,
+  environment: Environment,
+  name: string,
+  value: string,
+): Promise<SecretFingerprint> => invoke("set_session_secret", { launchId, environment, name, value });
+export const runProbes = (request: ProbeRunRequest): Promise<ProbeRun> => invoke("run_probes", { request });
+export const probeRuns = (launchId: string): Promise<ProbeRunSummary[]> => invoke("probe_runs", { launchId });
+export const probeRun = (runId: string): Promise<ProbeRun> => invoke("probe_run", { runId });
+
+/**
+ * Calls `cb` with each progress report of a probe run on `launchId`, for a component's lifetime: returns a
+ * synchronous unsubscribe (see `watchDb`). Reports about other launches are not passed on.
+ */
+export function watchProbeProgress(launchId: string, cb: (progress: ProbeProgress) => void): () => void {
+  return forLifetime(
+    listen<ProbeProgressEvent>(PROBE_PROGRESS, (e) => {
+      if (e.payload && e.payload.launch_id === launchId) cb(e.payload.progress);
+    }),
+  );
+}
+
 /** Calls `cb` whenever the database changes, from this window or from another process such as the CLI. */
 export async function onDbChanged(cb: () => void): Promise<() => void> {
   return listen(DB_CHANGED, () => cb());
@@ -78,9 +134,14 @@ export async function onDbChanged(cb: () => void): Promise<() => void> {
  * `onMount`. Outside the desktop shell (a plain browser) there is nothing to listen to, and that is not an error.
  */
 export function watchDb(cb: () => void): () => void {
+  return forLifetime(onDbChanged(cb));
+}
+
+/** A listener that may still be registering, as a synchronous unsubscribe that also covers that case. */
+function forLifetime(listening: Promise<() => void>): () => void {
   let stopped = false;
   let unlisten: (() => void) | null = null;
-  onDbChanged(cb).then(
+  listening.then(
     (off) => {
       if (stopped) off();
       else unlisten = off;

@@ -11,6 +11,7 @@ describe("parseRoute", () => {
     expect(parseRoute("#/launch/acme-eur-usdt/")).toEqual({ name: "overview", launchId: "acme-eur-usdt" });
     expect(parseRoute("#/launch/acme/export")).toEqual({ name: "export", launchId: "acme" });
     expect(parseRoute("#/launch/acme/escalate")).toEqual({ name: "escalate", launchId: "acme" });
+    expect(parseRoute("#/launch/acme/probes")).toEqual({ name: "probes", launchId: "acme" });
   });
 
   it("parses the walkthrough with and without ?item=", () => {
@@ -38,6 +39,7 @@ describe("parseRoute", () => {
   it("refuses unknown roles and paths", () => {
     expect(parseRoute("#/launch/acme/role/legal").name).toBe("not-found");
     expect(parseRoute("#/launch/acme/role").name).toBe("not-found");
+    expect(parseRoute("#/launch/acme/probes/extra").name).toBe("not-found");
     expect(parseRoute("#/launch").name).toBe("not-found");
     expect(parseRoute("#/nope").name).toBe("not-found");
     expect(parseRoute("#/launch/%E0%A4%A").name).toBe("not-found");
@@ -52,6 +54,7 @@ describe("href", () => {
     expect(href({ name: "overview", launchId: "x" })).toBe("#/launch/x");
     expect(href({ name: "export", launchId: "acme" })).toBe("#/launch/acme/export");
     expect(href({ name: "escalate", launchId: "acme" })).toBe("#/launch/acme/escalate");
+    expect(href({ name: "probes", launchId: "acme" })).toBe("#/launch/acme/probes");
     expect(href({ name: "walkthrough", launchId: "acme", role: "finance", itemId: null })).toBe(
       "#/launch/acme/role/finance",
     );
@@ -68,6 +71,7 @@ describe("href", () => {
       { name: "walkthrough", launchId: "a b", role: "support", itemId: 7 },
       { name: "walkthrough", launchId: "acme", role: "engineering", itemId: null },
       { name: "export", launchId: "ü" },
+      { name: "probes", launchId: "acme eur/usdt" },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
     expect(href({ name: "walkthrough", launchId: "a b", role: "support", itemId: 7 })).toBe(

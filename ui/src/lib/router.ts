@@ -1,5 +1,5 @@
 // Hash routes: #/, #/new, #/launch/<id>, #/launch/<id>/role/<role>?item=<id>, #/launch/<id>/export,
-// #/launch/<id>/escalate.
+// #/launch/<id>/escalate, #/launch/<id>/probes.
 import type { Role } from "./bindings";
 
 export type Route =
@@ -9,9 +9,14 @@ export type Route =
   | { name: "walkthrough"; launchId: string; role: Role; itemId: number | null }
   | { name: "export"; launchId: string }
   | { name: "escalate"; launchId: string }
+  | { name: "probes"; launchId: string }
   | { name: "not-found"; path: string };
 
 const ROLES: readonly Role[] = ["product", "engineering", "support", "finance"];
+/** The per-launch screens that take no further path: `#/launch/<id>/<name>`. */
+const SUBSCREENS = ["export", "escalate", "probes"] as const;
+type Subscreen = (typeof SUBSCREENS)[number];
+const isSubscreen = (part: string): part is Subscreen => (SUBSCREENS as readonly string[]).includes(part);
 
 function decode(part: string): string | null {
   try {
@@ -35,7 +40,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] !== "launch" || parts.length < 2) return { name: "not-found", path: raw };
   const launchId = parts[1];
   if (parts.length === 2) return { name: "overview", launchId };
-  if (parts.length === 3 && (parts[2] === "export" || parts[2] === "escalate")) return { name: parts[2], launchId };
+  if (parts.length === 3 && isSubscreen(parts[2])) return { name: parts[2], launchId };
   if (parts.length === 4 && parts[2] === "role" && ROLES.includes(parts[3] as Role)) {
     const item = params.get("item");
     const id = item !== null && /^\d+$/.test(item) ? Number(item) : NaN;
@@ -54,6 +59,7 @@ export function href(route: Route): string {
       return `#/launch/${encodeURIComponent(route.launchId)}`;
     case "export":
     case "escalate":
+    case "probes":
       return `#/launch/${encodeURIComponent(route.launchId)}/${route.name}`;
     case "walkthrough": {
       const base = `#/launch/${encodeURIComponent(route.launchId)}/role/${route.role}`;

@@ -1,0 +1,332 @@
+import { describe, expect, it } from "vitest";
+import type { AssertionResult, PackSummary, ProbeRun, SecretFingerprint, StepResult, StepSummary } from "./bindings";
+import {
+  aboveCap,
+  applyProgress,
+  assertionText,
+  buildRunRequest,
+  countSteps,
+  countsText,
+  duration,
+  emptyRunForm,
+  exchangeLine,
+  explain,
+  failingAssertion,
+  liveProgress,
+  maskedSecret,
+  modeMismatch,
+  parseAmount,
+  requestIds,
+  resolveVars,
+  stepAmount,
+  stepsFor,
+  targetsFor,
+  type LiveStep,
+  type RunForm,
+} from "./probes";
+
+function summary(over: Partial<StepSummary> = {}): StepSummary {
+  return {
+    id: "discovery",
+    title: "Discovery",
+    kind: "http",
+    environments: ["sandbox", "live"],
+    proves: [],
+    sensitive: false,
+    amount: null,
+    depends_on: [],
+    ...over,
+  };
+}
+
+const pack: PackSummary = {
+  id: "0pools-smoke",
+  version: 1,
+  name: "0Pools smoke probes",
+  description: "",
+  template: "0pools-sandbox-to-production",
+  vars: { live_order_amount: "10.00" },
+  secrets: ["api_key", "webhook_secret"],
+  steps: [
+    summary({ id: "key-mode", kind: "key_mode" }),
+    summary({ id: "tls-api", kind: "tls", environments: ["live"] }),
+    summary({ id: "transact", environments: ["sandbox"] }),
+    summary({ id: "transact-retry", environments: ["sandbox"], depends_on: ["transact"] }),
+    summary({ id: "live-order", environments: ["live"], sensitive: true, amount: "{{var.live_order_amount}}" }),
+  ],
+};
+
+function check(over: Partial<AssertionResult> = {}): AssertionResult {
+  return { check: "status is 200", outcome: "pass", expected: "200", actual: "200", message: "", ...over };
+}
+
+function result(over: Partial<StepResult> = {}): StepResult {
+  return {
+    step_id: "discovery",
+    title: "Discovery",
+    kind: "http",
+    sensitive: false,
+    outcome: "pass",
+    reason: null,
+    started_at: "2026-11-23T09:00:01.000Z",
+    duration_ms: 42,
+    attempts: 1,
+    assertions: [check()],
+    captures: [],
+    request_ids: ["req_1"],
+    exchanges: [],
+    proves: [],
+    ...over,
+  };
+}
+
+describe("the plan", () => {
+  it("lists the steps of one environment, in the pack's order", () => {
+    expect(stepsFor(pack, "sandbox").map((s) => s.id)).toEqual(["key-mode", "transact", "transact-retry"]);
+    expect(stepsFor(pack, "live").map((s) => s.id)).toEqual(["key-mode", "tls-api", "live-order"]);
+    expect(stepsFor(null, "live")).toEqual([]);
+  });
+
+  it("picks the environment's targets, with nothing when the launch is not loaded", () => {
+    const overview = {
+      sandbox: { api_base_url: "http://127.0.0.1:9000", webhook_url: null },
+      live: { api_base_url: "https://api.example.com", webhook_url: "https://hooks.example.com" },
+    } as Parameters<typeof targetsFor>[0];
+    expect(targetsFor(overview, "sandbox").api_base_url).toBe("http://127.0.0.1:9000");
+    expect(targetsFor(overview, "live").webhook_url).toBe("https://hooks.example.com");
+    expect(targetsFor(null, "live")).toEqual({ api_base_url: null, webhook_url: null });
+  });
+
+  it("fills var placeholders and leaves the rest as written", () => {
+    expect(resolveVars("{{var.live_order_amount}}", { live_order_amount: "10.00" })).toBe("10.00");
+    expect(resolveVars("{{ var.a }}/{{b}}/{{var.missing}}", { a: "x" })).toBe("x/{{b}}/{{var.missing}}");
+    expect(stepAmount(pack.steps[4], { live_order_amount: "2.50" })).toBe("2.50");
+    expect(stepAmount(pack.steps[0], {})).toBeNull();
+  });
+});
+
+describe("amounts", () => {
+  it("parses plain decimals exactly, like the core", () => {
+    expect(parseAmount("10.00")).toBe(parseAmount("10"));
+    expect(parseAmount(" 0.1 ")! + parseAmount("0.2")!).toBe(parseAmount("0.3"));
+    expect(parseAmount("10.01")! > parseAmount("10.00")!).toBe(true);
+    expect(parseAmount("0.00000001")).toBe(1n);
+    for (const bad of ["", "-1", "1e3", "1.", ".5", "1,00", "10.000000001", "abc", "１０"]) {
+      expect(parseAmount(bad), bad).toBeNull();
+    }
+  });
+
+  it("says which sensitive steps a cap would leave out", () => {
+    const live = stepsFor(pack, "live");
+    expect(aboveCap(live, pack.vars, "5.00").map((x) => [x.step.id, x.amount])).toEqual([["live-order", "10.00"]]);
+    expect(aboveCap(live, pack.vars, "10")).toEqual([]);
+    expect(aboveCap(live, pack.vars, "not a number")).toEqual([]);
+  });
+});
+
+describe("building the run request", () => {
+  const form = (over: Partial<RunForm> = {}): RunForm => ({ ...emptyRunForm(), packId: "0pools-smoke", ...over });
+
+  it("asks for nothing more in sandbox", () => {
+    const built = buildRunRequest("acme", form());
+    expect(built).toEqual({
+      ok: true,
+      request: {
+        launch_id: "acme",
+        environment: "sandbox",
+        pack_id: "0pools-smoke",
+        pack_file: null,
+        step_filter: [],
+        confirm_sensitive: null,
+        ca_files: [],
+      },
+    });
+  });
+
+  it("never sends a confirmation outside live, even if the box was ticked there", () => {
+    const built = buildRunRequest("acme", form({ confirm: true, amountCap: "", statement: "" }));
+    expect(built.ok && built.request.confirm_sensitive).toBeNull();
+  });
+
+  it("needs a pack", () => {
+    expect(buildRunRequest("acme", form({ packId: null }))).toMatchObject({ ok: false, field: "pack" });
+  });
+
+  it("sends a live confirmation with a trimmed cap and statement", () => {
+    const built = buildRunRequest(
+      "acme",
+      form({ environment: "live", confirm: true, amountCap: " 10.00 ", statement: "  Approved by finance_ops  " }),
+    );
+    expect(built.ok && built.request.confirm_sensitive).toEqual({
+      amount_cap: "10.00",
+      statement: "Approved by finance_ops",
+    });
+    const unconfirmed = buildRunRequest("acme", form({ environment: "live", amountCap: "x" }));
+    expect(unconfirmed.ok && unconfirmed.request.confirm_sensitive).toBeNull();
+  });
+
+  it("refuses a missing, malformed or zero cap and a missing or long statement", () => {
+    const live = (amountCap: string, statement = "ok") =>
+      buildRunRequest("acme", form({ environment: "live", confirm: true, amountCap, statement }));
+    expect(live("")).toMatchObject({ ok: false, field: "amount_cap" });
+    expect(live("10,00")).toMatchObject({ ok: false, field: "amount_cap", message: expect.stringContaining("10,00") });
+    expect(live("-5")).toMatchObject({ ok: false, field: "amount_cap" });
+    expect(live("0.00")).toMatchObject({ ok: false, field: "amount_cap", message: expect.stringContaining("zero") });
+    expect(live("10", "   ")).toMatchObject({ ok: false, field: "statement" });
+    expect(live("10", "é".repeat(500))).toMatchObject({ ok: true });
+    expect(live("10", "é".repeat(501))).toMatchObject({ ok: false, field: "statement" });
+  });
+});
+
+describe("the live list", () => {
+  const planned = applyProgress([], { event: "planned", steps: ["a", "b", "c"] });
+
+  it("lists every planned step as queued", () => {
+    expect(planned.map((s) => [s.id, s.state])).toEqual([
+      ["a", "queued"],
+      ["b", "queued"],
+      ["c", "queued"],
+    ]);
+    expect(liveProgress(planned)).toEqual({ finished: 0, total: 3 });
+  });
+
+  it("marks steps running, then finished with outcome, reason and duration", () => {
+    let list = applyProgress(planned, { event: "started", step_id: "b" });
+    expect(list.find((s) => s.id === "b")?.state).toBe("running");
+    list = applyProgress(list, { event: "finished", step_id: "b", outcome: "fail", reason: "expected 200", duration_ms: 12 });
+    expect(list.find((s) => s.id === "b")).toEqual({ id: "b", state: "fail", reason: "expected 200", durationMs: 12 });
+    expect(list.map((s) => s.id)).toEqual(["a", "b", "c"]);
+    expect(liveProgress(list)).toEqual({ finished: 1, total: 3 });
+    expect(planned[1].state).toBe("queued");
+  });
+
+  it("keeps reports about steps it has not heard of, and starts afresh on a new plan", () => {
+    const list: LiveStep[] = applyProgress(planned, { event: "finished", step_id: "z", outcome: "skipped", reason: "not sent", duration_ms: 0 });
+    expect(list.at(-1)).toEqual({ id: "z", state: "skipped", reason: "not sent", durationMs: 0 });
+    expect(applyProgress(list, { event: "planned", steps: ["x"] })).toEqual([
+      { id: "x", state: "queued", reason: null, durationMs: null },
+    ]);
+  });
+});
+
+describe("results in plain words", () => {
+  it("has nothing to explain for a pass", () => {
+    expect(explain(result())).toBeNull();
+    expect(failingAssertion(result())).toBeNull();
+  });
+
+  it("explains a fail with the check that missed, expected and actual", () => {
+    const step = result({
+      step_id: "transact-retry",
+      outcome: "fail",
+      reason: "expected $.trade.id equals pt_test_1, but it was pt_test_2",
+      assertions: [
+        check(),
+        check({
+          check: "$.trade.id equals pt_test_1",
+          outcome: "fail",
+          expected: "pt_test_1",
+          actual: "pt_test_2",
+          message: "expected $.trade.id equals pt_test_1, but it was pt_test_2",
+        }),
+      ],
+    });
+    expect(failingAssertion(step)?.check).toBe("$.trade.id equals pt_test_1");
+    expect(explain(step)).toEqual({
+      text: "expected $.trade.id equals pt_test_1, but it was pt_test_2",
+      check: "$.trade.id equals pt_test_1",
+      expected: "pt_test_1",
+      actual: "pt_test_2",
+    });
+  });
+
+  it("prefers the check that decided the outcome: an error beats an earlier fail", () => {
+    const step = result({
+      outcome: "error",
+      assertions: [
+        check({ outcome: "fail", check: "status is 200", message: "expected status is 200, but it was 503" }),
+        check({ outcome: "error", check: "$.id", expected: "", actual: "", message: "the body is not JSON" }),
+      ],
+    });
+    expect(explain(step)).toEqual({ text: "the body is not JSON", check: "$.id", expected: null, actual: null });
+  });
+
+  it("falls back to the step's reason when no check recorded one", () => {
+    expect(explain(result({ outcome: "error", reason: "connection reset", assertions: [] }))?.text).toBe(
+      "connection reset",
+    );
+    expect(explain(result({ outcome: "skipped", reason: "not sent: it waits for transact", assertions: [] }))).toEqual({
+      text: "not sent: it waits for transact",
+      check: null,
+      expected: null,
+      actual: null,
+    });
+    expect(explain(result({ outcome: "fail", reason: null, assertions: [] }))?.text).toBe("a check did not hold");
+  });
+
+  it("writes assertions and exchanges as one line each", () => {
+    expect(assertionText(check())).toBe("✓ status is 200");
+    expect(assertionText(check({ outcome: "fail", message: "expected status is 200, but it was 503" }))).toBe(
+      "✗ expected status is 200, but it was 503",
+    );
+    const x = {
+      label: "attempt 1",
+      method: "GET",
+      url: "http://127.0.0.1:9000/v1/discovery",
+      request_headers: [],
+      request_body: "",
+      status: 200,
+      response_headers: [],
+      response_body: "{}",
+      duration_ms: 3,
+      error: null,
+    };
+    expect(exchangeLine(x)).toBe("GET http://127.0.0.1:9000/v1/discovery → 200");
+    expect(exchangeLine({ ...x, status: null, error: "timed out" })).toBe(
+      "GET http://127.0.0.1:9000/v1/discovery → no response",
+    );
+  });
+
+  it("counts outcomes and says them", () => {
+    const c = countSteps([result(), result(), result({ outcome: "fail" }), result({ outcome: "skipped" })]);
+    expect(c).toEqual({ pass: 2, fail: 1, error: 0, skipped: 1 });
+    expect(countsText(c)).toBe("2 passed · 1 failed · 0 errors · 1 skipped");
+    expect(countsText({ pass: 0, fail: 0, error: 1, skipped: 0 })).toBe("0 passed · 0 failed · 1 error · 0 skipped");
+  });
+
+  it("formats durations", () => {
+    expect(duration(0)).toBe("0 ms");
+    expect(duration(850)).toBe("850 ms");
+    expect(duration(4240)).toBe("4.2 s");
+    expect(duration(125_000)).toBe("2 min 05 s");
+    expect(duration(-1)).toBe("");
+  });
+
+  it("collects request ids once each, in order", () => {
+    const run = { steps: [result({ request_ids: ["r1", "r2"] }), result({ request_ids: ["r2", "r3"] })] } as ProbeRun;
+    expect(requestIds(run)).toEqual(["r1", "r2", "r3"]);
+  });
+});
+
+describe("secret fingerprints", () => {
+  const fp: SecretFingerprint = {
+    name: "api_key",
+    source: "session",
+    mode: "test",
+    prefix: "sk_test_",
+    last4: "0042",
+    sha256_prefix: "0123456789ab",
+  };
+
+  it("shows the prefix and last four only", () => {
+    expect(maskedSecret(fp)).toBe("sk_test_…0042");
+    expect(maskedSecret({ ...fp, prefix: "" })).toBe("…0042");
+  });
+
+  it("flags a key whose mode contradicts the environment", () => {
+    expect(modeMismatch(fp, "sandbox")).toBe(false);
+    expect(modeMismatch(fp, "live")).toBe(true);
+    expect(modeMismatch({ ...fp, mode: "live" }, "sandbox")).toBe(true);
+    expect(modeMismatch({ ...fp, mode: "unknown" }, "live")).toBe(false);
+  });
+});

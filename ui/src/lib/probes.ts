@@ -1,0 +1,330 @@
+// The probes screen's logic, apart from the screen: which steps run where, the live list a run's progress events
+// build, failing checks in plain words, and the run request built (and checked) from the form. Presentation and
+// early feedback only: the core checks everything again and has the last word.
+import type {
+  AssertionResult,
+  Environment,
+  Exchange,
+  KeyMode,
+  LaunchOverview,
+  Outcome,
+  PackSummary,
+  ProbeProgress,
+  ProbeRun,
+  ProbeRunRequest,
+  SecretFingerprint,
+  SecretSource,
+  StepResult,
+  StepSummary,
+  Targets,
+} from "./bindings";
+
+export const ENVIRONMENTS: Environment[] = ["sandbox", "live"];
+export const OUTCOMES: Outcome[] = ["pass", "fail", "error", "skipped"];
+
+// ---------------------------------------------------------------------------------------------------------------
+// The plan
+
+/** The pack's steps that run in `environment`, in the pack's order. */
+export function stepsFor(pack: PackSummary | null | undefined, environment: Environment): StepSummary[] {
+  return pack ? pack.steps.filter((s) => s.environments.includes(environment)) : [];
+}
+
+export function targetsFor(overview: LaunchOverview | null | undefined, environment: Environment): Targets {
+  const none: Targets = { api_base_url: null, webhook_url: null };
+  if (!overview) return none;
+  return (environment === "live" ? overview.live : overview.sandbox) ?? none;
+}
+
+/** Fills `{{var.name}}` placeholders from `vars`; anything else (captures, secrets, unknown vars) stays as written. */
+export function resolveVars(text: string, vars: Record<string, string | undefined>): string {
+  return text.replace(/\{\{\s*var\.([A-Za-z0-9_-]+)\s*\}\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+/** A sensitive step's amount as the run would use it, or null when the step names none. */
+export function stepAmount(step: StepSummary, vars: Record<string, string | undefined>): string | null {
+  return step.amount === null ? null : resolveVars(step.amount, vars).trim();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Amounts: decimal text compared exactly, by the core's rule (a plain non-negative decimal, at most 8 places).
+
+const SCALE = 8;
+
+/** "10.00" → 1_000_000_000n (units of 10⁻⁸); null for anything that is not a plain non-negative decimal. */
+export function parseAmount(text: string): bigint | null {
+  const m = /^(\d{1,20})(?:\.(\d{1,8}))?$/.exec(text.trim());
+  if (!m) return null;
+  const frac = (m[2] ?? "").padEnd(SCALE, "0");
+  return BigInt(m[1]) * 10n ** BigInt(SCALE) + BigInt(frac);
+}
+
+/** The sensitive steps whose amount is above `cap` (the engine would skip them), with that amount. */
+export function aboveCap(
+  steps: StepSummary[],
+  vars: Record<string, string | undefined>,
+  cap: string,
+): { step: StepSummary; amount: string }[] {
+  const limit = parseAmount(cap);
+  if (limit === null) return [];
+  const out: { step: StepSummary; amount: string }[] = [];
+  for (const step of steps) {
+    if (!step.sensitive) continue;
+    const amount = stepAmount(step, vars);
+    const value = amount === null ? null : parseAmount(amount);
+    if (amount !== null && value !== null && value > limit) out.push({ step, amount });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Starting a run
+
+export type RunForm = {
+  environment: Environment;
+  packId: string | null;
+  /** Live only: the person confirms the sensitive steps (a small real order) may run. */
+  confirm: boolean;
+  amountCap: string;
+  statement: string;
+};
+
+export function emptyRunForm(): RunForm {
+  return { environment: "sandbox", packId: null, confirm: false, amountCap: "", statement: "" };
+}
+
+export type BuiltRequest =
+  | { ok: true; request: ProbeRunRequest }
+  | { ok: false; field: "pack" | "amount_cap" | "statement"; message: string };
+
+/** The core's limit on the confirmation statement. */
+export const STATEMENT_MAX = 500;
+
+/** The run request for the form, or which field is wrong and why. The confirmation is sent in live only. */
+export function buildRunRequest(launchId: string, form: RunForm): BuiltRequest {
+  if (!form.packId) return { ok: false, field: "pack", message: "Choose a probe pack first." };
+  let confirm: ProbeRunRequest["confirm_sensitive"] = null;
+  if (form.environment === "live" && form.confirm) {
+    const cap = form.amountCap.trim();
+    const value = parseAmount(cap);
+    if (cap === "") {
+      return { ok: false, field: "amount_cap", message: "Enter the largest amount the sensitive steps may use." };
+    }
+    if (value === null) {
+      return {
+        ok: false,
+        field: "amount_cap",
+        message: `"${cap}" is not an amount: use digits with at most 8 decimals, such as 10.00.`,
+      };
+    }
+    if (value === 0n) return { ok: false, field: "amount_cap", message: "The amount cap must be above zero." };
+    const statement = form.statement.trim();
+    if (statement === "") {
+      return { ok: false, field: "statement", message: "Say who approved the live order and why, for the record." };
+    }
+    if ([...statement].length > STATEMENT_MAX) {
+      return { ok: false, field: "statement", message: `Keep the statement under ${STATEMENT_MAX} characters.` };
+    }
+    confirm = { amount_cap: cap, statement };
+  }
+  return {
+    ok: true,
+    request: {
+      launch_id: launchId,
+      environment: form.environment,
+      pack_id: form.packId,
+      pack_file: null,
+      step_filter: [],
+      confirm_sensitive: confirm,
+      ca_files: [],
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The live list while a run is under way
+
+export type LiveState = "queued" | "running" | Outcome;
+export type LiveStep = { id: string; state: LiveState; reason: string | null; durationMs: number | null };
+
+/**
+ * The live list after one progress report: `planned` lists every step as queued (a new run starts afresh),
+ * `started` marks one running, `finished` gives it its outcome. A report about a step the list has not heard
+ * of adds it at the end rather than being lost.
+ */
+export function applyProgress(list: LiveStep[], progress: ProbeProgress): LiveStep[] {
+  switch (progress.event) {
+    case "planned":
+      return progress.steps.map((id) => ({ id, state: "queued", reason: null, durationMs: null }));
+    case "started":
+      return upsert(list, progress.step_id, (s) => ({ ...s, state: "running" }));
+    case "finished":
+      return upsert(list, progress.step_id, (s) => ({
+        ...s,
+        state: progress.outcome,
+        reason: progress.reason,
+        durationMs: progress.duration_ms,
+      }));
+  }
+}
+
+function upsert(list: LiveStep[], id: string, change: (s: LiveStep) => LiveStep): LiveStep[] {
+  const fresh: LiveStep = { id, state: "queued", reason: null, durationMs: null };
+  return list.some((s) => s.id === id)
+    ? list.map((s) => (s.id === id ? change(s) : s))
+    : [...list, change(fresh)];
+}
+
+/** How far the run is: steps finished out of steps planned. */
+export function liveProgress(list: LiveStep[]): { finished: number; total: number } {
+  return { finished: list.filter((s) => s.state !== "queued" && s.state !== "running").length, total: list.length };
+}
+
+export function liveLabel(state: LiveState): string {
+  return state === "queued" ? "queued" : state === "running" ? "running…" : state;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Results in plain words
+
+export type Counts = Record<Outcome, number>;
+
+export function countSteps(steps: { outcome: Outcome }[]): Counts {
+  const counts: Counts = { pass: 0, fail: 0, error: 0, skipped: 0 };
+  for (const s of steps) counts[s.outcome]++;
+  return counts;
+}
+
+/** "12 passed · 1 failed · 0 errors · 2 skipped". */
+export function countsText(c: Counts): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  return [
+    `${c.pass} passed`,
+    `${c.fail} failed`,
+    plural(c.error, "error", "errors"),
+    `${c.skipped} skipped`,
+  ].join(" · ");
+}
+
+/** A mark that tells the outcomes apart without colour. */
+export function outcomeMark(o: Outcome): string {
+  switch (o) {
+    case "pass":
+      return "✓";
+    case "fail":
+      return "✗";
+    case "error":
+      return "!";
+    case "skipped":
+      return "–";
+  }
+}
+
+/** What each outcome means, for a tooltip and for screen readers. */
+export function outcomeMeaning(o: Outcome): string {
+  switch (o) {
+    case "pass":
+      return "every check held";
+    case "fail":
+      return "the server answered, but not as required";
+    case "error":
+      return "no usable answer (timeout, reset connection, unreadable body)";
+    case "skipped":
+      return "not sent";
+  }
+}
+
+/** The check that decided a step that did not pass: the first whose outcome is the step's, else the first to miss. */
+export function failingAssertion(step: StepResult): AssertionResult | null {
+  if (step.outcome === "pass" || step.outcome === "skipped") return null;
+  return (
+    step.assertions.find((a) => a.outcome === step.outcome) ??
+    step.assertions.find((a) => a.outcome !== "pass") ??
+    null
+  );
+}
+
+export type Explanation = {
+  /** The reason in plain words. */
+  text: string;
+  /** The check that missed ("status is 409"), when there was one. */
+  check: string | null;
+  expected: string | null;
+  actual: string | null;
+};
+
+/** Why a step did not pass, in plain words, with what was expected and what came back; null for a pass. */
+export function explain(step: StepResult): Explanation | null {
+  if (step.outcome === "pass") return null;
+  const a = failingAssertion(step);
+  const fallback =
+    step.outcome === "skipped" ? "not sent" : step.outcome === "fail" ? "a check did not hold" : "no usable answer";
+  const text = a?.message.trim() || step.reason?.trim() || a?.check.trim() || fallback;
+  return {
+    text,
+    check: a?.check.trim() || null,
+    expected: a && a.expected !== "" ? a.expected : null,
+    actual: a && a.actual !== "" ? a.actual : null,
+  };
+}
+
+/** One assertion as a line: "✓ status is 200", "✗ expected $.trade.id equals pt_1, but it was pt_2". */
+export function assertionText(a: AssertionResult): string {
+  return a.outcome === "pass" || a.message.trim() === ""
+    ? `${outcomeMark(a.outcome)} ${a.check}`
+    : `${outcomeMark(a.outcome)} ${a.message}`;
+}
+
+/** "GET https://…/v1/discovery → 200", or "→ no response" with the reason. */
+export function exchangeLine(x: Exchange): string {
+  const answer = x.status !== null ? String(x.status) : "no response";
+  return `${x.method} ${x.url} → ${answer}`;
+}
+
+export function headersText(headers: [string, string][]): string {
+  return headers.map(([k, v]) => `${k}: ${v}`).join("\n");
+}
+
+/** "850 ms", "4.2 s", "2 min 05 s". */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+}
+
+/** Every request id a run's steps saw, deduplicated in order (what support asks for first). */
+export function requestIds(run: ProbeRun): string[] {
+  const seen = new Set<string>();
+  for (const s of run.steps) for (const id of s.request_ids) seen.add(id);
+  return [...seen];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Secrets: fingerprints only, never values
+
+export function sourceLabel(source: SecretSource): string {
+  switch (source) {
+    case "session":
+      return "typed in for this session";
+    case "environment":
+      return "from the environment";
+    case "keychain":
+      return "from the keychain";
+  }
+}
+
+export function modeLabel(mode: KeyMode): string {
+  return mode === "unknown" ? "mode unknown" : `${mode} key`;
+}
+
+/** "sk_test_…0042": the vendor prefix and the last four characters, nothing else. */
+export function maskedSecret(fp: SecretFingerprint): string {
+  return `${fp.prefix}…${fp.last4}`;
+}
+
+/** A key whose mode contradicts the environment: a live key in sandbox, or a test key in live. */
+export function modeMismatch(fp: SecretFingerprint, environment: Environment): boolean {
+  return (environment === "sandbox" && fp.mode === "live") || (environment === "live" && fp.mode === "test");
+}
