@@ -26,8 +26,8 @@ use crate::packet::export::{ExportedPacket, SavedFiles};
 use crate::packet::integrity::Verification;
 use crate::packet::model::{
     Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketLaunch,
-    PacketProbeResult, PacketRole, PacketRollback, PacketRuleLine, PacketSignoff, PacketSupport,
-    PacketTemplate, RedactionReport, Severity,
+    PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback, PacketRuleLine,
+    PacketSignoff, PacketSupport, PacketTemplate, RedactionReport, Severity,
 };
 use crate::probe::pack::{PackSummary, StepSummary};
 use crate::probe::result::{
@@ -100,6 +100,8 @@ pub fn typescript() -> String {
         PacketRole,
         PacketIdentifier,
         PacketProbeResult,
+        PacketProbeStep,
+        PacketProbeRun,
         PacketRuleLine,
         PacketRollback,
         Severity,

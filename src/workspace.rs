@@ -11,6 +11,7 @@ use serde_json::json;
 use crate::audit::{self, AuditEvent, AuditVerification, NewAuditEvent};
 use crate::checklist::evidence::{self, EvidenceKind, EvidenceRecord, EvidenceRow, NewEvidence};
 use crate::checklist::files;
+use crate::checklist::identifier::IdentifierType;
 use crate::checklist::item::{self, ItemView, SetItemStatus};
 use crate::checklist::launch::{self, LaunchOverview, LaunchSummary, NewLaunch};
 use crate::checklist::template::{self, Template, TemplateOrigin, TemplateSummary};
@@ -555,7 +556,11 @@ impl Workspace {
     pub fn escalation(&self, request: &EscalationRequest) -> Result<EscalationPacket> {
         let overview = launch::overview(self.store.conn(), &request.launch_id)?;
         let evidence = evidence::list_for_launch(self.store.conn(), &request.launch_id)?;
-        let built = packet::escalation::build(request, &overview, &evidence)?;
+        let probe_ids = probe_run_ids(&probe::record::latest_runs(
+            self.store.conn(),
+            &request.launch_id,
+        )?);
+        let built = packet::escalation::build(request, &overview, &evidence, &probe_ids)?;
         Ok(packet::export::redact_escalation(built, &self.redactor(&request.launch_id)?).0)
     }
 
@@ -1057,6 +1062,24 @@ pub fn execute_prepared(
         .block_on(probe::engine::execute(copy, progress))
         .map_err(|e| InvalidInput::coded("probe_failed", "probe", e.to_string()))?;
     Ok((steps, started_at, started.elapsed().as_millis() as u64))
+}
+
+/// The ids probe runs saw: every step's request ids and its captured, typed ids, with the run's environment.
+fn probe_run_ids(runs: &[ProbeRun]) -> Vec<(Environment, IdentifierType, String)> {
+    let mut ids = Vec::new();
+    for run in runs {
+        for step in &run.steps {
+            for r in &step.request_ids {
+                ids.push((run.environment, IdentifierType::RequestId, r.clone()));
+            }
+            for c in &step.captures {
+                if let Some(t) = c.identifier_type.as_deref().and_then(|t| t.parse().ok()) {
+                    ids.push((run.environment, t, c.value.clone()));
+                }
+            }
+        }
+    }
+    ids
 }
 
 /// Whether a pack proves items of any of these templates.

@@ -9,8 +9,8 @@ use std::process::Command;
 use golive::checklist::launch::{Progress, Targets};
 use golive::packet::model::{
     Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketLaunch,
-    PacketProbeResult, PacketRole, PacketRollback, PacketRuleLine, PacketSignoff, PacketSupport,
-    PacketTemplate, RedactionReport, Severity,
+    PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback, PacketRuleLine,
+    PacketSignoff, PacketSupport, PacketTemplate, RedactionReport, Severity,
 };
 use golive::packet::pdf;
 use golive::signoff::{Decision, DecisionRecord, Rule, SignoffState, Verdict};
@@ -410,6 +410,52 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
                 summary: format!("GET /v1/pools returned 200 in {} ms", 200 + k),
             })
             .collect(),
+        probe_runs: vec![PacketProbeRun {
+            run_id: "pr_0192f0c4a1b27e5d8c3b4a5f6e7d8c9b".into(),
+            pack_id: "0pools-smoke".into(),
+            pack_version: 1,
+            environment: Environment::Live,
+            outcome: "fail".into(),
+            started_at: at(1),
+            duration_ms: 1_016,
+            passed: 2,
+            failed: 1,
+            errors: 0,
+            skipped: 0,
+            confirmation: Some("Zoë Kowalski confirmed sensitive steps up to 10.00 at 2026-11-23T09:00:00.000Z".into()),
+            steps: vec![
+                PacketProbeStep {
+                    step_id: "discovery".into(),
+                    title: "Discovery: keys and entitlement work".into(),
+                    kind: "http".into(),
+                    sensitive: false,
+                    outcome: "pass".into(),
+                    reason: None,
+                    request_ids: vec!["req_6197512458fb000000000005".into()],
+                    ids: vec!["partner_id:partner_123".into()],
+                },
+                PacketProbeStep {
+                    step_id: "transact-retry".into(),
+                    title: "Transact retry: the same idempotency key returns the same trade".into(),
+                    kind: "http".into(),
+                    sensitive: false,
+                    outcome: "fail".into(),
+                    reason: Some("expected $.trade.id equals pt_live_0001, but it was pt_live_0002".into()),
+                    request_ids: vec!["req_61975149a732000000000023".into()],
+                    ids: Vec::new(),
+                },
+                PacketProbeStep {
+                    step_id: "live-order-accept".into(),
+                    title: "Small live order: accept once, with an idempotency key (€10.00)".into(),
+                    kind: "http".into(),
+                    sensitive: true,
+                    outcome: "pass".into(),
+                    reason: None,
+                    request_ids: vec!["req_61975149a732000000000024".into()],
+                    ids: vec!["trade_id:pt_live_61975149a75c".into()],
+                },
+            ],
+        }],
         rollback: PacketRollback {
             owner: Some("partner_ops (Zoë Kowalski)".into()),
             rules: vec![

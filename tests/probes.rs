@@ -642,3 +642,92 @@ fn a_missing_secret_is_an_error_that_names_where_to_put_it() {
     );
     assert_eq!(probes::step(&run, "discovery").outcome, Outcome::Skipped);
 }
+
+#[test]
+fn the_latest_runs_reach_the_packet_its_pdf_and_escalations() {
+    use golive::packet::escalation::{EscalationRequest, SeverityLevel};
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let servers = probes::servers(Environment::Sandbox, 90);
+    let launch = ws
+        .create_launch(&probes::launch_for("Packet probes", Some(&servers), None))
+        .unwrap();
+    let id = launch.summary.id;
+    let first = probes::run(
+        &mut ws,
+        &probes::request(&id, Environment::Sandbox, &["discovery"]),
+        probes::secrets(SANDBOX_KEY),
+    );
+    servers.provider.set(|b| b.idempotency_broken = true);
+    let latest = probes::run(
+        &mut ws,
+        &probes::request(&id, Environment::Sandbox, &["transact-retry"]),
+        probes::secrets(SANDBOX_KEY),
+    );
+
+    let exported = ws.export_packet(&id).unwrap();
+    // One pack, one environment: only the latest run is listed, step by step, with its failing check.
+    assert_eq!(exported.packet.probe_runs.len(), 1);
+    let run = &exported.packet.probe_runs[0];
+    assert_eq!(run.run_id, latest.id);
+    assert_ne!(run.run_id, first.id);
+    assert_eq!(run.outcome, "fail");
+    let retry = run
+        .steps
+        .iter()
+        .find(|s| s.step_id == "transact-retry")
+        .unwrap();
+    assert!(
+        retry
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("$.trade.id equals"),
+        "{retry:?}"
+    );
+    assert!(run
+        .steps
+        .iter()
+        .any(|s| s.ids.iter().any(|i| i.starts_with("trade_id:pt_test_"))));
+    assert!(golive::packet::integrity::verify(exported.json.as_bytes()).intact);
+    assert!(!exported.json.contains(SANDBOX_KEY));
+
+    let pdf = dir.path().join("packet.pdf");
+    ws.save_packet(&id, None, Some(&pdf)).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Latest probe runs"), "{text}");
+    assert!(
+        text.contains("transact-retry") && text.contains("FAIL"),
+        "{text}"
+    );
+
+    // An S3 escalation fills its request id from what the probe runs saw.
+    let escalation = ws
+        .escalation(&EscalationRequest {
+            launch_id: id.clone(),
+            severity: Some(SeverityLevel::S3),
+            environment: Some(Environment::Sandbox),
+            summary: "Idempotency broken on accept".into(),
+            facts: [("endpoint".to_string(), "/v1/quotes/{id}/accept".to_string())].into(),
+        })
+        .unwrap();
+    let request_ids = &escalation.identifiers["request_id"];
+    let seen: Vec<&String> = latest.steps.iter().flat_map(|s| &s.request_ids).collect();
+    assert!(
+        seen.iter().all(|r| request_ids.contains(r)),
+        "{request_ids:?}"
+    );
+    let field = escalation
+        .fields
+        .iter()
+        .find(|f| f.name == "request id")
+        .unwrap();
+    assert!(
+        field.value.as_deref().unwrap().starts_with("req_"),
+        "{field:?}"
+    );
+}

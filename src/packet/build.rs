@@ -170,6 +170,10 @@ pub fn build(
         roles,
         identifiers,
         probe_results,
+        probe_runs: crate::probe::record::latest_runs(conn, launch_id)?
+            .iter()
+            .map(packet_probe_run)
+            .collect(),
         rollback,
         support,
         seed_blocks,
@@ -336,4 +340,50 @@ fn newest(evidence: &[&EvidenceRecord], matches: impl Fn(&EvidenceRecord) -> boo
         .filter(|e| matches(e))
         .max_by(|a, b| a.recorded_at.cmp(&b.recorded_at).then(a.id.cmp(&b.id)))
         .map_or(Value::Null, |e| Value::String(e.value.clone()))
+}
+
+/// A stored run as the packet shows it: outcome, counts, and each step's result and ids.
+fn packet_probe_run(run: &crate::probe::ProbeRun) -> PacketProbeRun {
+    let summary = run.summary();
+    PacketProbeRun {
+        run_id: run.id.clone(),
+        pack_id: run.pack_id.clone(),
+        pack_version: run.pack_version,
+        environment: run.environment,
+        outcome: run.outcome.as_str().to_string(),
+        started_at: run.started_at.clone(),
+        duration_ms: run.duration_ms,
+        passed: summary.passed,
+        failed: summary.failed,
+        errors: summary.errors,
+        skipped: summary.skipped,
+        confirmation: run.confirmation.as_ref().map(|c| {
+            format!(
+                "{} confirmed sensitive steps up to {} at {}",
+                c.confirmed_by, c.amount_cap, c.confirmed_at
+            )
+        }),
+        steps: run
+            .steps
+            .iter()
+            .map(|s| PacketProbeStep {
+                step_id: s.step_id.clone(),
+                title: s.title.clone(),
+                kind: s.kind.clone(),
+                sensitive: s.sensitive,
+                outcome: s.outcome.as_str().to_string(),
+                reason: s.reason.clone(),
+                request_ids: s.request_ids.clone(),
+                ids: s
+                    .captures
+                    .iter()
+                    .filter_map(|c| {
+                        c.identifier_type
+                            .as_ref()
+                            .map(|t| format!("{t}:{}", c.value))
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }

@@ -151,6 +151,7 @@ pub fn build(
     request: &EscalationRequest,
     overview: &LaunchOverview,
     evidence: &[EvidenceRecord],
+    probe_ids: &[(Environment, IdentifierType, String)],
 ) -> Result<EscalationPacket, InvalidInput> {
     let severity = request.severity.ok_or_else(|| {
         let model: Vec<String> = support::severity_model()
@@ -179,6 +180,16 @@ pub fn build(
         let list = identifiers.entry(id_type).or_default();
         if !list.contains(&e.value) {
             list.push(e.value.clone());
+        }
+    }
+    // Ids the latest probe runs saw (request ids, captured quote and trade ids) count like recorded ones.
+    for (env, t, value) in probe_ids {
+        if *env != environment || !SUPPORT_SAFE_IDS.contains(t) {
+            continue;
+        }
+        let list = identifiers.entry(t.as_str().to_string()).or_default();
+        if !list.contains(value) {
+            list.push(value.clone());
         }
     }
     let model = support::severity_model();

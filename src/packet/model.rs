@@ -26,6 +26,8 @@ pub struct Packet {
     pub roles: Vec<PacketRole>,
     pub identifiers: Vec<PacketIdentifier>,
     pub probe_results: Vec<PacketProbeResult>,
+    /// The latest probe run of each pack in each environment, step by step.
+    pub probe_runs: Vec<PacketProbeRun>,
     pub rollback: PacketRollback,
     pub support: PacketSupport,
     /// The seeds' own record shapes, filled from recorded evidence: go_live_evidence, go_live_signoff,
@@ -134,6 +136,40 @@ pub struct PacketProbeResult {
     pub passed: bool,
     pub recorded_at: String,
     pub summary: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
+pub struct PacketProbeRun {
+    pub run_id: String,
+    pub pack_id: String,
+    pub pack_version: u32,
+    pub environment: Environment,
+    /// pass, fail, error or skipped.
+    pub outcome: String,
+    pub started_at: String,
+    #[ts(type = "number")]
+    pub duration_ms: u64,
+    pub passed: u32,
+    pub failed: u32,
+    pub errors: u32,
+    pub skipped: u32,
+    /// Who confirmed sensitive live steps, and the amount cap, when they ran.
+    pub confirmation: Option<String>,
+    pub steps: Vec<PacketProbeStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
+pub struct PacketProbeStep {
+    pub step_id: String,
+    pub title: String,
+    pub kind: String,
+    pub sensitive: bool,
+    pub outcome: String,
+    /// The first failing check or the error, in plain words.
+    pub reason: Option<String>,
+    pub request_ids: Vec<String>,
+    /// Captured ids, as `type:value`.
+    pub ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]

@@ -36,6 +36,7 @@ pub fn render(packet: &Packet) -> Result<Vec<u8>, PdfError> {
     w.signoffs();
     w.checklist();
     w.probes();
+    w.probe_runs();
     w.identifiers();
     w.seed_blocks();
     w.rollback();
@@ -681,6 +682,69 @@ impl Writer<'_> {
             self.f.table_row(&t, &cells);
         }
         self.f.gap(6.0);
+    }
+
+    /// The latest run of each pack per environment, step by step, with the failing check in plain words.
+    fn probe_runs(&mut self) {
+        if self.p.probe_runs.is_empty() {
+            return;
+        }
+        self.heading("Latest probe runs");
+        for run in &self.p.probe_runs {
+            let mut line = format!(
+                "{} v{} · {} · {} · {} passed, {} failed, {} errors, {} skipped · {} ms · started {} · {}",
+                run.pack_id,
+                run.pack_version,
+                env(run.environment),
+                run.outcome.to_uppercase(),
+                run.passed,
+                run.failed,
+                run.errors,
+                run.skipped,
+                run.duration_ms,
+                run.started_at,
+                run.run_id
+            );
+            if let Some(c) = &run.confirmation {
+                line += &format!(" · {c}");
+            }
+            self.note(&line);
+            let t = table(&[0.22, 0.10, 0.68], &["Step", "Result", "Reason and ids"]);
+            self.f.table_start(&t, None);
+            for step in &run.steps {
+                let ink = match step.outcome.as_str() {
+                    "pass" => GREEN,
+                    "skipped" => MUTED,
+                    "error" => AMBER,
+                    _ => RED,
+                };
+                let mut detail = step.reason.clone().unwrap_or_default();
+                let ids: Vec<String> = step
+                    .request_ids
+                    .iter()
+                    .map(|r| format!("request_id:{r}"))
+                    .chain(step.ids.iter().cloned())
+                    .collect();
+                if !ids.is_empty() {
+                    if !detail.is_empty() {
+                        detail.push_str(" — ");
+                    }
+                    detail.push_str(&ids.join(", "));
+                }
+                let name = if step.sensitive {
+                    format!("{} (sensitive)", step.step_id)
+                } else {
+                    step.step_id.clone()
+                };
+                let cells = [
+                    cell(name, MONO),
+                    cell(step.outcome.to_uppercase(), TAG.ink(ink)),
+                    cell(detail, SMALL),
+                ];
+                self.f.table_row(&t, &cells);
+            }
+            self.f.gap(6.0);
+        }
     }
 
     fn identifiers(&mut self) {

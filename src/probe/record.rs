@@ -279,3 +279,18 @@ pub fn failed_sensitive_live_steps(conn: &Connection, launch_id: &str) -> Result
         })
         .collect())
 }
+
+/// The latest run of each pack in each environment, newest first.
+pub fn latest_runs(conn: &Connection, launch_id: &str) -> Result<Vec<ProbeRun>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id FROM probe_runs r
+         WHERE r.launch_id = ?1 AND r.rowid = (SELECT MAX(x.rowid) FROM probe_runs x
+                                                WHERE x.launch_id = r.launch_id AND x.pack_id = r.pack_id
+                                                  AND x.environment = r.environment)
+         ORDER BY r.started_at DESC",
+    )?;
+    let ids = stmt
+        .query_map([launch_id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    ids.iter().map(|id| get(conn, id)).collect()
+}

@@ -144,6 +144,26 @@ export type PacketIdentifier = { identifier_type: string, value: string, environ
 
 export type PacketProbeResult = { run_id: string, item: string, environment: Environment, passed: boolean, recorded_at: string, summary: string, };
 
+export type PacketProbeStep = { step_id: string, title: string, kind: string, sensitive: boolean, outcome: string, 
+/**
+ * The first failing check or the error, in plain words.
+ */
+reason: string | null, request_ids: Array<string>, 
+/**
+ * Captured ids, as `type:value`.
+ */
+ids: Array<string>, };
+
+export type PacketProbeRun = { run_id: string, pack_id: string, pack_version: number, environment: Environment, 
+/**
+ * pass, fail, error or skipped.
+ */
+outcome: string, started_at: string, duration_ms: number, passed: number, failed: number, errors: number, skipped: number, 
+/**
+ * Who confirmed sensitive live steps, and the amount cap, when they ran.
+ */
+confirmation: string | null, steps: Array<PacketProbeStep>, };
+
 export type PacketRuleLine = { title: string, guidance: string, status: ItemStatus, };
 
 export type PacketRollback = { owner: string | null, 
@@ -172,7 +192,11 @@ sections: { [key in string]?: string },
  */
 digest: string, };
 
-export type Packet = { schema: string, schema_version: number, generated_at: string, generated_by: string, launch: PacketLaunch, verdict: Verdict, decision: DecisionRecord | null, signoffs: Array<PacketSignoff>, roles: Array<PacketRole>, identifiers: Array<PacketIdentifier>, probe_results: Array<PacketProbeResult>, rollback: PacketRollback, support: PacketSupport, 
+export type Packet = { schema: string, schema_version: number, generated_at: string, generated_by: string, launch: PacketLaunch, verdict: Verdict, decision: DecisionRecord | null, signoffs: Array<PacketSignoff>, roles: Array<PacketRole>, identifiers: Array<PacketIdentifier>, probe_results: Array<PacketProbeResult>, 
+/**
+ * The latest probe run of each pack in each environment, step by step.
+ */
+probe_runs: Array<PacketProbeRun>, rollback: PacketRollback, support: PacketSupport, 
 /**
  * The seeds' own record shapes, filled from recorded evidence: go_live_evidence, go_live_signoff,
  * launch_readiness, records_to_keep.
