@@ -758,8 +758,18 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     let (c, display) = (&d.c, d.display.clone());
     let launch = "acme-eur-usdt";
 
-    // From the overview to the probes screen, in sandbox, with the launch's sandbox targets.
+    // From the overview to the probes screen, in sandbox, with the launch's sandbox targets. Before any run the
+    // overview's probe card says there is none and points to the probes screen.
     go(c, &format!("#/launch/{launch}")).await;
+    let none = text_of(c, "[data-testid='probe-latest-none']").await;
+    assert!(none.contains("No probe runs yet"), "{none}");
+    let link = attr(c, "[data-testid='probe-latest-link']", "href")
+        .await
+        .unwrap_or_default();
+    assert!(
+        link.ends_with(&format!("#/launch/{launch}/probes")),
+        "{link}"
+    );
     css(c, "[data-testid='open-probes']")
         .await
         .click()
@@ -1014,14 +1024,74 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     })
     .await;
     screenshot(c, &display, "23-probes-live-confirm").await;
+    let runs = Workspace::open(&d.db, "launch_mgr")
+        .unwrap()
+        .probe_runs(launch)
+        .unwrap();
+    assert_eq!(runs.len(), 2, "nothing ran in live");
+
+    // The overview's card shows the latest sandbox run (the failing one, not the passing one opened last), with its
+    // pack, counts and evidence, and that nothing ran in live.
+    let latest = &runs[0];
+    assert_eq!(latest.outcome, golive::probe::Outcome::Fail);
+    go(c, &format!("#/launch/{launch}")).await;
+    let card = "[data-testid='probe-latest-sandbox']";
+    css(c, card).await;
     assert_eq!(
-        Workspace::open(&d.db, "launch_mgr")
-            .unwrap()
-            .probe_runs(launch)
-            .unwrap()
-            .len(),
-        2,
-        "nothing ran in live"
+        attr(c, card, "data-run").await.as_deref(),
+        Some(latest.id.as_str())
     );
+    assert_eq!(text_of(c, "#probe-latest-outcome-sandbox").await, "fail");
+    let shown = text_of(c, card).await;
+    assert!(shown.contains("0pools-smoke"), "{shown}");
+    let counts = text_of(c, "[data-testid='probe-latest-counts-sandbox']").await;
+    for part in [
+        format!("{} passed", latest.passed),
+        format!("{} failed", latest.failed),
+        format!("{} skipped", latest.skipped),
+    ] {
+        assert!(counts.contains(&part), "{part} not in {counts:?}");
+    }
+    let attached = text_of(c, "[data-testid='probe-latest-evidence-sandbox']").await;
+    assert!(
+        attached.contains(&latest.evidence.to_string())
+            || (latest.evidence == 0 && attached.contains("No evidence")),
+        "{attached}"
+    );
+    assert!(text_of(c, "[data-testid='probe-latest-live']")
+        .await
+        .contains("No live run yet"));
+    scroll_to(c, "[data-testid='probe-latest']").await;
+    screenshot(c, &display, "24-overview-latest-probe-run").await;
+
+    // A run finishing while the overview is open (started through the command the Run button calls) replaces the
+    // card's run on the db-changed event, without leaving the screen.
+    provider.set(|b| b.idempotency_broken = false);
+    c.execute(
+        "window.__TAURI_INTERNALS__.invoke('run_probes', { request: {
+           launch_id: arguments[0], environment: 'sandbox', pack_id: '0pools-smoke', pack_file: null,
+           step_filter: [], confirm_sensitive: null, ca_files: [] } });",
+        vec![launch.into()],
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    loop {
+        let run = attr(c, card, "data-run").await;
+        if run.is_some_and(|id| id != latest.id) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the overview did not show the third run within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(text_of(c, "#probe-latest-outcome-sandbox").await, "pass");
+    assert!(text_of(c, "[data-testid='probe-latest-evidence-sandbox']")
+        .await
+        .contains("attached"));
+    screenshot(c, &display, "25-overview-latest-probe-run-refreshed").await;
     c.clone().close().await.unwrap();
 }
+

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { AssertionResult, PackSummary, ProbeRun, SecretFingerprint, StepResult, StepSummary } from "./bindings";
+import type {
+  AssertionResult,
+  PackSummary,
+  ProbeRun,
+  ProbeRunSummary,
+  SecretFingerprint,
+  StepResult,
+  StepSummary,
+} from "./bindings";
 import {
   aboveCap,
+  ago,
   applyProgress,
   assertionText,
   buildRunRequest,
@@ -9,9 +18,12 @@ import {
   countsText,
   duration,
   emptyRunForm,
+  evidenceText,
   exchangeLine,
   explain,
   failingAssertion,
+  isFresh,
+  latestPerEnvironment,
   liveProgress,
   maskedSecret,
   modeMismatch,
@@ -20,6 +32,7 @@ import {
   resolveVars,
   stepAmount,
   stepsFor,
+  summaryCounts,
   targetsFor,
   type LiveStep,
   type RunForm,
@@ -328,5 +341,83 @@ describe("secret fingerprints", () => {
     expect(modeMismatch(fp, "live")).toBe(true);
     expect(modeMismatch({ ...fp, mode: "live" }, "sandbox")).toBe(true);
     expect(modeMismatch({ ...fp, mode: "unknown" }, "live")).toBe(false);
+  });
+});
+
+describe("the overview's latest runs", () => {
+  function run(over: Partial<ProbeRunSummary> = {}): ProbeRunSummary {
+    return {
+      id: "pr_1",
+      environment: "sandbox",
+      pack_id: "0pools-smoke",
+      outcome: "pass",
+      started_at: "2026-11-23T09:00:00.000Z",
+      duration_ms: 4200,
+      passed: 12,
+      failed: 0,
+      errors: 0,
+      skipped: 1,
+      evidence: 9,
+      ...over,
+    };
+  }
+
+  it("says there is nothing in either environment when nothing ran", () => {
+    expect(latestPerEnvironment([])).toEqual([
+      { environment: "sandbox", run: null },
+      { environment: "live", run: null },
+    ]);
+  });
+
+  it("picks the newest run of each environment, sandbox first", () => {
+    const runs = [
+      run({ id: "pr_s2", started_at: "2026-11-23T10:00:00.000Z", outcome: "fail" }),
+      run({ id: "pr_l1", environment: "live", started_at: "2026-11-23T09:30:00.000Z" }),
+      run({ id: "pr_s1", started_at: "2026-11-23T09:00:00.000Z" }),
+    ];
+    expect(latestPerEnvironment(runs).map((l) => [l.environment, l.run?.id])).toEqual([
+      ["sandbox", "pr_s2"],
+      ["live", "pr_l1"],
+    ]);
+    expect(latestPerEnvironment(runs.slice(2)).map((l) => l.run?.id ?? null)).toEqual(["pr_s1", null]);
+  });
+
+  it("goes by start time, not list order, and keeps the first listed of two that started together", () => {
+    const runs = [
+      run({ id: "pr_old", started_at: "2026-11-22T23:59:59.000Z" }),
+      run({ id: "pr_new", started_at: "2026-11-23T00:00:00.000Z" }),
+      run({ id: "pr_same", started_at: "2026-11-23T00:00:00.000Z" }),
+      run({ id: "pr_bad", started_at: "not a time" }),
+    ];
+    expect(latestPerEnvironment(runs)[0].run?.id).toBe("pr_new");
+    expect(latestPerEnvironment([runs[3], runs[0]])[0].run?.id).toBe("pr_old");
+  });
+
+  it("says a summary's counts and its evidence", () => {
+    const r = run({ passed: 10, failed: 1, errors: 1, skipped: 2 });
+    expect(summaryCounts(r)).toEqual({ pass: 10, fail: 1, error: 1, skipped: 2 });
+    expect(countsText(summaryCounts(r))).toBe("10 passed · 1 failed · 1 error · 2 skipped");
+    expect(evidenceText(0)).toBe("No evidence attached");
+    expect(evidenceText(1)).toBe("1 evidence record attached");
+    expect(evidenceText(9)).toBe("9 evidence records attached");
+  });
+
+  it("says how long ago a run started", () => {
+    const now = Date.parse("2026-11-23T12:00:00.000Z");
+    expect(ago("2026-11-23T11:59:30.000Z", now)).toBe("just now");
+    expect(ago("2026-11-23T12:00:05.000Z", now)).toBe("just now");
+    expect(ago("2026-11-23T11:55:00.000Z", now)).toBe("5 min ago");
+    expect(ago("2026-11-23T09:00:00Z", now)).toBe("3 h ago");
+    expect(ago("2026-11-22T12:00:00.000Z", now)).toBe("1 day ago");
+    expect(ago("2026-11-20T11:00:00.000Z", now)).toBe("3 days ago");
+    expect(ago("yesterday", now)).toBe("");
+  });
+
+  it("says whether a run is recent enough for the go rule's 24 hours", () => {
+    const now = Date.parse("2026-11-23T12:00:00.000Z");
+    expect(isFresh("2026-11-23T11:00:00.000Z", now)).toBe(true);
+    expect(isFresh("2026-11-22T12:00:00.000Z", now)).toBe(true);
+    expect(isFresh("2026-11-22T11:59:59.000Z", now)).toBe(false);
+    expect(isFresh("not a time", now)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // The probes screen's logic, apart from the screen: which steps run where, the live list a run's progress events
-// build, failing checks in plain words, and the run request built (and checked) from the form. Presentation and
-// early feedback only: the core checks everything again and has the last word.
+// build, failing checks in plain words, the run request built (and checked) from the form, and the overview's
+// latest run per environment. Presentation and early feedback only: the core checks everything again and has the last word.
 import type {
   AssertionResult,
   Environment,
@@ -12,6 +12,7 @@ import type {
   ProbeProgress,
   ProbeRun,
   ProbeRunRequest,
+  ProbeRunSummary,
   SecretFingerprint,
   SecretSource,
   StepResult,
@@ -327,4 +328,63 @@ export function maskedSecret(fp: SecretFingerprint): string {
 /** A key whose mode contradicts the environment: a live key in sandbox, or a test key in live. */
 export function modeMismatch(fp: SecretFingerprint, environment: Environment): boolean {
   return (environment === "sandbox" && fp.mode === "live") || (environment === "live" && fp.mode === "test");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The overview's card: the latest run in each environment
+
+export type LatestRun = { environment: Environment; run: ProbeRunSummary | null };
+
+function startedMs(run: ProbeRunSummary): number {
+  const ms = Date.parse(run.started_at);
+  return Number.isNaN(ms) ? -Infinity : ms;
+}
+
+/**
+ * The newest run of each environment (sandbox, then live), or null where none ran. The core lists runs newest
+ * first; this does not rely on it: the latest start wins, and of two that started together the one listed first.
+ */
+export function latestPerEnvironment(runs: readonly ProbeRunSummary[]): LatestRun[] {
+  return ENVIRONMENTS.map((environment) => {
+    let latest: ProbeRunSummary | null = null;
+    for (const run of runs) {
+      if (run.environment !== environment) continue;
+      if (latest === null || startedMs(run) > startedMs(latest)) latest = run;
+    }
+    return { environment, run: latest };
+  });
+}
+
+/** A run summary's step counts, in the shape `countsText` says. */
+export function summaryCounts(run: ProbeRunSummary): Counts {
+  return { pass: run.passed, fail: run.failed, error: run.errors, skipped: run.skipped };
+}
+
+/** "No evidence attached", "1 evidence record attached", "3 evidence records attached". */
+export function evidenceText(n: number): string {
+  if (n <= 0) return "No evidence attached";
+  return `${n} evidence record${n === 1 ? "" : "s"} attached`;
+}
+
+/** How long ago `rfc3339` was, from `nowMs`: "just now", "5 min ago", "3 h ago", "2 days ago"; "" if unreadable. */
+export function ago(rfc3339: string, nowMs: number): string {
+  const then = Date.parse(rfc3339);
+  if (Number.isNaN(then)) return "";
+  const s = Math.floor((nowMs - then) / 1000);
+  if (s < 60) return "just now";
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.floor(h / 24);
+  return `${d} day${d === 1 ? "" : "s"} ago`;
+}
+
+/** How recent a passing live run must be for the go / no-go rule (the core's rule; shown here as a hint only). */
+export const FRESH_HOURS = 24;
+
+/** Whether a run that started at `rfc3339` is still within `FRESH_HOURS` of `nowMs`; false if unreadable. */
+export function isFresh(rfc3339: string, nowMs: number): boolean {
+  const then = Date.parse(rfc3339);
+  return !Number.isNaN(then) && nowMs - then <= FRESH_HOURS * 3_600_000;
 }
