@@ -40,7 +40,7 @@ use crate::signoff::{
     Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
     SignoffState, SignoffView, Verdict,
 };
-use crate::workspace::{AttachFile, ConfirmSensitive, ProbeRunRequest};
+use crate::workspace::{AttachFile, ConfirmSensitive, ProbeRunRequest, SecretStatus};
 
 macro_rules! declarations {
     ($($ty:ty),+ $(,)?) => {
@@ -131,6 +131,7 @@ pub fn typescript() -> String {
         KeyMode,
         SecretSource,
         SecretFingerprint,
+        SecretStatus,
         ProbeRun,
         ProbeRunSummary,
         ProbeProgress,

@@ -27,8 +27,8 @@ use crate::packet::{
 use crate::probe::{
     self,
     engine::{ProgressSink, RunInput},
-    Outcome, PackSummary, ProbePack, ProbeRun, ProbeRunSummary, Secrets, SensitiveConfirmation,
-    StepResult,
+    Outcome, PackSummary, ProbePack, ProbeRun, ProbeRunSummary, SecretFingerprint, SecretSource,
+    SecretValue, Secrets, SensitiveConfirmation, StepResult,
 };
 use crate::redact::Redactor;
 use crate::signoff::{
@@ -776,6 +776,126 @@ impl Workspace {
         })
     }
 
+    fn declared_secret(&self, launch_id: &str, name: &str) -> Result<()> {
+        let packs = self.probe_packs_for_launch(launch_id)?;
+        if packs.iter().any(|p| p.secrets.iter().any(|s| s == name)) {
+            return Ok(());
+        }
+        let known: Vec<String> = packs.iter().flat_map(|p| p.secrets.clone()).collect();
+        Err(InvalidInput::coded(
+            "unknown_secret",
+            "name",
+            format!(
+                "no probe pack of {launch_id} uses a secret '{name}'; they use: {}",
+                known.join(", ")
+            ),
+        )
+        .into())
+    }
+
+    /// Keeps a probe secret in the OS keychain for this launch and environment. Only its fingerprint is recorded.
+    pub fn store_probe_secret(
+        &mut self,
+        launch_id: &str,
+        environment: Environment,
+        name: &str,
+        value: SecretValue,
+    ) -> Result<SecretFingerprint> {
+        self.declared_secret(launch_id, name)?;
+        if value.expose().trim().is_empty() || value.expose().len() > 4096 {
+            return Err(
+                InvalidInput::new("value", "a secret is between 1 and 4096 characters").into(),
+            );
+        }
+        probe::keychain::store(launch_id, environment, name, &value).map_err(|e| {
+            InvalidInput::coded(
+                "keychain_unavailable",
+                "keychain",
+                format!("the OS keychain refused the secret: {e}"),
+            )
+        })?;
+        let fingerprint = probe::secrets::fingerprint(name, value.expose(), SecretSource::Keychain);
+        self.audit_secret(
+            launch_id,
+            environment,
+            "probe.secret_stored",
+            json!({ "fingerprint": fingerprint }),
+        )?;
+        Ok(fingerprint)
+    }
+
+    pub fn forget_probe_secret(
+        &mut self,
+        launch_id: &str,
+        environment: Environment,
+        name: &str,
+    ) -> Result<()> {
+        self.declared_secret(launch_id, name)?;
+        probe::keychain::forget(launch_id, environment, name).map_err(|e| {
+            InvalidInput::coded(
+                "keychain_unavailable",
+                "keychain",
+                format!("the OS keychain could not remove it: {e}"),
+            )
+        })?;
+        self.audit_secret(
+            launch_id,
+            environment,
+            "probe.secret_forgotten",
+            json!({ "name": name }),
+        )
+    }
+
+    fn audit_secret(
+        &mut self,
+        launch_id: &str,
+        environment: Environment,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(launch_id),
+                    action,
+                    subject: &format!("launch:{launch_id}"),
+                    details,
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Where each secret of a pack would come from in a run now (the session's, then the keychain, then the
+    /// environment), as fingerprints.
+    pub fn probe_secret_status(
+        &self,
+        launch_id: &str,
+        pack_id: &str,
+        environment: Environment,
+        session: &Secrets,
+    ) -> Result<Vec<SecretStatus>> {
+        let pack = self.find_pack(launch_id, Some(pack_id))?;
+        let mut secrets = session.clone();
+        secrets.fill_from_keychain(launch_id, environment, &pack.secrets);
+        secrets.fill_from_env(environment, &pack.secrets);
+        let prints = secrets.fingerprints();
+        Ok(pack
+            .secrets
+            .iter()
+            .map(|name| SecretStatus {
+                name: name.clone(),
+                env_var: probe::secrets::env_var_name(environment, name),
+                fingerprint: prints.iter().find(|f| &f.name == name).cloned(),
+            })
+            .collect())
+    }
+
     /// Everything a run needs, checked, with its sensitive-step confirmation recorded first. The run itself needs
     /// no workspace, so the desktop app can release the database while requests are in flight.
     pub fn prepare_probe_run(
@@ -799,6 +919,7 @@ impl Workspace {
             &request.launch_id,
             &pack.id,
         )?);
+        secrets.fill_from_keychain(&request.launch_id, environment, &pack.secrets);
         secrets.fill_from_env(environment, &pack.secrets);
         probe::engine::select(&pack, environment, &request.step_filter)
             .map_err(|e| InvalidInput::coded("probe_step_unknown", "step", e.to_string()))?;
@@ -1011,6 +1132,15 @@ pub struct ProbeRunRequest {
     /// Extra CA certificates (PEM files) to trust, for a provider behind a private CA.
     #[serde(default)]
     pub ca_files: Vec<String>,
+}
+
+/// Whether a pack's secret is available for a run, and from where: a fingerprint, never the value.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct SecretStatus {
+    pub name: String,
+    /// The environment variable that would supply it.
+    pub env_var: String,
+    pub fingerprint: Option<SecretFingerprint>,
 }
 
 /// The launch manager's explicit go-ahead for sensitive live steps, with the most any one step may move.

@@ -234,3 +234,161 @@ fn launch_variables_change_the_paths_a_run_uses() {
     );
     assert!(err.contains("--amount-cap"), "{err}");
 }
+
+#[test]
+fn secrets_kept_in_the_os_keychain_are_used_by_later_runs_and_never_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.sqlite");
+    let servers = probes::servers(Environment::Sandbox, 90);
+    // A launch name of its own, so this test's keychain entries are its own.
+    let unique = format!(
+        "Keychain {} {}",
+        std::process::id(),
+        std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos()
+    );
+    let out = golive(
+        &db,
+        &[
+            "launch",
+            "new",
+            "--name",
+            &unique,
+            "--partner",
+            "partner_123",
+            "--surface",
+            "0pools",
+            "--template",
+            "0pools-sandbox-to-production",
+            "--sandbox-api",
+            &servers.provider.url,
+            "--sandbox-webhook",
+            &servers.receiver.url,
+            "--json",
+        ],
+    );
+    let launch = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["summary"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bare = |args: &[&str], stdin: Option<&str>| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
+            .args(args)
+            .env("GOLIVE_DB", &db)
+            .env("GOLIVE_ACTOR", "ci_pipeline")
+            .env_remove("GOLIVE_SANDBOX_API_KEY")
+            .env_remove("GOLIVE_SANDBOX_WEBHOOK_SECRET")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.unwrap_or("").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    for (name, value) in [("api_key", SANDBOX_KEY), ("webhook_secret", WEBHOOK_SECRET)] {
+        let out = bare(
+            &[
+                "probe", "secret", "set", &launch, "--env", "sandbox", "--name", name,
+            ],
+            Some(&format!("{value}\n")),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(!text(&out.stdout).contains(value));
+    }
+    let status = text(
+        &bare(
+            &[
+                "probe",
+                "secret",
+                "status",
+                &launch,
+                "--env",
+                "sandbox",
+                "--pack",
+                "0pools-smoke",
+            ],
+            None,
+        )
+        .stdout,
+    );
+    assert!(
+        status.contains("api_key")
+            && status.contains("Keychain")
+            && status.contains("sk_test_…0042"),
+        "{status}"
+    );
+
+    let out = bare(
+        &[
+            "probe",
+            "run",
+            &launch,
+            "--env",
+            "sandbox",
+            "--step",
+            "webhook-handler",
+            "--json",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        run["secrets"][0]["source"], "keychain",
+        "{}",
+        run["secrets"]
+    );
+
+    let err = text(
+        &bare(
+            &[
+                "probe", "secret", "set", &launch, "--env", "sandbox", "--name", "nope",
+            ],
+            Some("x\n"),
+        )
+        .stderr,
+    );
+    assert!(err.starts_with("error[unknown_secret]"), "{err}");
+    for name in ["api_key", "webhook_secret"] {
+        assert!(bare(
+            &["probe", "secret", "forget", &launch, "--env", "sandbox", "--name", name],
+            None
+        )
+        .status
+        .success());
+    }
+    let status = text(
+        &bare(
+            &[
+                "probe",
+                "secret",
+                "status",
+                &launch,
+                "--env",
+                "sandbox",
+                "--pack",
+                "0pools-smoke",
+            ],
+            None,
+        )
+        .stdout,
+    );
+    assert!(status.contains("not set"), "{status}");
+
+    let mut stored = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            stored.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    let stored = String::from_utf8_lossy(&stored);
+    assert!(!stored.contains(SANDBOX_KEY) && !stored.contains(WEBHOOK_SECRET));
+    assert!(stored.contains("probe.secret_stored"));
+}

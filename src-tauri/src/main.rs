@@ -62,6 +62,8 @@ fn main() {
             probe_commands::set_probe_var,
             probe_commands::probe_secrets,
             probe_commands::set_session_secret,
+            probe_commands::save_keychain_secret,
+            probe_commands::forget_keychain_secret,
             probe_commands::run_probes,
             probe_commands::probe_runs,
             probe_commands::probe_run,

@@ -10,7 +10,7 @@ use golive::probe::{
     PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, SecretFingerprint, SecretSource,
     SecretValue, Secrets,
 };
-use golive::workspace::{execute_prepared, ProbeRunRequest};
+use golive::workspace::{execute_prepared, ProbeRunRequest, SecretStatus};
 use golive::Environment;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -83,14 +83,7 @@ pub fn set_probe_var(
     })
 }
 
-/// What the probes screen shows of the secrets a run would use: fingerprints, never values.
-#[derive(Serialize)]
-pub struct SecretStatus {
-    name: String,
-    env_var: String,
-    fingerprint: Option<SecretFingerprint>,
-}
-
+/// Where each of the pack's secrets would come from in a run now: fingerprints, never values.
 #[tauri::command]
 pub fn probe_secrets(
     state: State<'_, AppState>,
@@ -99,24 +92,41 @@ pub fn probe_secrets(
     pack_id: String,
     environment: Environment,
 ) -> Reply<Vec<SecretStatus>> {
-    let pack = with(&state, |ws| {
-        ws.probe_packs_for_launch(&launch_id)?
-            .into_iter()
-            .find(|p| p.id == pack_id)
-            .ok_or_else(|| golive::Error::not_found("probe pack", pack_id.clone()))
-    })?;
-    let mut secrets = sessions.for_run(&launch_id, environment);
-    secrets.fill_from_env(environment, &pack.secrets);
-    let prints = secrets.fingerprints();
-    Ok(pack
-        .secrets
-        .iter()
-        .map(|name| SecretStatus {
-            name: name.clone(),
-            env_var: golive::probe::secrets::env_var_name(environment, name),
-            fingerprint: prints.iter().find(|f| &f.name == name).cloned(),
-        })
-        .collect())
+    let session = sessions.for_run(&launch_id, environment);
+    with(&state, |ws| {
+        ws.probe_secret_status(&launch_id, &pack_id, environment, &session)
+    })
+}
+
+/// Keeps a secret in the OS keychain for this launch and environment (later runs, and the CLI, find it there).
+#[tauri::command]
+pub fn save_keychain_secret(
+    state: State<'_, AppState>,
+    launch_id: String,
+    environment: Environment,
+    name: String,
+    value: String,
+) -> Reply<SecretFingerprint> {
+    with(&state, |ws| {
+        ws.store_probe_secret(
+            &launch_id,
+            environment,
+            &name,
+            SecretValue::new(value.trim()),
+        )
+    })
+}
+
+#[tauri::command]
+pub fn forget_keychain_secret(
+    state: State<'_, AppState>,
+    launch_id: String,
+    environment: Environment,
+    name: String,
+) -> Reply<()> {
+    with(&state, |ws| {
+        ws.forget_probe_secret(&launch_id, environment, &name)
+    })
 }
 
 #[tauri::command]

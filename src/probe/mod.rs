@@ -4,12 +4,13 @@
 //! - [`pack`]: the pack format and its validator; [`builtin`]: the packs for the built-in templates.
 //! - [`engine`]: scheduling (concurrent where steps do not wait for each other) and the fail-closed key check;
 //!   [`steps`]: the four step kinds; [`assert`]: expectations and captures; [`signature`]: webhook signing.
-//! - [`secrets`]: in-memory secrets and the fingerprints that are stored instead.
+//! - [`secrets`]: in-memory secrets and the fingerprints that are stored instead; [`keychain`]: the OS keychain.
 //! - [`record`]: storing runs and attaching evidence; [`report`]: JSON and JUnit XML reports.
 
 pub mod assert;
 pub mod builtin;
 pub mod engine;
+pub mod keychain;
 pub mod money;
 pub mod pack;
 pub mod record;

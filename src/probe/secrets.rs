@@ -1,6 +1,7 @@
-//! API keys and webhook secrets for a run. Values live in memory only: they come from the OS keychain where the
-//! caller has one, from environment variables (`GOLIVE_SANDBOX_API_KEY`, `GOLIVE_LIVE_WEBHOOK_SECRET`, …) or from
-//! the desktop session, and nothing here can serialize them. What is stored is a [`SecretFingerprint`].
+//! API keys and webhook secrets for a run. Values live in memory only. They come, in this order, from the session
+//! (typed into the desktop app), the OS keychain where there is one, and environment variables
+//! (`GOLIVE_SANDBOX_API_KEY`, `GOLIVE_LIVE_WEBHOOK_SECRET`, …); nothing here can serialize them. What is stored is
+//! a [`SecretFingerprint`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -119,6 +120,24 @@ impl Secrets {
     pub fn insert(&mut self, name: &str, value: SecretValue, source: SecretSource) {
         if !value.expose().trim().is_empty() {
             self.values.insert(name.to_string(), (value, source));
+        }
+    }
+
+    /// Fills in, from the OS keychain, every named secret not already held. A keychain that cannot be used is
+    /// passed over, so the next source still counts.
+    pub fn fill_from_keychain(
+        &mut self,
+        launch_id: &str,
+        environment: Environment,
+        names: &[String],
+    ) {
+        for name in names {
+            if self.values.contains_key(name) {
+                continue;
+            }
+            if let Ok(Some(value)) = crate::probe::keychain::load(launch_id, environment, name) {
+                self.insert(name, value, SecretSource::Keychain);
+            }
         }
     }
 

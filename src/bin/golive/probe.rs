@@ -68,10 +68,39 @@ pub enum ProbeCmd {
         #[arg(long)]
         junit: Option<PathBuf>,
     },
+    /// Probe secrets in the OS keychain: keep one (the value is read from standard input, never an argument),
+    /// forget it, or show where each of a pack's secrets would come from.
+    #[command(subcommand)]
+    Secret(SecretCmd),
     /// A launch's probe runs, newest first.
     Runs { launch: String },
     /// One run with every step, assertion and attached evidence.
     Show { run: String },
+}
+
+#[derive(Subcommand)]
+pub enum SecretCmd {
+    Set {
+        launch: String,
+        #[arg(long = "env")]
+        environment: String,
+        #[arg(long)]
+        name: String,
+    },
+    Forget {
+        launch: String,
+        #[arg(long = "env")]
+        environment: String,
+        #[arg(long)]
+        name: String,
+    },
+    Status {
+        launch: String,
+        #[arg(long = "env")]
+        environment: String,
+        #[arg(long)]
+        pack: String,
+    },
 }
 
 /// Commands that need no database.
@@ -178,6 +207,7 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
                 return Ok(ExitCode::FAILURE);
             }
         }
+        ProbeCmd::Secret(cmd) => secret(ws, cmd, json)?,
         ProbeCmd::Runs { launch } => emit(json, &ws.probe_runs(&launch)?, |r| runs_text(r)),
         ProbeCmd::Show { run } => emit(json, &ws.probe_run(&run)?, run_text),
     }
@@ -313,4 +343,79 @@ fn runs_text(runs: &[ProbeRunSummary]) -> String {
             )
         })
         .collect()
+}
+
+fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
+    match cmd {
+        SecretCmd::Set {
+            launch,
+            environment,
+            name,
+        } => {
+            let mut value = String::new();
+            std::io::stdin().read_line(&mut value).map_err(|e| {
+                golive::error::InvalidInput::new(
+                    "value",
+                    format!("cannot read the secret from standard input: {e}"),
+                )
+            })?;
+            let value = golive::probe::SecretValue::new(value.trim_end_matches(['\r', '\n']));
+            let print = ws.store_probe_secret(&launch, parse(&environment)?, &name, value)?;
+            emit(json, &print, |f| {
+                format!(
+                    "{} kept in the OS keychain: {} mode, {}…{} (sha256 {})\n",
+                    f.name,
+                    mode(f.mode),
+                    f.prefix,
+                    f.last4,
+                    f.sha256_prefix
+                )
+            });
+        }
+        SecretCmd::Forget {
+            launch,
+            environment,
+            name,
+        } => {
+            ws.forget_probe_secret(&launch, parse(&environment)?, &name)?;
+            emit(json, &serde_json::json!({ "forgotten": name }), |_| {
+                format!("{name} removed from the OS keychain\n")
+            });
+        }
+        SecretCmd::Status {
+            launch,
+            environment,
+            pack,
+        } => {
+            let status =
+                ws.probe_secret_status(&launch, &pack, parse(&environment)?, &Secrets::default())?;
+            emit(json, &status, |list| {
+                list.iter()
+                    .map(|s| match &s.fingerprint {
+                        Some(f) => format!(
+                            "{:<16} {:?} · {} mode · {}…{}\n",
+                            s.name,
+                            f.source,
+                            mode(f.mode),
+                            f.prefix,
+                            f.last4
+                        ),
+                        None => format!(
+                            "{:<16} not set (keychain: golive probe secret set; or {})\n",
+                            s.name, s.env_var
+                        ),
+                    })
+                    .collect()
+            });
+        }
+    }
+    Ok(())
+}
+
+fn mode(m: golive::probe::secrets::KeyMode) -> &'static str {
+    match m {
+        golive::probe::secrets::KeyMode::Test => "test",
+        golive::probe::secrets::KeyMode::Live => "live",
+        golive::probe::secrets::KeyMode::Unknown => "unknown",
+    }
 }

@@ -324,6 +324,12 @@ prefix: string, last4: string,
  */
 sha256_prefix: string, };
 
+export type SecretStatus = { name: string, 
+/**
+ * The environment variable that would supply it.
+ */
+env_var: string, fingerprint: SecretFingerprint | null, };
+
 export type ProbeRun = { id: string, launch_id: string, environment: Environment, pack_id: string, pack_version: number, pack_sha256: string, outcome: Outcome, started_at: string, duration_ms: number, actor: string, 
 /**
  * The step filter the run was started with, if any.
