@@ -1095,3 +1095,280 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     c.clone().close().await.unwrap();
 }
 
+/// What a fact may not carry out of the app: a live key pasted by mistake.
+const PASTED_KEY: &str = "sk_live_FAKE0notreal00000000000000";
+
+/// The escalation builder: a launch with recorded request ids (live and sandbox), an S3 escalation with a summary
+/// naming a private term and a fact carrying a pasted live key. The preview fills S3's request id from the live
+/// record, lists what is still missing, and shows neither the key nor the private term, only `[REDACTED:…]`; the
+/// text file saved through the save dialog's command holds the same redacted body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
+    use golive::checklist::identifier::IdentifierType;
+    let live_ids = ["req_01HZY0POOLS7", "req_01HZY0POOLS8"];
+    let sandbox_id = "req_sbx_0001";
+    let d = desktop(|db| {
+        let mut ws = Workspace::open(db, "launch_mgr").unwrap();
+        ws.create_launch(&golive::checklist::launch::NewLaunch {
+            name: "Acme EUR-USDT".into(),
+            partner_id: "partner_123".into(),
+            product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
+            environment: golive::Environment::Live,
+            templates: vec!["0pools-sandbox-to-production".into()],
+            sandbox: Default::default(),
+            live: Default::default(),
+            owners: vec![],
+            private_terms: vec!["LiquidityProviderX".into()],
+        })
+        .unwrap();
+        let items = ws.items("acme-eur-usdt", None).unwrap();
+        let accepting = |env: golive::Environment, spec: &str| {
+            items
+                .iter()
+                .find(|i| i.environment == env && i.accepts.iter().any(|a| a.to_string() == spec))
+                .unwrap_or_else(|| panic!("no {env} item accepts {spec}"))
+                .id
+        };
+        let live_item = accepting(golive::Environment::Live, "identifier:request_id");
+        let sandbox_item = accepting(golive::Environment::Sandbox, "identifier:request_id");
+        let trade_item = accepting(golive::Environment::Live, "identifier:trade_id");
+        let mut record = |item_id: i64, id_type: IdentifierType, value: &str| {
+            ws.add_evidence(&NewEvidence {
+                item_id,
+                kind: EvidenceKind::Identifier,
+                identifier_type: Some(id_type),
+                value: value.into(),
+                note: None,
+                environment: None,
+                supersedes: None,
+            })
+            .unwrap();
+        };
+        for id in live_ids {
+            record(live_item, IdentifierType::RequestId, id);
+        }
+        record(sandbox_item, IdentifierType::RequestId, sandbox_id);
+        record(trade_item, IdentifierType::TradeId, "pool_trade_live_456");
+    })
+    .await;
+    let (c, display) = (&d.c, d.display.clone());
+    let launch = "acme-eur-usdt";
+
+    // From the overview; nothing is built until a severity is chosen.
+    go(c, &format!("#/launch/{launch}")).await;
+    css(c, "[data-testid='open-escalate']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let choose = text_of(c, "[data-testid='escalation-choose']").await;
+    assert!(choose.contains("Choose a severity"), "{choose}");
+    screenshot(c, &display, "30-escalation-choose").await;
+
+    // S3, a summary naming a private term, and facts, one with a pasted live key.
+    css(c, "input[name='severity'][value='S3']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        "[data-testid='escalation-subject']",
+        "the S3 subject",
+        |t| t.contains("[S3 integration blocked]"),
+    )
+    .await;
+    assert_eq!(
+        css(c, "#escalation-environment")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("live"),
+        "the form starts on the launch's environment"
+    );
+    let summary = "Transact retry rejected by LiquidityProviderX";
+    let error_fact = format!("409 idempotency_conflict; retried with key {PASTED_KEY}");
+    fill(c, "#escalation-summary", summary).await;
+    fill(c, "#fact-endpoint", "/v1/trades/accept").await;
+    fill(c, "#fact-error_code", &error_fact).await;
+    // Enter builds it (it is also rebuilt as the person types).
+    css(c, "#fact-error_code")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    let body = wait_text(
+        c,
+        "[data-testid='escalation-body']",
+        "the redacted fact",
+        |t| t.contains("409 idempotency_conflict") && t.contains("Transact retry"),
+    )
+    .await;
+
+    // S3's fields: the request id from the live record (not the sandbox one), the environment, and what was typed.
+    let request_id = text_of(
+        c,
+        "[data-testid='escalation-fields'] tr[data-field='request id']",
+    )
+    .await;
+    for id in live_ids {
+        assert!(request_id.contains(id), "{id} not in {request_id:?}");
+        assert!(body.contains(id), "{id} not in the body");
+    }
+    assert!(
+        !request_id.contains(sandbox_id) && !body.contains(sandbox_id),
+        "{body}"
+    );
+    assert_eq!(
+        attr(c, "tr[data-field='request id']", "data-filled")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    assert!(text_of(c, "tr[data-field='environment']")
+        .await
+        .contains("live"));
+    assert!(text_of(c, "tr[data-field='endpoint']")
+        .await
+        .contains("/v1/trades/accept"));
+    assert!(
+        body.contains("Request id: req_01HZY0POOLS7, req_01HZY0POOLS8"),
+        "{body}"
+    );
+    assert!(
+        body.contains("pool_trade_live_456"),
+        "other recorded ids are listed: {body}"
+    );
+
+    // What is still missing: the facts not given.
+    let missing = text_of(c, "[data-testid='escalation-missing']").await;
+    assert!(
+        missing.contains("code path") && missing.contains("SDK version"),
+        "{missing}"
+    );
+    assert!(
+        !missing.contains("request id") && !missing.contains("endpoint"),
+        "{missing}"
+    );
+    assert_eq!(
+        attr(c, "tr[data-field='code path']", "data-filled")
+            .await
+            .as_deref(),
+        Some("false")
+    );
+
+    // Nothing from the never-include list: the key and the private term show as placeholders only.
+    let preview = text_of(c, "[data-testid='escalation-preview']").await;
+    for leaked in [PASTED_KEY, "FAKE0notreal", "LiquidityProviderX"] {
+        assert!(!preview.contains(leaked), "{leaked} reached the preview");
+    }
+    assert!(body.contains("[REDACTED:"), "{body}");
+    assert!(
+        body.contains("retried with key [REDACTED:")
+            && body.contains("rejected by [REDACTED:private-term]"),
+        "{body}"
+    );
+    let redactions = text_of(c, "[data-testid='escalation-redactions']").await;
+    // Two classes: the key's (whatever the detector names it) and the private term, in the subject and the body.
+    assert!(
+        redactions.starts_with("Redacted: ")
+            && redactions.contains("private-term ×2")
+            && redactions.matches(", ").count() == 1,
+        "{redactions}"
+    );
+    let flagged = text_of(c, "[data-testid='fact-redacted-error_code']").await;
+    assert!(flagged.contains("will be redacted"), "{flagged}");
+    scroll_to(c, "h1").await;
+    screenshot(c, &display, "31-escalation-s3-preview").await;
+    css(c, "[data-testid='escalation-never-include'] summary")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let never = text_of(c, "[data-testid='escalation-never-include']").await;
+    assert!(never.contains("sk_* secret keys"), "{never}");
+    scroll_to(c, "[data-testid='escalation-never-include']").await;
+    screenshot(c, &display, "32-escalation-s3-preview-end").await;
+
+    // In sandbox the request id comes from the sandbox record instead.
+    css(c, "#escalation-environment")
+        .await
+        .select_by_value("sandbox")
+        .await
+        .unwrap();
+    wait_text(c, "tr[data-field='request id']", "the sandbox id", |t| {
+        t.contains(sandbox_id)
+    })
+    .await;
+    assert!(!text_of(c, "[data-testid='escalation-body']")
+        .await
+        .contains(live_ids[0]));
+    css(c, "#escalation-environment")
+        .await
+        .select_by_value("live")
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        "tr[data-field='request id']",
+        "the live ids again",
+        |t| t.contains(live_ids[0]),
+    )
+    .await;
+
+    // Saved as text through the command the save dialog's answer goes to (the dialog itself is the one part
+    // WebDriver cannot drive), with the request the form holds.
+    let out = tempfile::tempdir().unwrap();
+    let text_path = out.path().join("escalation.txt");
+    let saved = c
+        .execute_async(
+            "const [request, textPath, done] = arguments;
+             window.__TAURI_INTERNALS__.invoke('save_escalation', { request, jsonPath: null, pdfPath: null, textPath })
+               .then((r) => done({ ok: r }), (e) => done({ err: e }));",
+            vec![
+                serde_json::json!({
+                    "launch_id": launch,
+                    "severity": "S3",
+                    "environment": "live",
+                    "summary": summary,
+                    "facts": { "endpoint": "/v1/trades/accept", "error_code": error_fact },
+                }),
+                text_path.to_str().unwrap().into(),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(saved.get("ok").is_some(), "save_escalation failed: {saved}");
+    let file = std::fs::read_to_string(&text_path).unwrap();
+    for leaked in [PASTED_KEY, "FAKE0notreal", "LiquidityProviderX"] {
+        assert!(!file.contains(leaked), "{leaked} reached the saved text");
+    }
+    assert!(
+        file.contains("Subject: [S3 integration blocked] partner_123 (live): Transact retry rejected by [REDACTED:private-term]"),
+        "{file}"
+    );
+    assert!(
+        file.contains("Request id: req_01HZY0POOLS7, req_01HZY0POOLS8"),
+        "{file}"
+    );
+    assert!(file.contains("retried with key [REDACTED:"), "{file}");
+    assert!(file.contains("Code path: (not yet known)"), "{file}");
+    let on_screen = text_of(c, "[data-testid='escalation-body']").await;
+    let squash = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(
+        squash(&file),
+        squash(&on_screen),
+        "the file holds the previewed body"
+    );
+    let audit = Workspace::open(&d.db, "launch_mgr")
+        .unwrap()
+        .audit_events(Some(launch), 5)
+        .unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "escalation.exported"),
+        "the save is in the audit log"
+    );
+    c.clone().close().await.unwrap();
+}
