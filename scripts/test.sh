@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-system-deps.sh
 
-echo "== UI: install, unit tests, build =="
+echo "== UI: install, unit tests, type check, build =="
 # npm install (not npm ci): this npm omits optional platform packages from the lock file, which npm ci rejects;
 # install still follows package-lock.json for every version.
-(cd ui && npm install --no-audit --no-fund && npm test && npm run build)
+(cd ui && npm install --no-audit --no-fund && npm test && npm run check && npm run build)
 
 echo "== Rust: format and lint =="
 cargo fmt --all --check

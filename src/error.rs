@@ -133,14 +133,19 @@ pub enum TemplateError {
         file: String,
         source: std::io::Error,
     },
-    #[error("{}", render_problems(file, problems))]
+    #[error("{}", render_problems(file, problems, "nothing was imported"))]
     Invalid {
         file: String,
         problems: Vec<TemplateProblem>,
     },
 }
 
-fn render_problems(file: &str, problems: &[TemplateProblem]) -> String {
+/// Every problem as `file:line:column: message`, under a count line when there are several.
+pub(crate) fn render_problems(
+    file: &str,
+    problems: &[TemplateProblem],
+    consequence: &str,
+) -> String {
     let mut lines: Vec<String> = problems
         .iter()
         .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
@@ -148,10 +153,7 @@ fn render_problems(file: &str, problems: &[TemplateProblem]) -> String {
     if lines.len() > 1 {
         lines.insert(
             0,
-            format!(
-                "{} problems in {file}; nothing was imported",
-                problems.len()
-            ),
+            format!("{} problems in {file}; {consequence}", problems.len()),
         );
     }
     lines.join("\n")

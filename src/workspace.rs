@@ -1176,20 +1176,8 @@ pub fn execute_prepared(
                 format!("cannot start the probe runtime: {e}"),
             )
         })?;
-    let copy = RunInput {
-        run_id: input.run_id.clone(),
-        pack: input.pack.clone(),
-        environment: input.environment,
-        targets: input.targets.clone(),
-        vars: input.vars.clone(),
-        secrets: input.secrets.clone(),
-        step_filter: input.step_filter.clone(),
-        confirmation: input.confirmation.clone(),
-        extra_roots_pem: input.extra_roots_pem.clone(),
-        clock: input.clock.clone(),
-    };
     let steps = runtime
-        .block_on(probe::engine::execute(copy, progress))
+        .block_on(probe::engine::execute(input.clone(), progress))
         .map_err(|e| InvalidInput::coded("probe_failed", "probe", e.to_string()))?;
     Ok((steps, started_at, started.elapsed().as_millis() as u64))
 }

@@ -122,14 +122,21 @@ struct RawItem {
     fills: Vec<Spanned<String>>,
 }
 
-/// Collects problems with their positions in the source text.
-struct Problems<'a> {
+/// Collects problems with their positions in the source text (templates and probe packs alike).
+pub(crate) struct Problems<'a> {
     text: &'a str,
-    list: Vec<TemplateProblem>,
+    pub(crate) list: Vec<TemplateProblem>,
 }
 
-impl Problems<'_> {
-    fn at(&mut self, offset: usize, message: impl Into<String>) {
+impl<'a> Problems<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            list: Vec::new(),
+        }
+    }
+
+    pub(crate) fn at(&mut self, offset: usize, message: impl Into<String>) {
         let (line, column) = line_column(self.text, offset);
         self.list.push(TemplateProblem {
             line,
@@ -138,7 +145,7 @@ impl Problems<'_> {
         });
     }
 
-    fn at_span<T>(&mut self, value: &Spanned<T>, message: impl Into<String>) {
+    pub(crate) fn at_span<T>(&mut self, value: &Spanned<T>, message: impl Into<String>) {
         self.at(value.span().start, message);
     }
 }
@@ -185,10 +192,7 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
         }])
     })?;
 
-    let mut problems = Problems {
-        text,
-        list: Vec::new(),
-    };
+    let mut problems = Problems::new(text);
     if !is_key(raw.id.get_ref()) {
         problems.at_span(
             &raw.id,

@@ -19,6 +19,7 @@ use crate::probe::steps;
 use crate::probe::vars::{self, Reference, Scope};
 
 /// Everything one run needs. Secrets are held in memory only.
+#[derive(Clone)]
 pub struct RunInput {
     pub run_id: String,
     pub pack: ProbePack,
@@ -184,20 +185,10 @@ pub fn key_conflicts(secrets: &Secrets, names: &[String], environment: Environme
 
 fn skipped(step: &Step, reason: String, now: String) -> StepResult {
     StepResult {
-        step_id: step.id.clone(),
-        title: step.title.clone(),
-        kind: step.kind.name().into(),
-        sensitive: step.sensitive,
         outcome: Outcome::Skipped,
         reason: Some(reason),
         started_at: now,
-        duration_ms: 0,
-        attempts: 0,
-        assertions: Vec::new(),
-        captures: Vec::new(),
-        request_ids: Vec::new(),
-        exchanges: Vec::new(),
-        proves: step.proves.clone(),
+        ..steps::blank(step)
     }
 }
 

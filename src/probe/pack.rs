@@ -13,7 +13,7 @@ use toml::Spanned;
 use ts_rs::TS;
 
 use crate::checklist::identifier::IdentifierType;
-use crate::checklist::template::line_column;
+use crate::checklist::template::{line_column, Problems};
 use crate::domain::Environment;
 use crate::error::TemplateProblem;
 use crate::probe::vars::{self, Reference};
@@ -384,26 +384,6 @@ struct RawRetry {
     deadline_ms: Option<i64>,
 }
 
-struct Problems<'a> {
-    text: &'a str,
-    list: Vec<TemplateProblem>,
-}
-
-impl Problems<'_> {
-    fn at(&mut self, offset: usize, message: impl Into<String>) {
-        let (line, column) = line_column(self.text, offset);
-        self.list.push(TemplateProblem {
-            line,
-            column,
-            message: message.into(),
-        });
-    }
-
-    fn at_span<T>(&mut self, value: &Spanned<T>, message: impl Into<String>) {
-        self.at(value.span().start, message);
-    }
-}
-
 fn is_key(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
@@ -466,10 +446,7 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             message: e.message().trim().to_string(),
         }])
     })?;
-    let mut p = Problems {
-        text,
-        list: Vec::new(),
-    };
+    let mut p = Problems::new(text);
 
     if !is_key(raw.id.get_ref()) {
         p.at_span(
