@@ -1013,6 +1013,37 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
         |t| t.contains("not set"),
     )
     .await;
+    // A live key kept in the OS keychain is found there (its fingerprint only), and can be removed again.
+    let live_key = "sk_live_FAKEprobe0live0key00000042";
+    fill(c, "#probe-secret-api_key", live_key).await;
+    css(c, "#probe-secret-keychain-api_key")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let shown = wait_text(
+        c,
+        "[data-testid='probe-secret-status-api_key']",
+        "the keychain fingerprint",
+        |t| t.contains("from the keychain"),
+    )
+    .await;
+    assert!(
+        shown.contains("0042") && !shown.contains(live_key),
+        "{shown}"
+    );
+    css(c, "[data-testid='probe-secret-forget-keychain-api_key']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        "[data-testid='probe-secret-status-api_key']",
+        "the key removed from the keychain",
+        |t| t.contains("not set"),
+    )
+    .await;
     css(c, "#probe-confirm").await.click().await.unwrap();
     css(c, "#probe-run").await.click().await.unwrap();
     let refusal = text_of(c, "[data-testid='probe-form-error']").await;

@@ -29,6 +29,7 @@ import type {
   Role,
   RoleSignoff,
   SecretFingerprint,
+  SecretStatus,
   SetItemStatus,
   TemplateSummary,
   Verdict,
@@ -77,15 +78,6 @@ export const saveEscalation = (
 
 // Probes.
 
-/** What the probes screen is told about one of a pack's secrets: where it would come from, never its value. */
-export type SecretStatus = {
-  name: string;
-  /** The environment variable that would supply it when the app starts (GOLIVE_SANDBOX_API_KEY …). */
-  env_var: string;
-  /** Null when no source has it yet. */
-  fingerprint: SecretFingerprint | null;
-};
-
 /** The event a running probe run emits as each step is planned, starts and finishes. */
 export const PROBE_PROGRESS = "probe-progress";
 export type ProbeProgressEvent = { launch_id: string; progress: ProbeProgress };
@@ -108,6 +100,15 @@ export const setSessionSecret = (
   name: string,
   value: string,
 ): Promise<SecretFingerprint> => invoke("set_session_secret", { launchId, environment, name, value });
+/** Keeps a secret in the OS keychain for this launch and environment; later runs and the CLI find it there. */
+export const saveKeychainSecret = (
+  launchId: string,
+  environment: Environment,
+  name: string,
+  value: string,
+): Promise<SecretFingerprint> => invoke("save_keychain_secret", { launchId, environment, name, value });
+export const forgetKeychainSecret = (launchId: string, environment: Environment, name: string): Promise<void> =>
+  invoke("forget_keychain_secret", { launchId, environment, name });
 export const runProbes = (request: ProbeRunRequest): Promise<ProbeRun> => invoke("run_probes", { request });
 export const probeRuns = (launchId: string): Promise<ProbeRunSummary[]> => invoke("probe_runs", { launchId });
 export const probeRun = (runId: string): Promise<ProbeRun> => invoke("probe_run", { runId });
