@@ -24,13 +24,17 @@ fn text(b: &[u8]) -> String {
 }
 
 fn new_launch(db: &std::path::Path, servers: &probes::Servers) -> String {
+    launch_named(db, servers, "CLI probes")
+}
+
+fn launch_named(db: &std::path::Path, servers: &probes::Servers, name: &str) -> String {
     let out = golive(
         db,
         &[
             "launch",
             "new",
             "--name",
-            "CLI probes",
+            name,
             "--partner",
             "partner_123",
             "--surface",
@@ -246,30 +250,7 @@ fn secrets_kept_in_the_os_keychain_are_used_by_later_runs_and_never_stored() {
         std::process::id(),
         std::time::UNIX_EPOCH.elapsed().unwrap().as_nanos()
     );
-    let out = golive(
-        &db,
-        &[
-            "launch",
-            "new",
-            "--name",
-            &unique,
-            "--partner",
-            "partner_123",
-            "--surface",
-            "0pools",
-            "--template",
-            "0pools-sandbox-to-production",
-            "--sandbox-api",
-            &servers.provider.url,
-            "--sandbox-webhook",
-            &servers.receiver.url,
-            "--json",
-        ],
-    );
-    let launch = serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["summary"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let launch = launch_named(&db, &servers, &unique);
     let bare = |args: &[&str], stdin: Option<&str>| {
         use std::io::Write;
         let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
