@@ -661,7 +661,7 @@ impl Writer<'_> {
             return;
         }
         let t = table(
-            &[0.13, 0.25, 0.09, 0.08, 0.24, 0.21],
+            &[0.12, 0.25, 0.08, 0.10, 0.24, 0.21],
             &["Run", "Item", "Env", "Result", "Recorded", "Summary"],
         );
         self.f.table_start(&t, None);
