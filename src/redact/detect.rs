@@ -14,6 +14,7 @@
 pub mod checksum;
 pub mod fields;
 pub mod pii;
+pub mod prefilter;
 pub mod vendor;
 
 use serde::Serialize;

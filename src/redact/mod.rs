@@ -7,6 +7,8 @@
 //!   `[REDACTED:api-key]`, and a [`RedactionSummary`] of counts per class.
 
 pub mod detect;
+#[cfg(test)]
+mod equivalence;
 mod redactor;
 
 pub use detect::Finding;

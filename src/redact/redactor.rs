@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::detect::prefilter::{self, Hints};
 use super::detect::{fields, pii, vendor, Finding};
 
 /// Addresses that are published support paths, not personal data: they stay readable in every export (the
@@ -37,7 +38,12 @@ pub struct RedactionSummary {
 impl RedactionSummary {
     /// Counts one placeholder of `class`.
     pub fn record(&mut self, class: &str) {
-        *self.counts.entry(class.to_string()).or_default() += 1;
+        match self.counts.get_mut(class) {
+            Some(n) => *n += 1,
+            None => {
+                self.counts.insert(class.to_string(), 1);
+            }
+        }
         self.total += 1;
     }
 
@@ -77,8 +83,13 @@ pub struct Redactor {
     /// One case-insensitive alternation of the private terms, longest first; `None` without terms.
     terms: Option<Regex>,
     term_count: usize,
+    /// Per term, the ASCII characters every match of it needs ([`prefilter::term_mask`]).
+    term_masks: Vec<u128>,
     /// Lower-cased values that are never redacted (published support addresses).
     allowed: Vec<String>,
+    /// Whether detectors are skipped when their gate fails; off only in the tests that prove the gates change
+    /// nothing.
+    gated: bool,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -128,11 +139,21 @@ impl Redactor {
         Redactor {
             terms: terms_re,
             term_count: terms.len(),
+            term_masks: terms.iter().map(|t| prefilter::term_mask(t)).collect(),
             allowed: SUPPORT_SAFE_ADDRESSES
                 .iter()
                 .map(|a| a.to_ascii_lowercase())
                 .collect(),
+            gated: true,
         }
+    }
+
+    /// The same redactor with every detector run on every text (no gates): the reference the gates are tested
+    /// against.
+    #[cfg(test)]
+    pub(crate) fn without_gates(mut self) -> Self {
+        self.gated = false;
+        self
     }
 
     /// Keeps `value` readable wherever it appears as a whole finding (for example a published team address).
@@ -144,19 +165,41 @@ impl Redactor {
     /// What [`Redactor::redact_text`] would remove from `text`: each span's class and byte offsets, in order,
     /// non-overlapping. Already-inserted placeholders are never findings.
     pub fn scan(&self, text: &str) -> Vec<Finding> {
-        let protected: Vec<(usize, usize)> = PLACEHOLDER
-            .find_iter(text)
-            .map(|m| (m.start(), m.end()))
-            .collect();
+        self.scan_with(text, &self.hints(text))
+    }
+
+    fn hints(&self, text: &str) -> Hints {
+        if self.gated {
+            Hints::new(text)
+        } else {
+            Hints::exhaustive()
+        }
+    }
+
+    /// [`Redactor::scan`] with the text's [`Hints`] computed: every detector whose gate fails is skipped (it could
+    /// not have matched), so the findings are the same as with [`Hints::exhaustive`].
+    pub(crate) fn scan_with(&self, text: &str, hints: &Hints) -> Vec<Finding> {
+        let protected: Vec<(usize, usize)> = if hints.has(text, "[REDACTED") {
+            PLACEHOLDER
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut hits: Vec<(Finding, Rank)> = Vec::new();
         let mut add = |found: Vec<Finding>, rank: Rank| {
             hits.extend(found.into_iter().map(|f| (f, rank)));
         };
         let mut content = Vec::new();
-        vendor::find(text, &mut content);
-        pii::find(text, &mut content);
+        vendor::find_with(text, hints, &mut content);
+        pii::find_with(text, hints, &mut content);
         add(content, Rank::Content);
-        if let Some(terms) = &self.terms {
+        let terms = self
+            .terms
+            .as_ref()
+            .filter(|_| self.term_masks.iter().any(|&m| hints.may_hold_term(m)));
+        if let Some(terms) = terms {
             let found = terms
                 .find_iter(text)
                 .map(|m| Finding {
@@ -168,7 +211,7 @@ impl Redactor {
             add(found, Rank::PrivateTerm);
         }
         let mut named = Vec::new();
-        fields::assignments(text, &mut named);
+        fields::assignments_with(text, hints, &mut named);
         add(named, Rank::Name);
 
         hits.retain(|(f, _)| {
@@ -196,99 +239,116 @@ impl Redactor {
     /// `text` with every sensitive span replaced by its placeholder; each placeholder is counted in `summary`.
     pub fn redact_text(&self, text: &str, summary: &mut RedactionSummary) -> String {
         let findings = self.scan(text);
-        if findings.is_empty() {
-            return text.to_string();
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut at = 0;
-        for f in findings {
-            out.push_str(&text[at..f.start]);
-            out.push_str(&placeholder(f.class));
+        for f in &findings {
             summary.record(f.class);
-            at = f.end;
         }
-        out.push_str(&text[at..]);
-        out
+        replace(text, &findings).unwrap_or_else(|| text.to_string())
     }
 
     /// A redacted copy of a JSON value: strings through [`Redactor::redact_text`], object keys scanned too, and
     /// the value under a denylisted key replaced whole. Integers that are card numbers become placeholders.
     pub fn redact_json(&self, value: &Value, summary: &mut RedactionSummary) -> Value {
-        // A packet repeats the same keys and many of the same values thousands of times; each distinct string is
-        // scanned once and its result (text and classes found) replayed for the rest.
-        let mut memo = Memo::default();
-        self.redact_value(value, summary, &mut memo)
-    }
-
-    fn redact_cached(&self, text: &str, summary: &mut RedactionSummary, memo: &mut Memo) -> String {
-        if let Some((out, classes)) = memo.get(text) {
-            for class in classes {
-                summary.record(class);
-            }
-            return out.clone();
-        }
-        let mut local = RedactionSummary::default();
-        let out = self.redact_text(text, &mut local);
-        let mut classes = Vec::new();
-        for (class, n) in &local.counts {
-            for _ in 0..*n {
-                classes.push(class.clone());
-            }
-        }
-        summary.absorb(&local);
-        if memo.len() < MEMO_LIMIT {
-            memo.insert(text.to_string(), (out.clone(), classes));
-        }
+        let mut out = value.clone();
+        self.redact_json_in_place(&mut out, summary);
         out
     }
 
-    fn redact_value(
+    /// [`Redactor::redact_json`] on a value the caller owns: only what changes is rewritten, so a large document
+    /// is never held twice.
+    pub fn redact_json_in_place(&self, value: &mut Value, summary: &mut RedactionSummary) {
+        // A packet repeats the same keys and many of the same values thousands of times; each distinct string is
+        // scanned once and its result (text and classes found) replayed for the rest.
+        let mut memo = Memo::default();
+        self.redact_value(value, summary, &mut memo);
+    }
+
+    /// The redacted form of `text` when anything in it is redacted (`None` when it stays as it is), each
+    /// placeholder counted in `summary`.
+    fn redact_cached(
         &self,
-        value: &Value,
+        text: &str,
         summary: &mut RedactionSummary,
         memo: &mut Memo,
-    ) -> Value {
+    ) -> Option<String> {
+        if let Some(seen) = memo.texts.get(text) {
+            return seen.replay(summary);
+        }
+        let scanned = self.scanned(text);
+        let redacted = scanned.replay(summary);
+        if memo.texts.len() < MEMO_LIMIT {
+            memo.texts.insert(text.to_string(), scanned);
+        }
+        redacted
+    }
+
+    /// For an object key: the class its name makes its value (see [`fields::sensitive_name`]) and its redacted
+    /// form when anything in it is redacted, each placeholder counted in `summary`.
+    fn redact_key(
+        &self,
+        key: &str,
+        summary: &mut RedactionSummary,
+        memo: &mut Memo,
+    ) -> (Option<&'static str>, Option<String>) {
+        if let Some((sensitive, seen)) = memo.keys.get(key) {
+            return (*sensitive, seen.replay(summary));
+        }
+        let sensitive = fields::sensitive_name(key);
+        let scanned = self.scanned(key);
+        let redacted = scanned.replay(summary);
+        if memo.keys.len() < MEMO_LIMIT {
+            memo.keys.insert(key.to_string(), (sensitive, scanned));
+        }
+        (sensitive, redacted)
+    }
+
+    fn scanned(&self, text: &str) -> Scanned {
+        let findings = self.scan(text);
+        Scanned {
+            redacted: replace(text, &findings),
+            classes: findings.iter().map(|f| f.class).collect(),
+        }
+    }
+
+    fn redact_value(&self, value: &mut Value, summary: &mut RedactionSummary, memo: &mut Memo) {
         match value {
-            Value::String(s) => Value::String(self.redact_cached(s, summary, memo)),
+            Value::String(s) => {
+                if let Some(redacted) = self.redact_cached(s, summary, memo) {
+                    *s = redacted;
+                }
+            }
             Value::Number(n) if n.is_u64() || n.is_i64() => {
                 let digits = n.to_string();
-                match self.scan(&digits).as_slice() {
-                    [f] if f.start == 0 && f.end == digits.len() => {
+                if let [f] = self.scan(&digits).as_slice() {
+                    if f.start == 0 && f.end == digits.len() {
                         summary.record(f.class);
-                        Value::String(placeholder(f.class))
+                        *value = Value::String(placeholder(f.class));
                     }
-                    _ => value.clone(),
                 }
             }
-            Value::Array(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|v| self.redact_value(v, summary, memo))
-                    .collect(),
-            ),
+            Value::Array(items) => {
+                for v in items {
+                    self.redact_value(v, summary, memo);
+                }
+            }
             Value::Object(map) => {
-                let mut out = serde_json::Map::with_capacity(map.len());
-                for (key, v) in map {
-                    let v = match fields::sensitive_name(key) {
+                // Values in place; a key that changes is noted (by its position) and the object rebuilt after.
+                let mut renamed: Vec<(usize, String)> = Vec::new();
+                for (i, (key, v)) in map.iter_mut().enumerate() {
+                    let (sensitive, new_key) = self.redact_key(key, summary, memo);
+                    match sensitive {
                         Some(class) => self.replace_whole(v, class, summary),
-                        None if generated_by_the_app(key, v) => v.clone(),
+                        None if generated_by_the_app(key, v) => {}
                         None => self.redact_value(v, summary, memo),
-                    };
-                    let mut new_key = self.redact_cached(key, summary, memo);
-                    if new_key != *key {
-                        // Two keys redacted to the same placeholder must not overwrite each other.
-                        let base = new_key.clone();
-                        let mut n = 2;
-                        while out.contains_key(&new_key) || map.contains_key(&new_key) {
-                            new_key = format!("{base}#{n}");
-                            n += 1;
-                        }
                     }
-                    out.insert(new_key, v);
+                    if let Some(new_key) = new_key.filter(|k| k != key) {
+                        renamed.push((i, new_key));
+                    }
                 }
-                Value::Object(out)
+                if !renamed.is_empty() {
+                    rename_keys(map, renamed);
+                }
             }
-            Value::Number(_) | Value::Bool(_) | Value::Null => value.clone(),
+            Value::Number(_) | Value::Bool(_) | Value::Null => {}
         }
     }
 
@@ -321,10 +381,10 @@ impl Redactor {
     /// are kept as they are).
     fn replace_whole(
         &self,
-        value: &Value,
+        value: &mut Value,
         class: &'static str,
         summary: &mut RedactionSummary,
-    ) -> Value {
+    ) {
         let class = match value {
             Value::Null | Value::Bool(_) => None,
             Value::String(s) => self.whole_value_class(s, class),
@@ -332,19 +392,20 @@ impl Redactor {
             Value::Object(o) if o.is_empty() => None,
             Value::Number(_) | Value::Array(_) | Value::Object(_) => Some(class),
         };
-        match class {
-            Some(class) => {
-                summary.record(class);
-                Value::String(placeholder(class))
-            }
-            None => value.clone(),
+        if let Some(class) = class {
+            summary.record(class);
+            *value = Value::String(placeholder(class));
         }
     }
 
     /// The class to report for a string replaced because of its name: what the content itself is when a content
     /// detector recognizes it (`Authorization: Basic …` is a password), else the name's class; `None` when there is
     /// nothing to replace.
-    fn whole_value_class(&self, value: &str, name_class: &'static str) -> Option<&'static str> {
+    pub(super) fn whole_value_class(
+        &self,
+        value: &str,
+        name_class: &'static str,
+    ) -> Option<&'static str> {
         let trimmed = value.trim();
         if trimmed.is_empty()
             || PLACEHOLDER
@@ -354,10 +415,53 @@ impl Redactor {
             return None;
         }
         let mut content = Vec::new();
-        vendor::find(value, &mut content);
-        pii::find(value, &mut content);
+        let hints = self.hints(value);
+        vendor::find_with(value, &hints, &mut content);
+        pii::find_with(value, &hints, &mut content);
         content.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         Some(content.first().map_or(name_class, |f| f.class))
+    }
+}
+
+/// `text` with each finding replaced by its placeholder, or `None` when there are no findings.
+fn replace(text: &str, findings: &[Finding]) -> Option<String> {
+    if findings.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for f in findings {
+        out.push_str(&text[at..f.start]);
+        out.push_str("[REDACTED:");
+        out.push_str(f.class);
+        out.push(']');
+        at = f.end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
+/// Rebuilds an object whose keys at the given positions (in key order) were redacted. Two keys redacted to the
+/// same placeholder must not overwrite each other, nor take the name of a key the object already has: the later
+/// one becomes `<placeholder>#2`, `#3`, ….
+fn rename_keys(map: &mut serde_json::Map<String, Value>, renamed: Vec<(usize, String)>) {
+    let old = std::mem::take(map);
+    let original: Vec<String> = old.keys().cloned().collect();
+    let mut renamed = renamed.into_iter().peekable();
+    for (i, (key, v)) in old.into_iter().enumerate() {
+        let new_key = match renamed.next_if(|(at, _)| *at == i) {
+            Some((_, new_key)) => {
+                let mut candidate = new_key.clone();
+                let mut n = 2;
+                while map.contains_key(&candidate) || original.binary_search(&candidate).is_ok() {
+                    candidate = format!("{new_key}#{n}");
+                    n += 1;
+                }
+                candidate
+            }
+            None => key,
+        };
+        map.insert(new_key, v);
     }
 }
 
@@ -365,29 +469,89 @@ impl Redactor {
 /// them. They cannot carry user text, so they are not scanned: that keeps an id or a hash from ever being cut by a
 /// private term that happens to match inside it, and skips a third of a packet's scanning. Anything under such a
 /// key that does not have the exact generated shape is scanned like every other string.
-fn generated_by_the_app(key: &str, value: &Value) -> bool {
-    static ID: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^(?:ev|so|dc)_[0-9a-f]{32}$").expect("compiles"));
-    static TIME: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$").expect("compiles")
-    });
-    static SHA256: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^[0-9a-f]{64}$").expect("compiles"));
+pub(super) fn generated_by_the_app(key: &str, value: &Value) -> bool {
     let Value::String(s) = value else {
         return false;
     };
-    let shape: &Regex = match key {
-        "id" | "supersedes" | "superseded_by" => &ID,
+    match key {
+        "id" | "supersedes" | "superseded_by" => generated_id(s),
         "at" | "recorded_at" | "signed_at" | "status_at" | "created_at" | "generated_at"
-        | "decided_at" | "evaluated_at" => &TIME,
-        "sha256" | "scope_digest" | "audit_head_hash" | "digest" => &SHA256,
-        _ => return false,
-    };
-    shape.is_match(s)
+        | "decided_at" | "evaluated_at" => generated_time(s),
+        "sha256" | "scope_digest" | "audit_head_hash" | "digest" => {
+            s.len() == 64 && s.bytes().all(is_lower_hex)
+        }
+        _ => false,
+    }
 }
 
-/// Redacted text and the classes found in it, per distinct input string, for one `redact_json` call.
-type Memo = std::collections::HashMap<String, (String, Vec<String>)>;
+fn is_lower_hex(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'a'..=b'f')
+}
+
+/// `^(?:ev|so|dc)_[0-9a-f]{32}$`
+fn generated_id(s: &str) -> bool {
+    s.len() == 35
+        && matches!(&s.as_bytes()[..3], b"ev_" | b"so_" | b"dc_")
+        && s.bytes().skip(3).all(is_lower_hex)
+}
+
+/// `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$`, where `\d` is any Unicode decimal digit: written out
+/// for ASCII text (where `\d` is `[0-9]`), the pattern itself for anything else.
+fn generated_time(s: &str) -> bool {
+    static TIME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z$").expect("compiles")
+    });
+    if !s.is_ascii() {
+        return TIME.is_match(s);
+    }
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() < 20 || b[b.len() - 1] != b'Z' {
+        return false;
+    }
+    let fixed = digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    let fraction = &b[19..b.len() - 1];
+    fixed
+        && (fraction.is_empty()
+            || (fraction[0] == b'.'
+                && (2..=10).contains(&fraction.len())
+                && fraction[1..].iter().all(u8::is_ascii_digit)))
+}
+
+/// Scanned strings for one `redact_json` call: per distinct string its redacted form and the classes found in it;
+/// per distinct key the same and the class its name alone makes its value.
+#[derive(Default)]
+struct Memo {
+    texts: std::collections::HashMap<String, Scanned>,
+    keys: std::collections::HashMap<String, (Option<&'static str>, Scanned)>,
+}
+
+/// What redacting one string gives: its redacted form (`None`: it stays as it is) and the class of each
+/// placeholder in it.
+struct Scanned {
+    redacted: Option<String>,
+    classes: Vec<&'static str>,
+}
+
+impl Scanned {
+    /// Counts the placeholders again and hands out the redacted form.
+    fn replay(&self, summary: &mut RedactionSummary) -> Option<String> {
+        for class in &self.classes {
+            summary.record(class);
+        }
+        self.redacted.clone()
+    }
+}
 
 /// Bounds the memo so a pathological document cannot grow it without limit; past this, strings are just scanned.
 const MEMO_LIMIT: usize = 200_000;

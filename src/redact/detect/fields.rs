@@ -31,6 +31,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::prefilter::Hints;
 use super::Finding;
 
 /// Kinds of token whose name is `<kind>token`.
@@ -179,6 +180,15 @@ static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
 /// Values assigned to a sensitive name in free text: `Authorization: Bearer …`, `"password": "…"`,
 /// `client_secret=…`, `?token=…`. Each finding is the value only; the name stays readable.
 pub fn assignments(text: &str, out: &mut Vec<Finding>) {
+    assignments_with(text, &Hints::new(text), out);
+}
+
+/// [`assignments`] with the text's [`Hints`] already computed: skipped when no `:` or `=`, or no word every
+/// sensitive name contains, occurs ([`Hints::may_assign`]).
+pub fn assignments_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
+    if !hints.may_assign(text) {
+        return;
+    }
     let bytes = text.as_bytes();
     let mut pos = 0;
     while let Some(caps) = ASSIGNMENT.captures_at(text, pos) {

@@ -10,28 +10,35 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::checksum;
+use super::prefilter::Hints;
 use super::Finding;
 
 /// Appends every personal or financial value in `text` to `out` (unsorted, possibly overlapping).
-///
-/// Each family is skipped when the text lacks what every match of it needs (an `@`, a `+`, 13 digits, 12 words):
-/// most strings in a packet are short ids and timestamps, and these checks cost a single pass over the bytes.
 pub fn find(text: &str, out: &mut Vec<Finding>) {
-    let bytes = text.as_bytes();
-    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
-    let separators = bytes.iter().filter(|b| !b.is_ascii_alphanumeric()).count();
-    if bytes.contains(&b'@') {
+    find_with(text, &Hints::new(text), out);
+}
+
+/// [`find`] with the text's [`Hints`] already computed. Each family is skipped when the text lacks what every match
+/// of it needs (an `@`, a `+`, `[A-Z]{2}[0-9]{2}`, a run of 13 digits, 26 Base58 characters, `0x`, 12 words of BIP39
+/// length): most strings in a packet are short ids and timestamps, and these checks cost a single pass over the
+/// bytes.
+pub fn find_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
+    if hints.byte(b'@') {
         emails(text, out);
     }
-    if bytes.contains(&b'+') {
+    if hints.byte(b'+') {
         phones(text, out);
     }
-    ibans(text, out);
-    if digits >= 13 {
+    if hints.iban_start {
+        ibans(text, out);
+    }
+    if hints.longest_digit_run >= 13 {
         cards(text, out);
     }
-    wallets(text, out);
-    if separators + 1 >= SEED_PHRASE_MIN_WORDS {
+    wallets_with(text, hints, out);
+    if hints.separators.saturating_add(1) >= SEED_PHRASE_MIN_WORDS
+        && hints.short_words >= SEED_PHRASE_MIN_WORDS
+    {
         seed_phrases(text, out);
     }
 }
@@ -240,18 +247,33 @@ static ETH: LazyLock<Regex> = LazyLock::new(|| re(r"\b0x[0-9a-fA-F]{40}\b"));
 /// Wallet addresses: Bitcoin legacy / P2SH (Base58Check verified), native SegWit bech32 / bech32m (checksum
 /// verified) and Ethereum (`0x` and 40 hex digits; a longer hex string such as a transaction hash is not one).
 pub fn wallets(text: &str, out: &mut Vec<Finding>) {
-    for m in BTC_BASE58.find_iter(text) {
-        if checksum::btc_base58_address(m.as_str()) {
-            push(out, "wallet-address", m.start(), m.end());
+    wallets_with(text, &Hints::exhaustive(), out);
+}
+
+/// [`wallets`], each kind skipped when the text cannot hold one: 26 Base58 characters in a row, `bc1` / `tb1` /
+/// `bcrt1` in any case, or `0x`.
+fn wallets_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
+    if hints.longest_base58_run >= 26 {
+        for m in BTC_BASE58.find_iter(text) {
+            if checksum::btc_base58_address(m.as_str()) {
+                push(out, "wallet-address", m.start(), m.end());
+            }
         }
     }
-    for m in BTC_SEGWIT.find_iter(text) {
-        if checksum::segwit_address(m.as_str()) {
-            push(out, "wallet-address", m.start(), m.end());
+    if ["bc1", "tb1", "bcrt1"]
+        .iter()
+        .any(|n| hints.has_ci(text, n))
+    {
+        for m in BTC_SEGWIT.find_iter(text) {
+            if checksum::segwit_address(m.as_str()) {
+                push(out, "wallet-address", m.start(), m.end());
+            }
         }
     }
-    for m in ETH.find_iter(text) {
-        push(out, "wallet-address", m.start(), m.end());
+    if hints.has(text, "0x") {
+        for m in ETH.find_iter(text) {
+            push(out, "wallet-address", m.start(), m.end());
+        }
     }
 }
 
