@@ -52,17 +52,60 @@ fn section_digests(packet: &serde_json::Map<String, Value>) -> BTreeMap<String, 
 }
 
 /// Fills `integrity.sections` and `integrity.digest` of a packet already in JSON form.
+///
+/// Each section is put in canonical form once. When every section takes the fast path of [`canonical`] and every
+/// section name is ASCII, the canonical form of the whole packet is those same pieces joined as serde_json joins
+/// an object's members (`{"name":section,…}` in key order), which is exactly `serde_json::to_string` of the whole
+/// and so its RFC 8785 form: it is hashed from the pieces instead of being serialized a second time. Otherwise the
+/// whole packet is canonicalized on its own.
 pub fn seal(packet: &mut Value) {
     let Some(object) = packet.as_object_mut() else {
         return;
     };
-    let sections = section_digests(object);
+    let mut pieces: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut sections = BTreeMap::new();
+    let mut fast = true;
+    for (key, section) in object.iter() {
+        if key == "integrity" {
+            continue;
+        }
+        let piece = if integers_and_ascii_keys(section) {
+            serde_json::to_vec(section).expect("a JSON value serializes")
+        } else {
+            fast = false;
+            serde_json_canonicalizer::to_vec(section).expect("a JSON value canonicalizes")
+        };
+        sections.insert(key.clone(), hex::encode(Sha256::digest(&piece)));
+        fast &= key.is_ascii();
+        pieces.insert(key.clone(), piece);
+    }
     let integrity = object
         .entry("integrity")
         .or_insert_with(|| Value::Object(Default::default()));
     integrity["sections"] = serde_json::to_value(&sections).expect("digests serialize");
     integrity["digest"] = Value::String(String::new());
-    let digest = sha256_canonical(packet);
+    let digest = if fast && integers_and_ascii_keys(integrity) {
+        let mut hasher = Sha256::new();
+        hasher.update(b"{");
+        for (i, (key, section)) in object.iter().enumerate() {
+            if i > 0 {
+                hasher.update(b",");
+            }
+            hasher.update(serde_json::to_vec(key).expect("a key serializes"));
+            hasher.update(b":");
+            match pieces.get(key) {
+                Some(piece) => hasher.update(piece),
+                None => {
+                    hasher.update(serde_json::to_vec(section).expect("a JSON value serializes"))
+                }
+            }
+        }
+        hasher.update(b"}");
+        hex::encode(hasher.finalize())
+    } else {
+        drop(pieces);
+        sha256_canonical(packet)
+    };
     packet["integrity"]["digest"] = Value::String(digest);
 }
 
@@ -208,6 +251,41 @@ mod tests {
         let mut blank = p.clone();
         blank["integrity"]["digest"] = json!("");
         assert_eq!(recorded, sha256_canonical(&blank));
+    }
+
+    /// Sealing as it was done before the whole packet was hashed from its sections' pieces.
+    fn seal_by_serializing_twice(packet: &mut Value) {
+        let sections = section_digests(packet.as_object().unwrap());
+        let integrity = packet
+            .as_object_mut()
+            .unwrap()
+            .entry("integrity")
+            .or_insert_with(|| Value::Object(Default::default()));
+        integrity["sections"] = serde_json::to_value(&sections).unwrap();
+        integrity["digest"] = Value::String(String::new());
+        let digest = sha256_canonical(packet);
+        packet["integrity"]["digest"] = Value::String(digest);
+    }
+
+    #[test]
+    fn sealing_from_the_pieces_equals_sealing_the_whole() {
+        for p in [
+            json!({ "launch": { "name": "Zoë", "n": [1, -2, 9007199254740992u64] }, "roles": [], "integrity": { "audit_head_seq": 4 } }),
+            json!({ "b": "x", "a": { "y": "tab\there \u{1} \"q\" \\" }, "integrity": {} }),
+            json!({ "b": "x", "a": { "y": 2 } }),
+            json!({ "b": 1.5, "a": { "y": 2 }, "integrity": {} }),
+            json!({ "b": { "ключ": 1 }, "a": "x", "integrity": {} }),
+            json!({ "ключ": 1, "a": "x", "integrity": {} }),
+            json!({ "a": 18446744073709551615u64, "integrity": { "x": 2.5 } }),
+            json!({ "integrity": { "ключ": true } }),
+        ] {
+            let mut fast = p.clone();
+            seal(&mut fast);
+            let mut slow = p.clone();
+            seal_by_serializing_twice(&mut slow);
+            assert_eq!(fast, slow, "{p}");
+            assert!(verify(&to_pretty_bytes(&fast)).intact, "{p}");
+        }
     }
 
     #[test]
