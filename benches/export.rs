@@ -124,17 +124,32 @@ fn main() {
         let packet = golive::packet::build::build(&conn, &launch, verdict, "t", "bench").unwrap();
         println!("  phase build: {}", ms(t.elapsed()));
         let t = Instant::now();
-        let value = serde_json::to_value(&packet).unwrap();
+        let mut value = serde_json::to_value(&packet).unwrap();
         println!("  phase to_value: {}", ms(t.elapsed()));
+        drop(packet);
         let redactor = ws.redactor(&launch).unwrap();
         let t = Instant::now();
         let mut summary = golive::redact::RedactionSummary::default();
-        let redacted = redactor.redact_json(&value, &mut summary);
+        for (key, section) in value.as_object_mut().unwrap() {
+            if !matches!(key.as_str(), "integrity" | "schema" | "schema_version") {
+                redactor.redact_json_in_place(section, &mut summary);
+            }
+        }
         println!("  phase redact: {}", ms(t.elapsed()));
         let t = Instant::now();
-        let mut sealed = redacted.clone();
-        golive::packet::integrity::seal(&mut sealed);
+        golive::packet::integrity::seal(&mut value);
         println!("  phase seal: {}", ms(t.elapsed()));
+        let t = Instant::now();
+        let json = golive::packet::integrity::to_pretty_bytes(&value);
+        println!(
+            "  phase pretty: {} ({:.1} MB)",
+            ms(t.elapsed()),
+            json.len() as f64 / 1e6
+        );
+        let t = Instant::now();
+        let packet: golive::packet::model::Packet = serde_json::from_value(value).unwrap();
+        println!("  phase from_value: {}", ms(t.elapsed()));
+        drop((packet, json));
     }
     let measure_memory = reset_peak_rss();
     let mut best_json = Duration::MAX;

@@ -22,21 +22,18 @@ pub struct ExportedPacket {
 const NOT_REDACTED: &[&str] = &["integrity", "schema", "schema_version"];
 
 pub fn redact_and_seal(packet: Packet, redactor: &Redactor) -> Result<ExportedPacket> {
-    let value = serde_json::to_value(&packet).expect("a packet serializes");
-    let Value::Object(object) = value else {
+    let mut value = serde_json::to_value(&packet).expect("a packet serializes");
+    // The typed packet is rebuilt from the sealed value below; holding both now would only cost memory.
+    drop(packet);
+    let Value::Object(object) = &mut value else {
         unreachable!("a packet is an object")
     };
     let mut summary = RedactionSummary::default();
-    let mut redacted = serde_json::Map::new();
-    for (key, section) in object {
-        let section = if NOT_REDACTED.contains(&key.as_str()) {
-            section
-        } else {
-            redactor.redact_json(&section, &mut summary)
-        };
-        redacted.insert(key, section);
+    for (key, section) in object.iter_mut() {
+        if !NOT_REDACTED.contains(&key.as_str()) {
+            redactor.redact_json_in_place(section, &mut summary);
+        }
     }
-    let mut value = Value::Object(redacted);
     value["redaction"] = serde_json::to_value(RedactionReport {
         counts: summary.counts,
         total: summary.total,
@@ -62,10 +59,8 @@ pub fn redact_escalation(
     redactor: &Redactor,
 ) -> (EscalationPacket, RedactionSummary) {
     let mut summary = RedactionSummary::default();
-    let value = redactor.redact_json(
-        &serde_json::to_value(&packet).expect("serializes"),
-        &mut summary,
-    );
+    let mut value = serde_json::to_value(&packet).expect("serializes");
+    redactor.redact_json_in_place(&mut value, &mut summary);
     let mut packet: EscalationPacket =
         serde_json::from_value(value).expect("redaction keeps the shape");
     packet.body = crate::packet::escalation::body(&packet);
