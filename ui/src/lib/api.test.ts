@@ -180,6 +180,12 @@ describe("errorMessage", () => {
     );
   });
 
+  it("keeps every line of a multi-line message, such as an invalid pack file's positions", () => {
+    const message =
+      "/home/me/mine.toml:3:1: unknown field `stepz`\n/home/me/mine.toml:9:7: step \"x\": status must be a number";
+    expect(api.errorMessage({ code: "probe_pack_invalid", message })).toBe(message);
+  });
+
   it("handles strings, errors and anything else", () => {
     expect(api.errorMessage("plain")).toBe("plain");
     expect(api.errorMessage(new Error("boom"))).toBe("boom");

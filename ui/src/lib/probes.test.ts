@@ -13,11 +13,18 @@ import {
   ago,
   applyProgress,
   assertionText,
+  addFiles,
+  alsoRuns,
   buildRunRequest,
   countSteps,
   countsText,
   duration,
   emptyRunForm,
+  fileName,
+  pickedPaths,
+  removeFile,
+  stepFilter,
+  toggleStep,
   evidenceText,
   exchangeLine,
   explain,
@@ -188,6 +195,118 @@ describe("building the run request", () => {
     expect(live("10", "   ")).toMatchObject({ ok: false, field: "statement" });
     expect(live("10", "é".repeat(500))).toMatchObject({ ok: true });
     expect(live("10", "é".repeat(501))).toMatchObject({ ok: false, field: "statement" });
+  });
+});
+
+describe("choosing steps, a pack file and CA certificates", () => {
+  const step = (id: string, over: Partial<StepSummary> = {}): StepSummary => ({
+    id,
+    title: id,
+    kind: "http",
+    environments: ["sandbox"],
+    proves: [],
+    sensitive: false,
+    amount: null,
+    depends_on: ["key-mode"],
+    ...over,
+  });
+  const steps: StepSummary[] = [
+    step("key-mode", { kind: "key_mode", depends_on: [] }),
+    step("discovery"),
+    step("transact"),
+    step("transact-retry", { depends_on: ["key-mode", "transact"] }),
+    step("status-polling", { depends_on: ["key-mode", "transact-retry"] }),
+    step("error-request-id"),
+  ];
+  const form = (over: Partial<RunForm> = {}): RunForm => ({ ...emptyRunForm(), packId: "0pools-smoke", ...over });
+
+  it("toggles a step once, keeping the others", () => {
+    expect(toggleStep([], "discovery", true)).toEqual(["discovery"]);
+    expect(toggleStep(["discovery"], "discovery", true)).toEqual(["discovery"]);
+    expect(toggleStep(["a", "discovery", "b"], "discovery", false)).toEqual(["a", "b"]);
+  });
+
+  it("sends the checked steps in the pack's order, and only those of the run's environment", () => {
+    expect(stepFilter(["error-request-id", "discovery", "live-only"], steps)).toEqual(["discovery", "error-request-id"]);
+    const built = buildRunRequest("acme", form({ steps: ["error-request-id", "discovery", "live-only"] }), steps);
+    expect(built.ok && built.request.step_filter).toEqual(["discovery", "error-request-id"]);
+    expect(buildRunRequest("acme", form(), steps)).toMatchObject({ ok: true, request: { step_filter: [] } });
+    // Nothing of this environment checked: everything runs, as with none checked.
+    const elsewhere = buildRunRequest("acme", form({ steps: ["live-only"] }), steps);
+    expect(elsewhere.ok && elsewhere.request.step_filter).toEqual([]);
+  });
+
+  it("says which steps run too: the key-mode check and what checked steps wait for, transitively", () => {
+    expect(alsoRuns([], steps)).toEqual([]);
+    expect(alsoRuns(["discovery", "error-request-id"], steps)).toEqual(["key-mode"]);
+    expect(alsoRuns(["status-polling"], steps)).toEqual(["key-mode", "transact", "transact-retry"]);
+    expect(alsoRuns(["key-mode"], steps)).toEqual([]);
+  });
+
+  it("sends a pack file, keeping the pack id, and no step filter with it", () => {
+    const built = buildRunRequest(
+      "acme",
+      form({ packFile: "/home/me/packs/mine.toml", steps: ["discovery"] }),
+      steps,
+    );
+    expect(built).toEqual({
+      ok: true,
+      request: {
+        launch_id: "acme",
+        environment: "sandbox",
+        pack_id: "0pools-smoke",
+        pack_file: "/home/me/packs/mine.toml",
+        step_filter: [],
+        confirm_sensitive: null,
+        ca_files: [],
+      },
+    });
+    // A pack file needs no built-in pack; going back to the built-in pack sends none.
+    expect(buildRunRequest("acme", form({ packId: null, packFile: "C:\\packs\\mine.toml" }))).toMatchObject({
+      ok: true,
+      request: { pack_id: null, pack_file: "C:\\packs\\mine.toml" },
+    });
+    expect(buildRunRequest("acme", form({ packFile: "  " }))).toMatchObject({ ok: true, request: { pack_file: null } });
+    expect(buildRunRequest("acme", form({ packId: null, packFile: null }))).toMatchObject({ ok: false, field: "pack" });
+  });
+
+  it("sends the CA certificates, each once, alongside a filter and a live confirmation", () => {
+    const built = buildRunRequest(
+      "acme",
+      form({
+        environment: "live",
+        confirm: true,
+        amountCap: "10",
+        statement: "ok",
+        caFiles: ["/etc/ca/private.pem", "/etc/ca/private.pem", "/etc/ca/other.crt"],
+        steps: ["discovery"],
+      }),
+      steps.map((s) => ({ ...s, environments: ["live"] })),
+    );
+    expect(built.ok && built.request).toMatchObject({
+      environment: "live",
+      ca_files: ["/etc/ca/private.pem", "/etc/ca/other.crt"],
+      step_filter: ["discovery"],
+      confirm_sensitive: { amount_cap: "10", statement: "ok" },
+    });
+  });
+
+  it("adds what the dialog picked (one path, several, or nothing when cancelled) and removes one", () => {
+    expect(pickedPaths(null)).toEqual([]);
+    expect(pickedPaths("/a.pem")).toEqual(["/a.pem"]);
+    expect(pickedPaths(["/a.pem", "", "/b.pem"])).toEqual(["/a.pem", "/b.pem"]);
+    expect(addFiles([], null)).toEqual([]);
+    expect(addFiles(["/a.pem"], ["/b.pem", "/a.pem"])).toEqual(["/a.pem", "/b.pem"]);
+    expect(addFiles(["/a.pem"], "/c.pem")).toEqual(["/a.pem", "/c.pem"]);
+    expect(removeFile(["/a.pem", "/b.pem"], "/a.pem")).toEqual(["/b.pem"]);
+    expect(removeFile(["/a.pem"], "/zzz.pem")).toEqual(["/a.pem"]);
+  });
+
+  it("names a file by its last part, for either separator", () => {
+    expect(fileName("/home/me/packs/mine.toml")).toBe("mine.toml");
+    expect(fileName("C:\\Users\\me\\mine.toml")).toBe("mine.toml");
+    expect(fileName("mine.toml")).toBe("mine.toml");
+    expect(fileName("/home/me/packs/")).toBe("packs");
   });
 });
 

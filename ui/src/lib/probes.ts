@@ -88,10 +88,92 @@ export type RunForm = {
   confirm: boolean;
   amountCap: string;
   statement: string;
+  /** The steps checked to run (exact ids); none checked runs them all. Ignored with a pack file. */
+  steps: string[];
+  /** A pack file of one's own, which the core prefers to `packId`; null for the built-in pack. */
+  packFile: string | null;
+  /** Extra CA certificates (PEM files) to trust, for a provider behind a private CA. */
+  caFiles: string[];
 };
 
 export function emptyRunForm(): RunForm {
-  return { environment: "sandbox", packId: null, confirm: false, amountCap: "", statement: "" };
+  return {
+    environment: "sandbox",
+    packId: null,
+    confirm: false,
+    amountCap: "",
+    statement: "",
+    steps: [],
+    packFile: null,
+    caFiles: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Step selection: check the steps to run; the core adds what they wait for and every key-mode check.
+
+/** `selected` with `id` checked or unchecked, in the order the steps were checked, without duplicates. */
+export function toggleStep(selected: readonly string[], id: string, checked: boolean): string[] {
+  const rest = selected.filter((s) => s !== id);
+  return checked ? [...rest, id] : rest;
+}
+
+/** The checked steps that are among `steps` (the environment's), in the pack's order: the run's `step_filter`. */
+export function stepFilter(selected: readonly string[], steps: readonly StepSummary[]): string[] {
+  const wanted = new Set(selected);
+  return steps.filter((s) => wanted.has(s.id)).map((s) => s.id);
+}
+
+/**
+ * The steps that run as well, though not checked: every key-mode check and everything a checked step waits for,
+ * directly or not, in the pack's order. Empty when nothing is checked (then everything runs). Mirrors the core's
+ * selection, for the hint only.
+ */
+export function alsoRuns(selected: readonly string[], steps: readonly StepSummary[]): string[] {
+  const filter = stepFilter(selected, steps);
+  if (filter.length === 0) return [];
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const wanted = new Set(filter);
+  for (const s of steps) if (s.kind === "key_mode") wanted.add(s.id);
+  const stack = [...wanted];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    for (const dep of byId.get(id)?.depends_on ?? []) {
+      if (!wanted.has(dep)) {
+        wanted.add(dep);
+        stack.push(dep);
+      }
+    }
+  }
+  const checked = new Set(filter);
+  return steps.filter((s) => wanted.has(s.id) && !checked.has(s.id)).map((s) => s.id);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Files chosen in the native dialog: a pack file, CA certificates
+
+/** What the dialog plugin's `open` answers (a path, several, or null when cancelled) as a list of paths. */
+export function pickedPaths(picked: string | string[] | null | undefined): string[] {
+  if (picked === null || picked === undefined) return [];
+  return (Array.isArray(picked) ? picked : [picked]).filter((p) => typeof p === "string" && p.trim() !== "");
+}
+
+/** `list` with the newly picked paths added at the end, each path once. */
+export function addFiles(list: readonly string[], picked: string | string[] | null | undefined): string[] {
+  const out = [...list];
+  for (const p of pickedPaths(picked)) if (!out.includes(p)) out.push(p);
+  return out;
+}
+
+export function removeFile(list: readonly string[], path: string): string[] {
+  return list.filter((p) => p !== path);
+}
+
+/** The last part of a path, for either separator: "/home/me/packs/mine.toml" → "mine.toml". */
+export function fileName(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, "");
+  const parts = trimmed.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
 }
 
 export type BuiltRequest =
@@ -101,9 +183,18 @@ export type BuiltRequest =
 /** The core's limit on the confirmation statement. */
 export const STATEMENT_MAX = 500;
 
-/** The run request for the form, or which field is wrong and why. The confirmation is sent in live only. */
-export function buildRunRequest(launchId: string, form: RunForm): BuiltRequest {
-  if (!form.packId) return { ok: false, field: "pack", message: "Choose a probe pack first." };
+/**
+ * The run request for the form, or which field is wrong and why. The confirmation is sent in live only. `steps`
+ * are the built-in pack's steps in the run's environment: only checked steps among them are sent, so a step
+ * checked in the other environment is not. With a pack file the built-in pack's steps mean nothing: no filter.
+ */
+export function buildRunRequest(
+  launchId: string,
+  form: RunForm,
+  steps: readonly StepSummary[] = [],
+): BuiltRequest {
+  const packFile = form.packFile?.trim() || null;
+  if (!form.packId && !packFile) return { ok: false, field: "pack", message: "Choose a probe pack first." };
   let confirm: ProbeRunRequest["confirm_sensitive"] = null;
   if (form.environment === "live" && form.confirm) {
     const cap = form.amountCap.trim();
@@ -134,10 +225,10 @@ export function buildRunRequest(launchId: string, form: RunForm): BuiltRequest {
       launch_id: launchId,
       environment: form.environment,
       pack_id: form.packId,
-      pack_file: null,
-      step_filter: [],
+      pack_file: packFile,
+      step_filter: packFile ? [] : stepFilter(form.steps, steps),
       confirm_sensitive: confirm,
-      ca_files: [],
+      ca_files: addFiles([], form.caFiles.map((p) => p.trim())),
     },
   };
 }
