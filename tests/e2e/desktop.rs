@@ -1134,6 +1134,106 @@ const PASTED_KEY: &str = "sk_live_FAKE0notreal00000000000000";
 /// record, lists what is still missing, and shows neither the key nor the private term, only `[REDACTED:…]`; the
 /// text file saved through the save dialog's command holds the same redacted body.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn probes_run_only_the_checked_steps_and_the_key_mode_check() {
+    let provider = ProviderSim::start(ProviderConfig {
+        api_key: SANDBOX_KEY.into(),
+        environment: "sandbox".into(),
+        partner_id: "partner_123".into(),
+        tls: None,
+    });
+    let api = provider.url.clone();
+    let d = desktop(|db| {
+        let mut ws = Workspace::open(db, "launch_mgr").unwrap();
+        ws.create_launch(&golive::checklist::launch::NewLaunch {
+            name: "Acme EUR-USDT".into(),
+            partner_id: "partner_123".into(),
+            product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
+            environment: golive::Environment::Live,
+            templates: vec!["0pools-sandbox-to-production".into()],
+            sandbox: Targets {
+                api_base_url: Some(api.clone()),
+                webhook_url: None,
+            },
+            live: Default::default(),
+            owners: vec![],
+            private_terms: vec![],
+        })
+        .unwrap();
+    })
+    .await;
+    let (c, display) = (&d.c, d.display.clone());
+    let launch = "acme-eur-usdt";
+
+    go(c, &format!("#/launch/{launch}/probes")).await;
+    css(c, "#probe-env")
+        .await
+        .select_by_value("sandbox")
+        .await
+        .unwrap();
+    css(c, "[data-plan-step='discovery']").await;
+    fill(c, "#probe-secret-api_key", SANDBOX_KEY).await;
+    css(c, "#probe-secret-save-api_key")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        "[data-testid='probe-secret-status-api_key']",
+        "the session fingerprint",
+        |t| t.contains("0042"),
+    )
+    .await;
+
+    // Two steps checked: the screen says the key-mode check runs with them.
+    for step in ["discovery", "error-request-id"] {
+        let check = format!("#probe-step-{step}");
+        scroll_to(c, &check).await;
+        css(c, &check).await.click().await.unwrap();
+    }
+    let selection = wait_text(c, "[data-testid='probe-selection']", "the selection", |t| {
+        t.contains("2 of") && t.contains("steps checked")
+    })
+    .await;
+    assert!(selection.contains("also runs: key-mode"), "{selection}");
+    scroll_to(c, "#probe-steps-heading").await;
+    screenshot(c, &display, "25-probes-checked-steps").await;
+
+    css(c, "#probe-run").await.click().await.unwrap();
+    let outcome = wait_text_within(c, "#probe-run-outcome", "the run's outcome", 30, |t| {
+        !t.is_empty()
+    })
+    .await;
+    assert_eq!(outcome, "pass", "{}", text_of(c, "#probe-result").await);
+    let mut ran = Vec::new();
+    for el in c
+        .find_all(Locator::Css("#probe-result [data-step]"))
+        .await
+        .unwrap()
+    {
+        ran.push(el.attr("data-step").await.unwrap().unwrap_or_default());
+    }
+    ran.sort();
+    assert_eq!(ran, ["discovery", "error-request-id", "key-mode"]);
+    scroll_to(c, "#probe-result").await;
+    screenshot(c, &display, "26-probes-checked-steps-result").await;
+
+    // What was recorded is the same three steps.
+    let runs = Workspace::open(&d.db, "launch_mgr")
+        .unwrap()
+        .probe_runs(launch)
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    let recorded = Workspace::open(&d.db, "launch_mgr")
+        .unwrap()
+        .probe_run(&runs[0].id)
+        .unwrap();
+    let mut ids: Vec<&str> = recorded.steps.iter().map(|s| s.step_id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["discovery", "error-request-id", "key-mode"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
     use golive::checklist::identifier::IdentifierType;
     let live_ids = ["req_01HZY0POOLS7", "req_01HZY0POOLS8"];
