@@ -137,12 +137,9 @@ fn main() {
         }
         println!("  phase redact: {}", ms(t.elapsed()));
         let t = Instant::now();
-        golive::packet::integrity::seal(&mut value);
-        println!("  phase seal: {}", ms(t.elapsed()));
-        let t = Instant::now();
-        let json = golive::packet::integrity::to_pretty_bytes(&value);
+        let json = golive::packet::integrity::seal_to_pretty(&mut value);
         println!(
-            "  phase pretty: {} ({:.1} MB)",
+            "  phase seal + text: {} ({:.1} MB)",
             ms(t.elapsed()),
             json.len() as f64 / 1e6
         );

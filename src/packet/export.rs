@@ -39,9 +39,8 @@ pub fn redact_and_seal(packet: Packet, redactor: &Redactor) -> Result<ExportedPa
         total: summary.total,
     })
     .expect("a report serializes");
-    integrity::seal(&mut value);
     // Text first, then the typed packet from the same value, so the whole packet is never held three times.
-    let json = String::from_utf8(integrity::to_pretty_bytes(&value)).expect("JSON is UTF-8");
+    let json = integrity::seal_to_pretty(&mut value);
     let packet: Packet = serde_json::from_value(value).map_err(|_| {
         InvalidInput::coded(
             "private_term_collides",

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::detect::prefilter::{self, Hints};
+use super::detect::prefilter::{self, needle, Hints};
 use super::detect::{fields, pii, vendor, Finding};
 
 /// Addresses that are published support paths, not personal data: they stay readable in every export (the
@@ -179,7 +179,7 @@ impl Redactor {
     /// [`Redactor::scan`] with the text's [`Hints`] computed: every detector whose gate fails is skipped (it could
     /// not have matched), so the findings are the same as with [`Hints::exhaustive`].
     pub(crate) fn scan_with(&self, text: &str, hints: &Hints) -> Vec<Finding> {
-        let protected: Vec<(usize, usize)> = if hints.has(text, "[REDACTED") {
+        let protected: Vec<(usize, usize)> = if hints.has(text, needle!("[REDACTED")) {
             PLACEHOLDER
                 .find_iter(text)
                 .map(|m| (m.start(), m.end()))
@@ -259,46 +259,7 @@ impl Redactor {
         // A packet repeats the same keys and many of the same values thousands of times; each distinct string is
         // scanned once and its result (text and classes found) replayed for the rest.
         let mut memo = Memo::default();
-        self.redact_value(value, summary, &mut memo);
-    }
-
-    /// The redacted form of `text` when anything in it is redacted (`None` when it stays as it is), each
-    /// placeholder counted in `summary`.
-    fn redact_cached(
-        &self,
-        text: &str,
-        summary: &mut RedactionSummary,
-        memo: &mut Memo,
-    ) -> Option<String> {
-        if let Some(seen) = memo.texts.get(text) {
-            return seen.replay(summary);
-        }
-        let scanned = self.scanned(text);
-        let redacted = scanned.replay(summary);
-        if memo.texts.len() < MEMO_LIMIT {
-            memo.texts.insert(text.to_string(), scanned);
-        }
-        redacted
-    }
-
-    /// For an object key: the class its name makes its value (see [`fields::sensitive_name`]) and its redacted
-    /// form when anything in it is redacted, each placeholder counted in `summary`.
-    fn redact_key(
-        &self,
-        key: &str,
-        summary: &mut RedactionSummary,
-        memo: &mut Memo,
-    ) -> (Option<&'static str>, Option<String>) {
-        if let Some((sensitive, seen)) = memo.keys.get(key) {
-            return (*sensitive, seen.replay(summary));
-        }
-        let sensitive = fields::sensitive_name(key);
-        let scanned = self.scanned(key);
-        let redacted = scanned.replay(summary);
-        if memo.keys.len() < MEMO_LIMIT {
-            memo.keys.insert(key.to_string(), (sensitive, scanned));
-        }
-        (sensitive, redacted)
+        self.redact_value(value, 0, summary, &mut memo);
     }
 
     fn scanned(&self, text: &str) -> Scanned {
@@ -309,13 +270,58 @@ impl Redactor {
         }
     }
 
-    fn redact_value(&self, value: &mut Value, summary: &mut RedactionSummary, memo: &mut Memo) {
-        match value {
-            Value::String(s) => {
-                if let Some(redacted) = self.redact_cached(s, summary, memo) {
-                    *s = redacted;
-                }
+    /// The redacted form of a string (`None` when it stays as it is), each placeholder counted in `summary`.
+    fn redact_string(&self, text: &mut String, summary: &mut RedactionSummary, memo: &mut Memo) {
+        let redacted = match memo.text(self, text) {
+            Some(at) => memo.results[at].replay(summary),
+            None => self.scanned(text).replay(summary),
+        };
+        if let Some(redacted) = redacted {
+            *text = redacted;
+        }
+    }
+
+    /// A string stored under the key `memo.keys[key]`: when it is the same string as the last one under that key
+    /// (ids of a kind, statuses, environments, actors repeat from one record to the next), its result is replayed
+    /// without looking it up.
+    fn redact_string_under(
+        &self,
+        key: usize,
+        text: &mut String,
+        summary: &mut RedactionSummary,
+        memo: &mut Memo,
+    ) {
+        let entry = &memo.keys[key];
+        if let Some(at) = entry.last_result.filter(|_| entry.last_value == *text) {
+            if let Some(redacted) = memo.results[at].replay(summary) {
+                *text = redacted;
             }
+            return;
+        }
+        let Some(at) = memo.text(self, text) else {
+            if let Some(redacted) = self.scanned(text).replay(summary) {
+                *text = redacted;
+            }
+            return;
+        };
+        let entry = &mut memo.keys[key];
+        entry.last_value.clear();
+        entry.last_value.push_str(text);
+        entry.last_result = Some(at);
+        if let Some(redacted) = memo.results[at].replay(summary) {
+            *text = redacted;
+        }
+    }
+
+    fn redact_value(
+        &self,
+        value: &mut Value,
+        depth: usize,
+        summary: &mut RedactionSummary,
+        memo: &mut Memo,
+    ) {
+        match value {
+            Value::String(s) => self.redact_string(s, summary, memo),
             Value::Number(n) if n.is_u64() || n.is_i64() => {
                 let digits = n.to_string();
                 if let [f] = self.scan(&digits).as_slice() {
@@ -327,18 +333,32 @@ impl Redactor {
             }
             Value::Array(items) => {
                 for v in items {
-                    self.redact_value(v, summary, memo);
+                    self.redact_value(v, depth + 1, summary, memo);
                 }
             }
             Value::Object(map) => {
                 // Values in place; a key that changes is noted (by its position) and the object rebuilt after.
                 let mut renamed: Vec<(usize, String)> = Vec::new();
                 for (i, (key, v)) in map.iter_mut().enumerate() {
-                    let (sensitive, new_key) = self.redact_key(key, summary, memo);
-                    match sensitive {
-                        Some(class) => self.replace_whole(v, class, summary),
-                        None if generated_by_the_app(key, v) => {}
-                        None => self.redact_value(v, summary, memo),
+                    let at = memo.key(self, depth, i, key);
+                    let (sensitive, new_key) = match at {
+                        Some(at) => {
+                            let entry = &memo.keys[at];
+                            (entry.sensitive, entry.scanned.replay(summary))
+                        }
+                        None => (
+                            fields::sensitive_name(key),
+                            self.scanned(key).replay(summary),
+                        ),
+                    };
+                    match (sensitive, v) {
+                        (Some(class), v) => self.replace_whole(v, class, summary),
+                        (None, v) if generated_by_the_app(key, v) => {}
+                        (None, Value::String(s)) => match at {
+                            Some(at) => self.redact_string_under(at, s, summary, memo),
+                            None => self.redact_string(s, summary, memo),
+                        },
+                        (None, v) => self.redact_value(v, depth + 1, summary, memo),
                     }
                     if let Some(new_key) = new_key.filter(|k| k != key) {
                         renamed.push((i, new_key));
@@ -528,12 +548,26 @@ fn generated_time(s: &str) -> bool {
                 && fraction[1..].iter().all(u8::is_ascii_digit)))
 }
 
-/// Scanned strings for one `redact_json` call: per distinct string its redacted form and the classes found in it;
-/// per distinct key the same and the class its name alone makes its value.
+/// What one `redact_json` call has scanned: per distinct string the result of redacting it, and per distinct key
+/// that and the class its name alone makes its value. Sibling objects have the same keys in the same order, so the
+/// last object's keys at each depth are kept by position and compared before any look-up.
 #[derive(Default)]
 struct Memo {
-    texts: std::collections::HashMap<String, Scanned>,
-    keys: std::collections::HashMap<String, (Option<&'static str>, Scanned)>,
+    texts: std::collections::HashMap<String, usize>,
+    results: Vec<Scanned>,
+    names: std::collections::HashMap<String, usize>,
+    keys: Vec<KeyEntry>,
+    /// Per depth, `keys` positions of the last object's keys, in order.
+    recent: Vec<Vec<usize>>,
+}
+
+struct KeyEntry {
+    key: String,
+    sensitive: Option<&'static str>,
+    scanned: Scanned,
+    /// The last string seen under this key and where its result is.
+    last_value: String,
+    last_result: Option<usize>,
 }
 
 /// What redacting one string gives: its redacted form (`None`: it stays as it is) and the class of each
@@ -550,6 +584,56 @@ impl Scanned {
             summary.record(class);
         }
         self.redacted.clone()
+    }
+}
+
+impl Memo {
+    /// Where the result for `text` is in `results`, scanning it first if it is new; `None` once the memo is full
+    /// and `text` is not in it.
+    fn text(&mut self, redactor: &Redactor, text: &str) -> Option<usize> {
+        if let Some(&at) = self.texts.get(text) {
+            return Some(at);
+        }
+        if self.results.len() >= MEMO_LIMIT {
+            return None;
+        }
+        self.results.push(redactor.scanned(text));
+        self.texts.insert(text.to_string(), self.results.len() - 1);
+        Some(self.results.len() - 1)
+    }
+
+    /// Where `key`, the `index`-th key of an object at `depth`, is in `keys`, scanning it first if it is new;
+    /// `None` once the memo is full and `key` is not in it.
+    fn key(&mut self, redactor: &Redactor, depth: usize, index: usize, key: &str) -> Option<usize> {
+        if let Some(&at) = self.recent.get(depth).and_then(|keys| keys.get(index)) {
+            if self.keys[at].key == key {
+                return Some(at);
+            }
+        }
+        let at = match self.names.get(key) {
+            Some(&at) => at,
+            None if self.keys.len() >= MEMO_LIMIT => return None,
+            None => {
+                self.keys.push(KeyEntry {
+                    key: key.to_string(),
+                    sensitive: fields::sensitive_name(key),
+                    scanned: redactor.scanned(key),
+                    last_value: String::new(),
+                    last_result: None,
+                });
+                self.names.insert(key.to_string(), self.keys.len() - 1);
+                self.keys.len() - 1
+            }
+        };
+        if self.recent.len() <= depth {
+            self.recent.resize_with(depth + 1, Vec::new);
+        }
+        let recent = &mut self.recent[depth];
+        if recent.len() <= index {
+            recent.resize(index + 1, at);
+        }
+        recent[index] = at;
+        Some(at)
     }
 }
 

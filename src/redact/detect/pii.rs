@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::checksum;
-use super::prefilter::Hints;
+use super::prefilter::{needle, Hints};
 use super::Finding;
 
 /// Appends every personal or financial value in `text` to `out` (unsorted, possibly overlapping).
@@ -29,16 +29,14 @@ pub fn find_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
     if hints.byte(b'+') {
         phones(text, out);
     }
-    if hints.iban_start {
+    if hints.may_hold_iban(text) {
         ibans(text, out);
     }
-    if hints.longest_digit_run >= 13 {
+    if hints.may_hold_card(text) {
         cards(text, out);
     }
     wallets_with(text, hints, out);
-    if hints.separators.saturating_add(1) >= SEED_PHRASE_MIN_WORDS
-        && hints.short_words >= SEED_PHRASE_MIN_WORDS
-    {
+    if hints.may_hold_words(text, SEED_PHRASE_MIN_WORDS) {
         seed_phrases(text, out);
     }
 }
@@ -253,14 +251,14 @@ pub fn wallets(text: &str, out: &mut Vec<Finding>) {
 /// [`wallets`], each kind skipped when the text cannot hold one: 26 Base58 characters in a row, `bc1` / `tb1` /
 /// `bcrt1` in any case, or `0x`.
 fn wallets_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
-    if hints.longest_base58_run >= 26 {
+    if hints.may_hold_base58_run(text, 26) {
         for m in BTC_BASE58.find_iter(text) {
             if checksum::btc_base58_address(m.as_str()) {
                 push(out, "wallet-address", m.start(), m.end());
             }
         }
     }
-    if ["bc1", "tb1", "bcrt1"]
+    if [needle!("bc1"), needle!("tb1"), needle!("bcrt1")]
         .iter()
         .any(|n| hints.has_ci(text, n))
     {
@@ -270,7 +268,7 @@ fn wallets_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
             }
         }
     }
-    if hints.has(text, "0x") {
+    if hints.has(text, needle!("0x")) {
         for m in ETH.find_iter(text) {
             push(out, "wallet-address", m.start(), m.end());
         }

@@ -14,7 +14,9 @@
 //! two ASCII cases; a text with any non-ASCII byte always runs those detectors.
 
 /// What one pass over a text's bytes says about it. Built by [`Hints::new`]; [`Hints::exhaustive`] says yes to
-/// every gate (the reference behaviour, used by the equivalence tests).
+/// every gate (the reference behaviour, used by the equivalence tests). The pass itself only notes which ASCII bytes
+/// occur and counts digits and separators; what a few families need beyond that (runs of digits or Base58
+/// characters, word lengths) is worked out from the text only when those counts allow a match.
 #[derive(Debug, Clone)]
 pub struct Hints {
     exhaustive: bool,
@@ -24,95 +26,40 @@ pub struct Hints {
     folded: u128,
     /// Every byte is ASCII.
     ascii: bool,
+    len: usize,
+    /// ASCII digits.
+    digits: usize,
     /// Bytes that are not ASCII letters or digits (every byte of a non-ASCII character counts).
-    pub(crate) separators: usize,
-    /// The most digits in one run of digit groups joined by single spaces or dashes (`[0-9]+(?:[ \-][0-9]+)*`).
-    pub(crate) longest_digit_run: usize,
-    /// The longest run of Base58 characters (`[1-9A-HJ-NP-Za-km-z]`).
-    pub(crate) longest_base58_run: usize,
-    /// Maximal runs of ASCII letters (`[A-Za-z]+`) of 3 to 8 letters, the lengths of BIP39 words.
-    pub(crate) short_words: usize,
-    /// Two upper-case ASCII letters followed by two ASCII digits occur (`[A-Z]{2}[0-9]{2}`, how an IBAN starts).
-    pub(crate) iban_start: bool,
+    separators: usize,
     /// A 256-bit Bloom filter of the pairs of adjacent bytes in the text once ASCII letters are folded to lower
-    /// case and `_`, `.` and `-` are left out ([`compact_folded`]). A needle can only occur when every pair of its
-    /// own compact folded form is in the filter: that form occurs in the text's.
+    /// case and `_`, `.` and `-` are left out ([`compact_folded`]): a needle can only occur, in any ASCII case or
+    /// with those characters inside it, when every pair of its own compact folded form is in the filter. Filled
+    /// the first time a case-insensitive needle's bytes all occur.
+    pairs: std::cell::OnceCell<[u64; 4]>,
+}
+
+/// A literal a detector's matches always contain, with the masks of its bytes worked out at compile time (write it
+/// with [`needle!`]).
+#[derive(Debug)]
+pub struct Needle {
+    text: &'static str,
+    exact: u128,
+    folded: u128,
     pairs: [u64; 4],
 }
 
-/// The byte a text's or needle's byte becomes in the pair filter: ASCII letters lower-cased; `None` for `_`, `.`
-/// and `-`, which are left out (sensitive names are matched without them).
-fn compact_folded(b: u8) -> Option<u8> {
-    match b {
-        b'_' | b'.' | b'-' => None,
-        _ => Some(b.to_ascii_lowercase()),
-    }
-}
-
-fn pair_bit(a: u8, b: u8) -> (usize, u64) {
-    let h = ((u32::from(a) << 8) | u32::from(b)).wrapping_mul(0x9e37_79b1) >> 24;
-    ((h >> 6) as usize, 1u64 << (h & 63))
-}
-
-fn is_base58(b: u8) -> bool {
-    matches!(b, b'1'..=b'9' | b'A'..=b'H' | b'J'..=b'N' | b'P'..=b'Z' | b'a'..=b'k' | b'm'..=b'z')
-}
-
-/// The bits of a needle's bytes (all ASCII), letters folded to lower case when `fold`.
-fn mask(needle: &str, fold: bool) -> u128 {
-    needle.bytes().fold(0u128, |m, b| {
-        debug_assert!(b.is_ascii(), "needles are ASCII");
-        let b = if fold { b.to_ascii_lowercase() } else { b };
-        m | (1u128 << (b & 0x7f))
-    })
-}
-
-/// Whether `needle` (non-empty) occurs in `hay`, ignoring ASCII case.
-fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len()
-        && hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-}
-
-/// Words one of which every sensitive name (`fields::sensitive_name`) contains once lower-cased and stripped of
-/// `_`, `.` and `-`: `key` (private / signing / encryption / master keys, API and access keys), `pass` (password,
-/// passwd, passphrase), `pwd`, `secret`, `signature`, `cookie`, `auth` (authorization, auth), `credential`, `token`,
-/// `mnemonic`, `seedphrase`, `cvv` / `cvc` (and their card / `2` forms), `securitycode`.
-const NAME_WORDS: &[&str] = &[
-    "key",
-    "pass",
-    "pwd",
-    "secret",
-    "signature",
-    "cookie",
-    "auth",
-    "credential",
-    "token",
-    "mnemonic",
-    "seedphrase",
-    "cvv",
-    "cvc",
-    "securitycode",
-];
-
-impl Hints {
-    pub fn new(text: &str) -> Hints {
-        let mut exact = 0u128;
-        let mut separators = 0;
-        let mut ascii = true;
-        // Digit groups: digits in the current run, whether the last byte was a digit, and whether it was a single
-        // separator right after a digit (the run may go on).
-        let (mut run_digits, mut longest_digit_run) = (0usize, 0usize);
-        let (mut after_digit, mut after_sep) = (false, false);
-        let (mut base58, mut longest_base58_run) = (0usize, 0usize);
-        let (mut letters, mut short_words) = (0usize, 0usize);
-        // The last four bytes as classes: bit 0 upper-case letter, bit 1 digit, shifted by two per byte.
-        let mut window = 0u8;
-        let mut iban_start = false;
-        let mut pairs = [0u64; 4];
+impl Needle {
+    pub const fn new(text: &'static str) -> Needle {
+        let bytes = text.as_bytes();
+        assert!(!bytes.is_empty(), "a needle is not empty");
+        let (mut exact, mut folded, mut pairs) = (0u128, 0u128, [0u64; 4]);
         let mut previous: Option<u8> = None;
-        for &b in text.as_bytes() {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            assert!(b.is_ascii(), "needles are ASCII");
+            exact |= 1u128 << b;
+            folded |= 1u128 << b.to_ascii_lowercase();
             if let Some(c) = compact_folded(b) {
                 if let Some(p) = previous {
                     let (word, bit) = pair_bit(p, c);
@@ -120,52 +67,145 @@ impl Hints {
                 }
                 previous = Some(c);
             }
-            if b.is_ascii() {
-                exact |= 1u128 << b;
-            } else {
-                ascii = false;
-            }
-            if !b.is_ascii_alphanumeric() {
-                separators += 1;
-            }
-            if b.is_ascii_digit() {
-                run_digits = if after_digit || after_sep {
-                    run_digits + 1
-                } else {
-                    1
-                };
-                longest_digit_run = longest_digit_run.max(run_digits);
-                after_digit = true;
-                after_sep = false;
-            } else if (b == b' ' || b == b'-') && after_digit {
-                after_digit = false;
-                after_sep = true;
-            } else {
-                after_digit = false;
-                after_sep = false;
-            }
-            if is_base58(b) {
-                base58 += 1;
-                longest_base58_run = longest_base58_run.max(base58);
-            } else {
-                base58 = 0;
-            }
-            if b.is_ascii_alphabetic() {
-                letters += 1;
-            } else {
-                if (3..=8).contains(&letters) {
-                    short_words += 1;
-                }
-                letters = 0;
-            }
-            let class = u8::from(b.is_ascii_uppercase()) | (u8::from(b.is_ascii_digit()) << 1);
-            window = (window << 2) | class;
-            // Oldest to newest: upper, upper, digit, digit.
-            iban_start |= window == 0b01_01_10_10;
+            i += 1;
         }
-        if (3..=8).contains(&letters) {
-            short_words += 1;
+        Needle {
+            text,
+            exact,
+            folded,
+            pairs,
         }
+    }
+}
+
+/// A [`Needle`] built at compile time: `needle!("_live_")`.
+macro_rules! needle {
+    ($text:literal) => {
+        const { &$crate::redact::detect::prefilter::Needle::new($text) }
+    };
+}
+pub(crate) use needle;
+
+/// The byte a text's or needle's byte becomes in the pair filter: ASCII letters lower-cased; `None` for `_`, `.`
+/// and `-`, which are left out (sensitive names are matched without them).
+const fn compact_folded(b: u8) -> Option<u8> {
+    match b {
+        b'_' | b'.' | b'-' => None,
+        _ => Some(b.to_ascii_lowercase()),
+    }
+}
+
+const fn pair_bit(a: u8, b: u8) -> (usize, u64) {
+    let h = (((a as u32) << 8) | b as u32).wrapping_mul(0x9e37_79b1) >> 24;
+    ((h >> 6) as usize, 1u64 << (h & 63))
+}
+
+// Byte classes for the one pass: one table look-up per byte.
+const DIGIT: u8 = 1 << 0;
+const LETTER: u8 = 1 << 1;
+const ALNUM: u8 = 1 << 2;
+const BASE58: u8 = 1 << 3;
+/// `' '` or `'-'`, which may join digit groups.
+const GROUP_SEP: u8 = 1 << 4;
+
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut class = 0;
+        if c.is_ascii_digit() {
+            class |= DIGIT | ALNUM;
+        }
+        if c.is_ascii_alphabetic() {
+            class |= LETTER | ALNUM;
+        }
+        if matches!(c, b'1'..=b'9' | b'A'..=b'H' | b'J'..=b'N' | b'P'..=b'Z' | b'a'..=b'k' | b'm'..=b'z')
+        {
+            class |= BASE58;
+        }
+        if matches!(c, b' ' | b'-') {
+            class |= GROUP_SEP;
+        }
+        table[b] = class;
+        b += 1;
+    }
+    table
+};
+
+/// Whether `needle` (non-empty, ASCII) occurs in `hay`, ignoring ASCII case.
+fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let first = needle[0].to_ascii_lowercase();
+    (0..=last_start).any(|i| {
+        hay[i].to_ascii_lowercase() == first
+            && hay[i..i + needle.len()].eq_ignore_ascii_case(needle)
+    })
+}
+
+/// Whether `word` (non-empty, lower-case ASCII, not starting with `_`, `.` or `-`) occurs in `hay` once `hay` is
+/// lower-cased and stripped of `_`, `.` and `-`.
+fn contains_compact_folded(hay: &[u8], word: &[u8]) -> bool {
+    'start: for i in 0..hay.len() {
+        if hay[i].to_ascii_lowercase() != word[0] {
+            continue;
+        }
+        let (mut at, mut matched) = (i + 1, 1);
+        while matched < word.len() {
+            let Some(&b) = hay.get(at) else {
+                // No later start has more room left.
+                return false;
+            };
+            at += 1;
+            if matches!(b, b'_' | b'.' | b'-') {
+                continue;
+            }
+            if b.to_ascii_lowercase() != word[matched] {
+                continue 'start;
+            }
+            matched += 1;
+        }
+        return true;
+    }
+    false
+}
+
+/// Words one of which every sensitive name (`fields::sensitive_name`) contains once lower-cased and stripped of
+/// `_`, `.` and `-`: `key` (private / signing / encryption / master keys, API and access keys), `pass` (password,
+/// passwd, passphrase), `pwd`, `secret`, `signature`, `cookie`, `auth` (authorization, auth), `credential`, `token`,
+/// `mnemonic`, `seedphrase`, `cvv` / `cvc` (and their card / `2` forms), `securitycode`.
+const NAME_WORDS: &[&Needle] = &[
+    needle!("key"),
+    needle!("pass"),
+    needle!("pwd"),
+    needle!("secret"),
+    needle!("signature"),
+    needle!("cookie"),
+    needle!("auth"),
+    needle!("credential"),
+    needle!("token"),
+    needle!("mnemonic"),
+    needle!("seedphrase"),
+    needle!("cvv"),
+    needle!("cvc"),
+    needle!("securitycode"),
+];
+
+impl Hints {
+    pub fn new(text: &str) -> Hints {
+        // Bits of the bytes seen, 64 per word; words 2 and 3 are the non-ASCII bytes.
+        let mut seen = [0u64; 4];
+        let (mut digits, mut separators) = (0usize, 0usize);
+        for &b in text.as_bytes() {
+            let class = CLASSES[usize::from(b)];
+            seen[usize::from(b >> 6)] |= 1u64 << (b & 63);
+            digits += usize::from(class & DIGIT != 0);
+            separators += usize::from(class & ALNUM == 0);
+        }
+        let exact = u128::from(seen[0]) | (u128::from(seen[1]) << 64);
+        let ascii = seen[2] | seen[3] == 0;
         let upper = ((1u128 << 26) - 1) << b'A';
         let folded = (exact & !upper) | ((exact & upper) << 32);
         Hints {
@@ -173,12 +213,10 @@ impl Hints {
             exact,
             folded,
             ascii,
+            len: text.len(),
+            digits,
             separators,
-            longest_digit_run,
-            longest_base58_run,
-            short_words,
-            iban_start,
-            pairs,
+            pairs: std::cell::OnceCell::new(),
         }
     }
 
@@ -189,12 +227,10 @@ impl Hints {
             exact: u128::MAX,
             folded: u128::MAX,
             ascii: false,
+            len: usize::MAX,
+            digits: usize::MAX,
             separators: usize::MAX,
-            longest_digit_run: usize::MAX,
-            longest_base58_run: usize::MAX,
-            short_words: usize::MAX,
-            iban_start: true,
-            pairs: [u64::MAX; 4],
+            pairs: std::cell::OnceCell::from([u64::MAX; 4]),
         }
     }
 
@@ -207,40 +243,126 @@ impl Hints {
         self.exhaustive || (b.is_ascii() && self.exact & (1u128 << b) != 0)
     }
 
-    /// Every pair of adjacent bytes of `needle`'s compact folded form is in the pair filter.
-    fn pairs_may_hold(&self, needle: &str) -> bool {
-        let mut previous: Option<u8> = None;
-        for c in needle.bytes().filter_map(compact_folded) {
-            if let Some(p) = previous {
-                let (word, bit) = pair_bit(p, c);
-                if self.pairs[word] & bit == 0 {
-                    return false;
-                }
-            }
-            previous = Some(c);
-        }
-        true
+    /// `[A-Z]{2}[0-9]{2}` occurs (how every IBAN starts).
+    pub fn may_hold_iban(&self, text: &str) -> bool {
+        let upper = ((1u128 << 26) - 1) << b'A';
+        self.exhaustive
+            || (self.exact & upper != 0
+                && self.digits >= 2
+                && text.as_bytes().windows(4).any(|w| {
+                    w[0].is_ascii_uppercase()
+                        && w[1].is_ascii_uppercase()
+                        && w[2].is_ascii_digit()
+                        && w[3].is_ascii_digit()
+                }))
     }
 
-    /// `needle` occurs in `text` as written.
-    pub fn has(&self, text: &str, needle: &str) -> bool {
+    /// A run of digit groups joined by single spaces or dashes (`[0-9]+(?:[ \-][0-9]+)*`, where every card number
+    /// lies) holds at least 13 digits.
+    pub fn may_hold_card(&self, text: &str) -> bool {
         if self.exhaustive {
             return true;
         }
-        let m = mask(needle, false);
-        self.exact & m == m && self.pairs_may_hold(needle) && text.contains(needle)
+        if self.digits < 13 {
+            return false;
+        }
+        let (mut run, mut longest) = (0usize, 0usize);
+        let (mut after_digit, mut after_sep) = (false, false);
+        for &b in text.as_bytes() {
+            let class = CLASSES[usize::from(b)];
+            if class & DIGIT != 0 {
+                run = if after_digit || after_sep { run + 1 } else { 1 };
+                longest = longest.max(run);
+                after_sep = false;
+                after_digit = true;
+            } else {
+                after_sep = after_digit && class & GROUP_SEP != 0;
+                after_digit = false;
+            }
+        }
+        longest >= 13
     }
 
-    /// `needle` could occur in `text` under a case-insensitive (Unicode) pattern: in ASCII text, it occurs ignoring
-    /// ASCII case; a text with non-ASCII characters always could.
-    pub fn has_ci(&self, text: &str, needle: &str) -> bool {
-        if self.exhaustive || !self.ascii {
+    /// At least `n` Base58 characters (`[1-9A-HJ-NP-Za-km-z]`) in a row.
+    pub fn may_hold_base58_run(&self, text: &str, n: usize) -> bool {
+        if self.exhaustive {
             return true;
         }
-        let m = mask(needle, true);
-        self.folded & m == m
-            && self.pairs_may_hold(needle)
-            && contains_ignore_ascii_case(text.as_bytes(), needle.as_bytes())
+        if self.len < n {
+            return false;
+        }
+        let mut run = 0;
+        for &b in text.as_bytes() {
+            if CLASSES[usize::from(b)] & BASE58 != 0 {
+                run += 1;
+                if run >= n {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        false
+    }
+
+    /// At least `n` maximal runs of ASCII letters (`[A-Za-z]+`) of 3 to 8 letters (the lengths of BIP39 words),
+    /// with at least `n - 1` separators for the gaps between them.
+    pub fn may_hold_words(&self, text: &str, n: usize) -> bool {
+        if self.exhaustive {
+            return true;
+        }
+        if self.separators.saturating_add(1) < n {
+            return false;
+        }
+        let (mut letters, mut words) = (0usize, 0usize);
+        for &b in text.as_bytes() {
+            if CLASSES[usize::from(b)] & LETTER != 0 {
+                letters += 1;
+            } else {
+                words += usize::from((3..=8).contains(&letters));
+                letters = 0;
+            }
+        }
+        words += usize::from((3..=8).contains(&letters));
+        words >= n
+    }
+
+    /// The needle's bytes all occur ignoring ASCII case, and so does every pair of adjacent bytes of its compact
+    /// folded form.
+    fn folded_may_hold(&self, text: &str, needle: &Needle) -> bool {
+        if self.folded & needle.folded != needle.folded {
+            return false;
+        }
+        let pairs = self.pairs.get_or_init(|| {
+            let mut pairs = [0u64; 4];
+            let mut previous: Option<u8> = None;
+            for c in text.bytes().filter_map(compact_folded) {
+                if let Some(p) = previous {
+                    let (word, bit) = pair_bit(p, c);
+                    pairs[word] |= bit;
+                }
+                previous = Some(c);
+            }
+            pairs
+        });
+        pairs
+            .iter()
+            .zip(needle.pairs)
+            .all(|(have, need)| have & need == need)
+    }
+
+    /// The needle occurs in `text` as written.
+    pub fn has(&self, text: &str, needle: &Needle) -> bool {
+        self.exhaustive || (self.exact & needle.exact == needle.exact && text.contains(needle.text))
+    }
+
+    /// The needle could occur in `text` under a case-insensitive (Unicode) pattern: in ASCII text, it occurs
+    /// ignoring ASCII case; a text with non-ASCII characters always could.
+    pub fn has_ci(&self, text: &str, needle: &Needle) -> bool {
+        self.exhaustive
+            || !self.ascii
+            || (self.folded_may_hold(text, needle)
+                && contains_ignore_ascii_case(text.as_bytes(), needle.text.as_bytes()))
     }
 
     /// Every ASCII character of a case-insensitive private term (folded, given by `term_mask`) occurs in an ASCII
@@ -259,18 +381,10 @@ impl Hints {
         if !self.byte(b':') && !self.byte(b'=') {
             return false;
         }
-        let mut candidates = NAME_WORDS.iter().filter(|w| {
-            let m = mask(w, true);
-            self.folded & m == m && self.pairs_may_hold(w)
-        });
-        let Some(first) = candidates.next() else {
-            return false;
-        };
-        let compact: Vec<u8> = text.bytes().filter_map(compact_folded).collect();
-        let occurs = |w: &&str| {
-            compact.len() >= w.len() && compact.windows(w.len()).any(|x| x == w.as_bytes())
-        };
-        occurs(first) || candidates.any(occurs)
+        NAME_WORDS.iter().any(|w| {
+            self.folded_may_hold(text, w)
+                && contains_compact_folded(text.as_bytes(), w.text.as_bytes())
+        })
     }
 }
 
@@ -288,24 +402,34 @@ mod tests {
 
     #[test]
     fn one_pass_counts() {
-        let h = Hints::new("card 4242 4242-4242 4242  12, iban GB82 x");
-        assert_eq!(h.longest_digit_run, 16);
-        assert!(h.iban_start);
+        let t = "card 4242 4242-4242 4242  12, iban GB82 x";
+        let h = Hints::new(t);
+        assert!(h.may_hold_card(t));
+        assert!(h.may_hold_iban(t));
         assert!(h.ascii);
         assert!(h.byte(b','));
         assert!(!h.byte(b'@'));
-        assert!(h.has("x", "x"));
-        assert!(h.has_ci("GB82", "gb8"));
-        let h = Hints::new("1 -2 3--4");
-        assert_eq!(h.longest_digit_run, 2);
-        let h = Hints::new("abandon ab abc abcdefghi Zoë");
-        assert_eq!(h.short_words, 2);
+        assert!(h.has("x", needle!("x")));
+        assert!(h.has_ci("GB82", needle!("gb8")));
+        for t in ["1 -2 3--4", "4242 4242  4242 4242", "4242 4242 -4242 4242"] {
+            assert!(!Hints::new(t).may_hold_card(t), "{t}");
+        }
+        assert!(Hints::new("4242424242424242").may_hold_card("4242424242424242"));
+        let t = "abandon ab abc abcdefghi Zoë";
+        let h = Hints::new(t);
+        assert!(h.may_hold_words(t, 2) && !h.may_hold_words(t, 3));
         assert!(!h.ascii);
-        assert!(h.has_ci("anything", "zzz"), "non-ASCII text always may");
-        let h = Hints::new("gb82 G B82 GB8 2");
-        assert!(!h.iban_start);
-        let h = Hints::new("1111111111111111111114oLvT2");
-        assert_eq!(h.longest_base58_run, 27);
+        assert!(
+            h.has_ci("anything", needle!("zzz")),
+            "non-ASCII text always may"
+        );
+        let t = "gb82 G B82 GB8 2";
+        assert!(!Hints::new(t).may_hold_iban(t));
+        let t = "1111111111111111111114oLvT2";
+        let h = Hints::new(t);
+        assert!(h.may_hold_base58_run(t, 27) && !h.may_hold_base58_run(t, 28));
+        let t = "0OIl1111111111111111111114oLvT";
+        assert!(!Hints::new(t).may_hold_base58_run(t, 27));
     }
 
     #[test]
@@ -314,8 +438,8 @@ mod tests {
         assert!(h.folded & (1u128 << b'a') != 0 && h.folded & (1u128 << b'z') != 0);
         assert!(h.folded & (1u128 << b'[') != 0 && h.folded & (1u128 << b'@') != 0);
         assert!(h.folded & (1u128 << b'A') == 0);
-        assert!(h.has_ci("AZ[@", "az[@"));
-        assert!(!h.has_ci("AZ[@", "{"));
+        assert!(h.has_ci("AZ[@", needle!("az[@")));
+        assert!(!h.has_ci("AZ[@", needle!("{")));
     }
 
     /// `may_assign` leans on [`NAME_WORDS`] covering the denylist: every name it accepts, built from the pieces

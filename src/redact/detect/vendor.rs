@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::prefilter::Hints;
+use super::prefilter::{needle, Hints};
 use super::Finding;
 
 struct Detector {
@@ -30,91 +30,99 @@ static DETECTORS: LazyLock<Vec<Detector>> = LazyLock::new(|| {
         detector(
             "private-key",
             r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----",
-            |h, t| h.has(t, "-----BEGIN "),
+            |h, t| h.has(t, needle!("-----BEGIN ")),
         ),
         // A key cut off before its END line (a truncated log): the BEGIN line and the lines of the key that follow
         // (base64, or `Proc-Type:` style headers), with real or escaped (`\n`) line breaks.
         detector(
             "private-key",
             r"(?m)-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:\r?\n(?:[A-Za-z][A-Za-z\-]*: [^\r\n]*|[A-Za-z0-9+/=]+\r?$)|(?:\\r)?\\n(?:[A-Za-z][A-Za-z\-]*: [^\r\n\\]*|[A-Za-z0-9+/=]+))*",
-            |h, t| h.has(t, "-----BEGIN "),
+            |h, t| h.has(t, needle!("-----BEGIN ")),
         ),
         detector(
             "api-key",
             r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}",
-            |h, t| h.has(t, "_live_") || h.has(t, "_test_"),
+            |h, t| h.has(t, needle!("_live_")) || h.has(t, needle!("_test_")),
         ),
         detector(
             "webhook-secret",
             r"\bwhs(?:ec|k)_[A-Za-z0-9+/=]{16,}",
-            |h, t| h.has(t, "whsec_") || h.has(t, "whsk_"),
+            |h, t| h.has(t, needle!("whsec_")) || h.has(t, needle!("whsk_")),
         ),
         detector("api-key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", |h, t| {
-            h.has(t, "AKIA") || h.has(t, "ASIA")
+            h.has(t, needle!("AKIA")) || h.has(t, needle!("ASIA"))
         }),
         detector(
             "api-key",
             r"(?i)aws_secret_access_key[\x22']?\s*[=:]\s*[\x22']?([A-Za-z0-9/+=]{40})",
-            |h, t| h.has_ci(t, "aws_secret_access_key"),
+            |h, t| h.has_ci(t, needle!("aws_secret_access_key")),
         ),
-        detector("api-key", r"\bSK[0-9a-f]{32}\b", |h, t| h.has(t, "SK")),
+        detector("api-key", r"\bSK[0-9a-f]{32}\b", |h, t| {
+            h.has(t, needle!("SK"))
+        }),
         detector(
             "api-key",
             r"\bSG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}",
-            |h, t| h.has(t, "SG."),
+            |h, t| h.has(t, needle!("SG.")),
         ),
         detector("api-key", r"\bAIza[0-9A-Za-z_\-]{35}", |h, t| {
-            h.has(t, "AIza")
+            h.has(t, needle!("AIza"))
         }),
         detector("token", r"\bgh[pousr]_[A-Za-z0-9]{36,}", |h, t| {
-            ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
-                .iter()
-                .any(|n| h.has(t, n))
+            [
+                needle!("ghp_"),
+                needle!("gho_"),
+                needle!("ghu_"),
+                needle!("ghs_"),
+                needle!("ghr_"),
+            ]
+            .iter()
+            .any(|n| h.has(t, n))
         }),
         detector("token", r"\bgithub_pat_[A-Za-z0-9_]{22,}", |h, t| {
-            h.has(t, "github_pat_")
+            h.has(t, needle!("github_pat_"))
         }),
         detector(
             "token",
             r"\beyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{10,}",
-            |h, t| h.has(t, "eyJ"),
+            |h, t| h.has(t, needle!("eyJ")),
         ),
         detector(
             "token",
             r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{8,}=*)",
-            |h, t| h.has_ci(t, "bearer"),
+            |h, t| h.has_ci(t, needle!("bearer")),
         ),
         detector("token", r"\bsq0[a-z]{3}-[A-Za-z0-9_\-]{20,}", |h, t| {
-            h.has(t, "sq0")
+            h.has(t, needle!("sq0"))
         }),
         detector(
             "token",
             r"https://hooks\.slack\.com/services/[A-Za-z0-9/_\-]+",
-            |h, t| h.has(t, "https://hooks.slack.com/services/"),
+            |h, t| h.has(t, needle!("https://hooks.slack.com/services/")),
         ),
         detector("token", r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", |h, t| {
-            h.has(t, "xox")
+            h.has(t, needle!("xox"))
         }),
         detector(
             "password",
             r"(?i)\bbasic\s+([A-Za-z0-9+/]{8,}={0,2})",
-            |h, t| h.has_ci(t, "basic"),
+            |h, t| h.has_ci(t, needle!("basic")),
         ),
         detector(
             "password",
             r"(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:([^/\s@]+)@",
-            |h, t| h.byte(b'@') && h.has(t, "://"),
+            |h, t| h.byte(b'@') && h.has(t, needle!("://")),
         ),
         detector("signature", r"\bv1=([0-9a-f]{64})\b", |h, t| {
-            h.has(t, "v1=")
+            h.has(t, needle!("v1="))
         }),
         detector("signature", r"\bv1,([A-Za-z0-9+/]{43}=)", |h, t| {
-            h.has(t, "v1,")
+            h.has(t, needle!("v1,"))
         }),
         detector(
             "signature",
             r"(?i)x-hub-signature(?:-256)?\s*:\s*sha(?:1|256)=([0-9a-f]{40,64})",
-            |h, t| h.has_ci(t, "x-hub-signature"),
+            |h, t| h.has_ci(t, needle!("x-hub-signature")),
         ),
         // A value assigned to something named like a credential: `partner_api_key = "…"`, `client_secret: …`.
         detector(
@@ -122,13 +130,15 @@ static DETECTORS: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             r#"(?i)(?:api[_\-]?key|client[_\-]?secret|secret[_\-]?key|access[_\-]?token|auth[_\-]?token)["']?\s*[=:]\s*["']?([^\s"',;]{8,})"#,
             |h, t| {
                 (h.byte(b':') || h.byte(b'='))
-                    && ["key", "secret", "token"].iter().any(|n| h.has_ci(t, n))
+                    && [needle!("key"), needle!("secret"), needle!("token")]
+                        .iter()
+                        .any(|n| h.has_ci(t, n))
             },
         ),
         detector(
             "password",
             r#"(?i)(?:password|passwd)["']?\s*[=:]\s*["']?([^\s"',;]{8,})"#,
-            |h, t| (h.byte(b':') || h.byte(b'=')) && h.has_ci(t, "passw"),
+            |h, t| (h.byte(b':') || h.byte(b'=')) && h.has_ci(t, needle!("passw")),
         ),
     ]
 });
