@@ -118,10 +118,10 @@ fn main() {
     if std::env::var_os("EXPORT_PHASES").is_some() {
         let conn = rusqlite::Connection::open(&db).unwrap();
         let t = Instant::now();
-        let verdict = ws.verdict(&launch).unwrap();
-        println!("  phase verdict: {}", ms(t.elapsed()));
+        let gate = ws.gate(&launch).unwrap();
+        println!("  phase signoffs + verdict: {}", ms(t.elapsed()));
         let t = Instant::now();
-        let packet = golive::packet::build::build(&conn, &launch, verdict, "t", "bench").unwrap();
+        let packet = golive::packet::build::build(&conn, &launch, gate, "t", "bench").unwrap();
         println!("  phase build: {}", ms(t.elapsed()));
         let t = Instant::now();
         let mut value = serde_json::to_value(&packet).unwrap();

@@ -37,7 +37,7 @@ use crate::probe::result::{
 use crate::probe::secrets::{KeyMode, SecretFingerprint, SecretSource};
 use crate::redact::RedactionSummary;
 use crate::signoff::{
-    Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
+    Decision, DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
     SignoffState, SignoffView, Verdict,
 };
 use crate::workspace::{AttachFile, ConfirmSensitive, ProbeRunRequest, SecretStatus};
@@ -86,6 +86,7 @@ pub fn typescript() -> String {
         SignoffView,
         SignoffState,
         RoleSignoff,
+        Gate,
         Rule,
         Verdict,
         Decision,

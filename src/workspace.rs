@@ -14,6 +14,7 @@ use crate::checklist::files;
 use crate::checklist::identifier::IdentifierType;
 use crate::checklist::item::{self, ItemView, SetItemStatus};
 use crate::checklist::launch::{self, LaunchOverview, LaunchSummary, NewLaunch};
+use crate::checklist::located::{self, ReadFailure};
 use crate::checklist::template::{self, Template, TemplateOrigin, TemplateSummary};
 use crate::checklist::{builtin, text};
 use crate::clock::{format_time, Clock, SystemClock};
@@ -32,7 +33,8 @@ use crate::probe::{
 };
 use crate::redact::Redactor;
 use crate::signoff::{
-    self, Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, SignoffView, Verdict,
+    self, Decision, DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, SignoffView,
+    Verdict,
 };
 use crate::store::Store;
 
@@ -442,8 +444,13 @@ impl Workspace {
 
     /// Go / no-go as the rules stand right now, with the default 24 h probe freshness window.
     pub fn verdict(&self, launch_id: &str) -> Result<Verdict> {
+        Ok(self.gate(launch_id)?.verdict)
+    }
+
+    /// Each role's current signoff and the verdict over them, judged once for both.
+    pub fn gate(&self, launch_id: &str) -> Result<Gate> {
         launch::exists(self.store.conn(), launch_id)?;
-        signoff::gather::verdict(
+        signoff::gather::gate(
             self.store.conn(),
             launch_id,
             self.clock.now(),
@@ -504,14 +511,9 @@ impl Workspace {
 
     /// Builds, redacts and seals the signoff packet as it stands now. Nothing is written.
     pub fn export_packet(&self, launch_id: &str) -> Result<ExportedPacket> {
-        let verdict = self.verdict(launch_id)?;
-        let packet = packet::build::build(
-            self.store.conn(),
-            launch_id,
-            verdict,
-            &self.now(),
-            &self.actor,
-        )?;
+        let gate = self.gate(launch_id)?;
+        let packet =
+            packet::build::build(self.store.conn(), launch_id, gate, &self.now(), &self.actor)?;
         packet::export::redact_and_seal(packet, &self.redactor(launch_id)?)
     }
 
@@ -597,9 +599,30 @@ impl Workspace {
     }
 
     fn record_export(&mut self, launch_id: &str, action: &str, saved: &SavedFiles) -> Result<()> {
+        let details = json!({
+            "digest": saved.digest,
+            "json": saved.json_path.is_some(),
+            "pdf": saved.pdf_path.is_some(),
+            "text": saved.text_path.is_some(),
+        });
+        self.append_launch_event(launch_id, None, action, details)
+    }
+
+    /// Appends an audit event about a launch that changes nothing else. Without an `environment` the event is
+    /// filed under the launch's current one.
+    fn append_launch_event(
+        &mut self,
+        launch_id: &str,
+        environment: Option<Environment>,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<()> {
         let (at, actor) = (self.now(), self.actor.clone());
         self.store.write(|tx| {
-            let environment = launch::environment(tx, launch_id)?;
+            let environment = match environment {
+                Some(environment) => environment,
+                None => launch::environment(tx, launch_id)?,
+            };
             audit::append(
                 tx,
                 NewAuditEvent {
@@ -609,12 +632,7 @@ impl Workspace {
                     launch_id: Some(launch_id),
                     action,
                     subject: &format!("launch:{launch_id}"),
-                    details: json!({
-                        "digest": saved.digest,
-                        "json": saved.json_path.is_some(),
-                        "pdf": saved.pdf_path.is_some(),
-                        "text": saved.text_path.is_some(),
-                    }),
+                    details,
                 },
             )?;
             Ok(())
@@ -648,43 +666,19 @@ impl Workspace {
     /// Validates a probe pack file without running it.
     pub fn validate_probe_pack_file(path: &Path) -> Result<ProbePack> {
         let shown = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| {
-            InvalidInput::coded(
-                "probe_pack_unreadable",
-                "pack",
-                format!("cannot read {shown}: {e}"),
-            )
-        })?;
-        if meta.len() as usize > probe::pack::MAX_PACK_BYTES {
-            return Err(InvalidInput::coded(
-                "probe_pack_invalid",
-                "pack",
-                format!(
-                    "{shown}:1:1: the file is {} bytes; probe packs are at most {} bytes",
-                    meta.len(),
-                    probe::pack::MAX_PACK_BYTES
+        let text = located::read_text_file(path, probe::pack::MAX_PACK_BYTES, "probe packs")
+            .map_err(|failure| match failure {
+                ReadFailure::Unreadable(e) => InvalidInput::coded(
+                    "probe_pack_unreadable",
+                    "pack",
+                    format!("cannot read {shown}: {e}"),
                 ),
-            )
-            .into());
-        }
-        let bytes = std::fs::read(path).map_err(|e| {
-            InvalidInput::coded(
-                "probe_pack_unreadable",
-                "pack",
-                format!("cannot read {shown}: {e}"),
-            )
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let (line, column) = template::line_column(
-                &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
-                usize::MAX,
-            );
-            InvalidInput::coded(
-                "probe_pack_invalid",
-                "pack",
-                format!("{shown}:{line}:{column}: the file is not UTF-8 text"),
-            )
-        })?;
+                ReadFailure::Invalid(p) => InvalidInput::coded(
+                    "probe_pack_invalid",
+                    "pack",
+                    format!("{shown}:{}:{}: {}", p.line, p.column, p.message),
+                ),
+            })?;
         let pack = probe::pack::parse(&shown, &text)
             .map_err(|e| InvalidInput::coded("probe_pack_invalid", "pack", e.to_string()))?;
         probe::builtin::check_proves(&pack)
@@ -815,9 +809,9 @@ impl Workspace {
             )
         })?;
         let fingerprint = probe::secrets::fingerprint(name, value.expose(), SecretSource::Keychain);
-        self.audit_secret(
+        self.append_launch_event(
             launch_id,
-            environment,
+            Some(environment),
             "probe.secret_stored",
             json!({ "fingerprint": fingerprint }),
         )?;
@@ -838,37 +832,12 @@ impl Workspace {
                 format!("the OS keychain could not remove it: {e}"),
             )
         })?;
-        self.audit_secret(
+        self.append_launch_event(
             launch_id,
-            environment,
+            Some(environment),
             "probe.secret_forgotten",
             json!({ "name": name }),
         )
-    }
-
-    fn audit_secret(
-        &mut self,
-        launch_id: &str,
-        environment: Environment,
-        action: &str,
-        details: serde_json::Value,
-    ) -> Result<()> {
-        let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment,
-                    launch_id: Some(launch_id),
-                    action,
-                    subject: &format!("launch:{launch_id}"),
-                    details,
-                },
-            )?;
-            Ok(())
-        })
     }
 
     /// Where each secret of a pack would come from in a run now (the session's, then the keychain, then the
@@ -1278,42 +1247,14 @@ fn new_evidence_id() -> String {
 }
 
 fn read_template_file(path: &Path) -> Result<String> {
-    let shown = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| TemplateError::Unreadable {
-        file: shown.clone(),
-        source,
-    })?;
-    if meta.len() as usize > template::MAX_TEMPLATE_BYTES {
-        return Err(TemplateError::Invalid {
-            file: shown,
-            problems: vec![crate::error::TemplateProblem {
-                line: 1,
-                column: 1,
-                message: format!(
-                    "the file is {} bytes; templates are at most {} bytes",
-                    meta.len(),
-                    template::MAX_TEMPLATE_BYTES
-                ),
-            }],
-        }
-        .into());
-    }
-    let bytes = std::fs::read(path).map_err(|source| TemplateError::Unreadable {
-        file: shown.clone(),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let (line, column) = template::line_column(
-            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
-            usize::MAX,
-        );
-        TemplateError::Invalid {
-            file: shown,
-            problems: vec![crate::error::TemplateProblem {
-                line,
-                column,
-                message: "the file is not UTF-8 text".into(),
-            }],
+    let file = path.display().to_string();
+    located::read_text_file(path, template::MAX_TEMPLATE_BYTES, "templates").map_err(|failure| {
+        match failure {
+            ReadFailure::Unreadable(source) => TemplateError::Unreadable { file, source },
+            ReadFailure::Invalid(problem) => TemplateError::Invalid {
+                file,
+                problems: vec![problem],
+            },
         }
         .into()
     })

@@ -272,6 +272,19 @@ fn secrets_kept_in_the_os_keychain_are_used_by_later_runs_and_never_stored() {
             .unwrap();
         child.wait_with_output().unwrap()
     };
+    let secret_status = || {
+        let args = [
+            "probe",
+            "secret",
+            "status",
+            &launch,
+            "--env",
+            "sandbox",
+            "--pack",
+            "0pools-smoke",
+        ];
+        text(&bare(&args, None).stdout)
+    };
     for (name, value) in [("api_key", SANDBOX_KEY), ("webhook_secret", WEBHOOK_SECRET)] {
         let out = bare(
             &[
@@ -282,22 +295,7 @@ fn secrets_kept_in_the_os_keychain_are_used_by_later_runs_and_never_stored() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(!text(&out.stdout).contains(value));
     }
-    let status = text(
-        &bare(
-            &[
-                "probe",
-                "secret",
-                "status",
-                &launch,
-                "--env",
-                "sandbox",
-                "--pack",
-                "0pools-smoke",
-            ],
-            None,
-        )
-        .stdout,
-    );
+    let status = secret_status();
     assert!(
         status.contains("api_key")
             && status.contains("Keychain")
@@ -344,22 +342,7 @@ fn secrets_kept_in_the_os_keychain_are_used_by_later_runs_and_never_stored() {
         .status
         .success());
     }
-    let status = text(
-        &bare(
-            &[
-                "probe",
-                "secret",
-                "status",
-                &launch,
-                "--env",
-                "sandbox",
-                "--pack",
-                "0pools-smoke",
-            ],
-            None,
-        )
-        .stdout,
-    );
+    let status = secret_status();
     assert!(status.contains("not set"), "{status}");
 
     let mut stored = Vec::new();

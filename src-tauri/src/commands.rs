@@ -12,7 +12,7 @@ use golive::checklist::template::TemplateSummary;
 use golive::error::ErrorPayload;
 use golive::packet::escalation::{EscalationPacket, EscalationRequest};
 use golive::packet::export::{ExportedPacket, SavedFiles};
-use golive::signoff::{DecisionRecord, NewDecision, NewSignoff, RoleSignoff, SignoffView, Verdict};
+use golive::signoff::{DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, SignoffView};
 use golive::workspace::AttachFile;
 use golive::{Role, Workspace};
 use serde::Serialize;
@@ -22,15 +22,22 @@ pub struct AppState {
     pub workspace: Mutex<Workspace>,
 }
 
-type Reply<T> = Result<T, ErrorPayload>;
+pub(crate) type Reply<T> = Result<T, ErrorPayload>;
 
-fn with<T>(
+pub(crate) fn internal(message: &str) -> ErrorPayload {
+    ErrorPayload {
+        code: "internal".into(),
+        message: message.into(),
+    }
+}
+
+/// Runs `f` on the workspace under its lock, with a failure turned into what the screen shows.
+pub(crate) fn with<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&mut Workspace) -> golive::Result<T>,
 ) -> Reply<T> {
-    let mut ws = state.workspace.lock().map_err(|_| ErrorPayload {
-        code: "internal".into(),
-        message: "the workspace is unavailable after an earlier failure; restart the app".into(),
+    let mut ws = state.workspace.lock().map_err(|_| {
+        internal("the workspace is unavailable after an earlier failure; restart the app")
     })?;
     f(&mut ws).map_err(|e| e.to_payload())
 }
@@ -117,11 +124,6 @@ pub fn verify_audit(state: State<'_, AppState>) -> Reply<AuditVerification> {
 }
 
 #[tauri::command]
-pub fn role_signoffs(state: State<'_, AppState>, launch_id: String) -> Reply<Vec<RoleSignoff>> {
-    with(&state, |ws| ws.signoffs(&launch_id))
-}
-
-#[tauri::command]
 pub fn signoff_history(state: State<'_, AppState>, launch_id: String) -> Reply<Vec<SignoffView>> {
     with(&state, |ws| ws.signoff_history(&launch_id))
 }
@@ -131,9 +133,10 @@ pub fn sign(state: State<'_, AppState>, signoff: NewSignoff) -> Reply<RoleSignof
     with(&state, |ws| ws.sign(&signoff))
 }
 
+/// Signoffs and verdict together, as the overview shows them (each role's scope is hashed once for both).
 #[tauri::command]
-pub fn verdict(state: State<'_, AppState>, launch_id: String) -> Reply<Verdict> {
-    with(&state, |ws| ws.verdict(&launch_id))
+pub fn launch_gate(state: State<'_, AppState>, launch_id: String) -> Reply<Gate> {
+    with(&state, |ws| ws.gate(&launch_id))
 }
 
 #[tauri::command]

@@ -15,7 +15,7 @@ use golive::Environment;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
-use crate::commands::AppState;
+use crate::commands::{internal, with, AppState, Reply};
 
 /// The event each step's start and end is emitted as, for the probes screen's live list.
 pub const PROBE_PROGRESS: &str = "probe-progress";
@@ -36,23 +36,12 @@ impl SessionSecrets {
     }
 }
 
-type Reply<T> = Result<T, ErrorPayload>;
-
-fn internal(message: &str) -> ErrorPayload {
-    ErrorPayload {
-        code: "internal".into(),
-        message: message.into(),
-    }
-}
-
-fn with<T>(
-    state: &State<'_, AppState>,
-    f: impl FnOnce(&mut golive::Workspace) -> golive::Result<T>,
-) -> Reply<T> {
-    let mut ws = state.workspace.lock().map_err(|_| {
-        internal("the workspace is unavailable after an earlier failure; restart the app")
-    })?;
-    f(&mut ws).map_err(|e| e.to_payload())
+/// A pack file of the user's own, validated, as the screen lists it (its steps, variables and secrets).
+#[tauri::command]
+pub fn probe_pack_file(path: String) -> Reply<PackSummary> {
+    golive::Workspace::validate_probe_pack_file(std::path::Path::new(&path))
+        .map(|pack| pack.summary())
+        .map_err(|e| e.to_payload())
 }
 
 #[tauri::command]

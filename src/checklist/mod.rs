@@ -6,5 +6,6 @@ pub mod files;
 pub mod identifier;
 pub mod item;
 pub mod launch;
+pub mod located;
 pub mod template;
 pub mod text;

@@ -7,8 +7,12 @@ use toml::Spanned;
 use ts_rs::TS;
 
 use crate::checklist::evidence::EvidenceSpec;
+use crate::checklist::located::{check_header, check_size, parse_toml, KeyRule, Problems};
 use crate::domain::{Environment, Role};
 use crate::error::{TemplateError, TemplateProblem};
+
+/// Template keys (ids, sections, items) take dashes, never underscores.
+const KEYS: KeyRule = KeyRule::Dashes;
 
 /// Templates larger than this are refused before parsing: a checklist is a few dozen kilobytes.
 pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
@@ -122,90 +126,17 @@ struct RawItem {
     fills: Vec<Spanned<String>>,
 }
 
-/// Collects problems with their positions in the source text (templates and probe packs alike).
-pub(crate) struct Problems<'a> {
-    text: &'a str,
-    pub(crate) list: Vec<TemplateProblem>,
-}
-
-impl<'a> Problems<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
-        Self {
-            text,
-            list: Vec::new(),
-        }
-    }
-
-    pub(crate) fn at(&mut self, offset: usize, message: impl Into<String>) {
-        let (line, column) = line_column(self.text, offset);
-        self.list.push(TemplateProblem {
-            line,
-            column,
-            message: message.into(),
-        });
-    }
-
-    pub(crate) fn at_span<T>(&mut self, value: &Spanned<T>, message: impl Into<String>) {
-        self.at(value.span().start, message);
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
-
-fn is_key(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 /// Parses and validates a template. `file` names the source in error messages.
 pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template, TemplateError> {
-    let invalid = |problems| TemplateError::Invalid {
+    let invalid = |problems: Vec<TemplateProblem>| TemplateError::Invalid {
         file: file.to_string(),
         problems,
     };
-    if text.len() > MAX_TEMPLATE_BYTES {
-        return Err(invalid(vec![TemplateProblem {
-            line: 1,
-            column: 1,
-            message: format!(
-                "the file is {} bytes; templates are at most {MAX_TEMPLATE_BYTES} bytes",
-                text.len()
-            ),
-        }]));
-    }
-    let raw: RawTemplate = toml::from_str(text).map_err(|e| {
-        let (line, column) = line_column(text, e.span().map_or(0, |s| s.start));
-        invalid(vec![TemplateProblem {
-            line,
-            column,
-            message: e.message().trim().to_string(),
-        }])
-    })?;
+    check_size(text, MAX_TEMPLATE_BYTES, "templates").map_err(|p| invalid(vec![p]))?;
+    let raw: RawTemplate = parse_toml(text).map_err(|p| invalid(vec![p]))?;
 
     let mut problems = Problems::new(text);
-    if !is_key(raw.id.get_ref()) {
-        problems.at_span(
-            &raw.id,
-            "id must be lowercase letters, digits and '-' (at most 64)",
-        );
-    }
-    let version = *raw.version.get_ref();
-    if !(1..=u32::MAX as i64).contains(&version) {
-        problems.at_span(&raw.version, "version must be a whole number of at least 1");
-    }
-    if raw.name.get_ref().trim().is_empty() {
-        problems.at_span(&raw.name, "name is empty");
-    }
+    check_header(&mut problems, KEYS, &raw.id, &raw.version, &raw.name);
     if raw.sections.get_ref().is_empty() {
         problems.at_span(&raw.sections, "a template needs at least one section");
     }
@@ -214,7 +145,7 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
     let mut section_keys = std::collections::HashSet::new();
     for raw_section in raw.sections.into_inner() {
         let key = raw_section.key.get_ref().clone();
-        if !is_key(&key) {
+        if !KEYS.allows(&key) {
             problems.at_span(
                 &raw_section.key,
                 "section key must be lowercase letters, digits and '-'",
@@ -238,7 +169,7 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
         let mut item_keys = std::collections::HashSet::new();
         for raw_item in raw_section.items.into_inner() {
             let item_key = raw_item.key.get_ref().clone();
-            if !is_key(&item_key) {
+            if !KEYS.allows(&item_key) {
                 problems.at_span(
                     &raw_item.key,
                     "item key must be lowercase letters, digits and '-'",
@@ -327,7 +258,7 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
     }
     Ok(Template {
         id: raw.id.into_inner(),
-        version: version as u32,
+        version: *raw.version.get_ref() as u32,
         name: raw.name.into_inner().trim().to_string(),
         source: raw.source.trim().to_string(),
         description: raw.description.trim().to_string(),
@@ -403,11 +334,5 @@ evidence = ["probe_run", "identifier:event_id"]
         let bad = GOOD.replace("version = 1", "version = = 1");
         let err = parse("mini.toml", &bad, TemplateOrigin::Imported).unwrap_err();
         assert!(err.to_string().starts_with("mini.toml:3:"), "{err}");
-    }
-
-    #[test]
-    fn line_column_counts_characters() {
-        assert_eq!(line_column("ab\ncdé\nx", 8), (3, 1));
-        assert_eq!(line_column("ab\ncdé", 4), (2, 2));
     }
 }

@@ -28,7 +28,7 @@ pub fn checked(
 /// Refuses text that holds a secret, naming the class and where it starts, never the value.
 pub fn refuse_secrets(field: &'static str, value: &str) -> Result<(), InvalidInput> {
     if let Some(f) = detect::first_secret(value) {
-        let (line, column) = crate::checklist::template::line_column(value, f.start);
+        let (line, column) = crate::checklist::located::line_column(value, f.start);
         return Err(InvalidInput::coded(
             "secret_detected",
             field,

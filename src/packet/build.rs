@@ -16,12 +16,12 @@ use crate::packet::fields::{self, FieldKind};
 use crate::packet::integrity::{ALGORITHM, CANONICALIZATION};
 use crate::packet::model::*;
 use crate::packet::support;
-use crate::signoff::{self, SignoffState, Verdict};
+use crate::signoff::{self, Gate, SignoffState};
 
 pub fn build(
     conn: &Connection,
     launch_id: &str,
-    verdict: Verdict,
+    gate: Gate,
     generated_at: &str,
     generated_by: &str,
 ) -> Result<Packet> {
@@ -35,7 +35,8 @@ pub fn build(
     let fills = item_fills(conn, launch_id)?;
     let item_label = |i: &ItemView| format!("{} / {}", i.section_title, i.title);
 
-    let signoffs = signoff::record::current(conn, launch_id)?
+    let Gate { signoffs, verdict } = gate;
+    let signoffs = signoffs
         .into_iter()
         .map(|s| PacketSignoff {
             role: s.role,

@@ -13,10 +13,15 @@ use toml::Spanned;
 use ts_rs::TS;
 
 use crate::checklist::identifier::IdentifierType;
-use crate::checklist::template::{line_column, Problems};
+use crate::checklist::located::{
+    check_header, check_size, line_column, parse_toml, KeyRule, Problems,
+};
 use crate::domain::Environment;
-use crate::error::TemplateProblem;
+use crate::error::{render_problems, TemplateProblem};
 use crate::probe::vars::{self, Reference};
+
+/// Pack keys (ids, steps, secrets, variables) take dashes and underscores.
+const KEYS: KeyRule = KeyRule::DashesAndUnderscores;
 
 /// Packs larger than this are refused before parsing.
 pub const MAX_PACK_BYTES: usize = 512 * 1024;
@@ -27,24 +32,10 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 pub const DEFAULT_WEBHOOK_WITHIN_MS: u64 = 10_000;
 
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{}", render(file, problems))]
+#[error("{}", render_problems(file, problems, "the pack was not loaded"))]
 pub struct PackError {
     pub file: String,
     pub problems: Vec<TemplateProblem>,
-}
-
-fn render(file: &str, problems: &[TemplateProblem]) -> String {
-    let mut lines: Vec<String> = problems
-        .iter()
-        .map(|p| format!("{file}:{}:{}: {}", p.line, p.column, p.message))
-        .collect();
-    if lines.len() > 1 {
-        lines.insert(
-            0,
-            format!("{} problems in probe pack {file}", problems.len()),
-        );
-    }
-    lines.join("\n")
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -384,14 +375,6 @@ struct RawRetry {
     deadline_ms: Option<i64>,
 }
 
-fn is_key(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
 fn to_json(value: &toml::Value) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
@@ -416,16 +399,7 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
         file: file.to_string(),
         problems,
     };
-    if text.len() > MAX_PACK_BYTES {
-        return Err(invalid(vec![TemplateProblem {
-            line: 1,
-            column: 1,
-            message: format!(
-                "the file is {} bytes; probe packs are at most {MAX_PACK_BYTES} bytes",
-                text.len()
-            ),
-        }]));
-    }
+    check_size(text, MAX_PACK_BYTES, "probe packs").map_err(|p| invalid(vec![p]))?;
     // A pack is shared and stored with its runs: a key typed into it would leak, so refuse it with its place.
     if let Some(found) = crate::redact::detect::first_secret(text) {
         let (line, column) = line_column(text, found.start);
@@ -438,35 +412,15 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             ),
         }]));
     }
-    let raw: RawPack = toml::from_str(text).map_err(|e| {
-        let (line, column) = line_column(text, e.span().map_or(0, |s| s.start));
-        invalid(vec![TemplateProblem {
-            line,
-            column,
-            message: e.message().trim().to_string(),
-        }])
-    })?;
+    let raw: RawPack = parse_toml(text).map_err(|p| invalid(vec![p]))?;
     let mut p = Problems::new(text);
-
-    if !is_key(raw.id.get_ref()) {
-        p.at_span(
-            &raw.id,
-            "id must be lowercase letters, digits, '-' and '_' (at most 64)",
-        );
-    }
-    let version = *raw.version.get_ref();
-    if !(1..=u32::MAX as i64).contains(&version) {
-        p.at_span(&raw.version, "version must be a whole number of at least 1");
-    }
-    if raw.name.get_ref().trim().is_empty() {
-        p.at_span(&raw.name, "name is empty");
-    }
+    check_header(&mut p, KEYS, &raw.id, &raw.version, &raw.name);
     if raw.steps.get_ref().is_empty() {
         p.at_span(&raw.steps, "a probe pack needs at least one step");
     }
     let mut secrets = Vec::new();
     for s in &raw.secrets {
-        if !is_key(s.get_ref()) {
+        if !KEYS.allows(s.get_ref()) {
             p.at_span(s, "secret names are lowercase letters, digits, '-' and '_'");
         }
         secrets.push(s.get_ref().clone());
@@ -485,7 +439,7 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     let mut capture_makers: HashMap<String, String> = HashMap::new();
     for raw_step in raw.steps.into_inner() {
         let id = raw_step.id.get_ref().clone();
-        if !is_key(&id) {
+        if !KEYS.allows(&id) {
             p.at_span(
                 &raw_step.id,
                 "step id must be lowercase letters, digits, '-' and '_'",
@@ -611,7 +565,7 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     }
     Ok(ProbePack {
         id: raw.id.into_inner(),
-        version: version as u32,
+        version: *raw.version.get_ref() as u32,
         name: raw.name.into_inner().trim().to_string(),
         description: raw.description.trim().to_string(),
         template: raw.template.map(Spanned::into_inner),
@@ -684,10 +638,10 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             Some((t, k)) => (Some(t), k),
             None => (None, proof.get_ref().as_str()),
         };
-        let ok = template.is_none_or(is_key)
+        let ok = template.is_none_or(|t| KEYS.allows(t))
             && key
                 .split_once('/')
-                .is_some_and(|(s, i)| is_key(s) && is_key(i));
+                .is_some_and(|(s, i)| KEYS.allows(s) && KEYS.allows(i));
         if !ok {
             p.at_span(
                 proof,

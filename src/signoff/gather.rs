@@ -2,15 +2,39 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
 
 use crate::domain::ItemStatus;
 use crate::error::Result;
-use crate::signoff::record;
+use crate::signoff::record::{self, RoleSignoff};
 use crate::signoff::verdict::{self, BlockingItem, RequiredProbe, Verdict, VerdictInput};
 
-pub fn verdict(
+/// Every role's current signoff and the verdict over them: what the overview's go / no-go panel and the packet
+/// show together. Judging a signoff stale means hashing the role's whole scope, so the signoffs are read once and
+/// serve both.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Gate {
+    pub signoffs: Vec<RoleSignoff>,
+    pub verdict: Verdict,
+}
+
+pub fn gate(
     conn: &Connection,
     launch_id: &str,
+    now: DateTime<Utc>,
+    freshness: Duration,
+) -> Result<Gate> {
+    let signoffs = record::current(conn, launch_id)?;
+    let verdict = verdict_over(conn, launch_id, &signoffs, now, freshness)?;
+    Ok(Gate { signoffs, verdict })
+}
+
+/// The verdict with `signoffs` as the roles' current signoffs.
+fn verdict_over(
+    conn: &Connection,
+    launch_id: &str,
+    signoffs: &[RoleSignoff],
     now: DateTime<Utc>,
     freshness: Duration,
 ) -> Result<Verdict> {
@@ -63,12 +87,11 @@ pub fn verdict(
         .query_row([launch_id], |r| r.get(0))
         .ok();
 
-    let signoffs = record::current(conn, launch_id)?;
     let failed_sensitive_steps =
         crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;
     Ok(verdict::evaluate(&VerdictInput {
         blocking_items: &blocking_items,
-        signoffs: &signoffs,
+        signoffs,
         required_probes: &required_probes,
         failed_sensitive_steps: &failed_sensitive_steps,
         rollback_owner: rollback_owner.as_deref(),

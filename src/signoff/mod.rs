@@ -9,6 +9,7 @@ pub mod record;
 pub mod scope;
 pub mod verdict;
 
+pub use gather::Gate;
 pub use record::{
     Decision, DecisionRecord, NewDecision, NewSignoff, RoleSignoff, SignoffDecision, SignoffState,
     SignoffView,

@@ -189,6 +189,25 @@ async fn screenshot(c: &Client, display: &str, name: &str) {
     );
 }
 
+/// Calls one of the shell's commands from inside the window, as the screens do: `{"ok": reply}` or `{"err": payload}`.
+async fn invoke(c: &Client, command: &str, args: serde_json::Value) -> serde_json::Value {
+    c.execute_async(
+        "const [command, args, done] = arguments;
+         window.__TAURI_INTERNALS__.invoke(command, args).then((r) => done({ ok: r }), (e) => done({ err: e }));",
+        vec![command.into(), args],
+    )
+    .await
+    .unwrap()
+}
+
+async fn click(c: &Client, selector: &str) {
+    css(c, selector).await.click().await.unwrap();
+}
+
+async fn select(c: &Client, selector: &str, value: &str) {
+    css(c, selector).await.select_by_value(value).await.unwrap();
+}
+
 async fn fill(c: &Client, selector: &str, value: &str) {
     let el = css(c, selector).await;
     el.clear().await.unwrap();
@@ -262,6 +281,25 @@ async fn desktop(prepare: impl FnOnce(&Path)) -> Desktop {
     }
 }
 
+/// Opens the database as the launch manager and creates the "Acme EUR-USDT" 0Pools launch every test starts
+/// from, with `sandbox` targets and "LiquidityProviderX" as its private term.
+fn acme_launch(db: &Path, sandbox: Targets) -> Workspace {
+    let mut ws = Workspace::open(db, "launch_mgr").unwrap();
+    ws.create_launch(&golive::checklist::launch::NewLaunch {
+        name: "Acme EUR-USDT".into(),
+        partner_id: "partner_123".into(),
+        product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
+        environment: golive::Environment::Live,
+        templates: vec!["0pools-sandbox-to-production".into()],
+        sandbox,
+        live: Default::default(),
+        owners: vec![],
+        private_terms: vec!["LiquidityProviderX".into()],
+    })
+    .unwrap();
+    ws
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_launch_record_evidence_and_see_progress_move() {
     let d = desktop(|_| {}).await;
@@ -272,18 +310,10 @@ async fn create_launch_record_evidence_and_see_progress_move() {
     screenshot(c, &display, "01-launches-empty").await;
 
     // New-launch form.
-    css(c, "[data-testid='new-launch']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='new-launch']").await;
     fill(c, "#launch-name", "Acme EUR-USDT").await;
     fill(c, "#partner-id", "partner_123").await;
-    css(c, "#product-surface")
-        .await
-        .select_by_value("0pools")
-        .await
-        .unwrap();
+    select(c, "#product-surface", "0pools").await;
     css(
         c,
         "input[name='template'][value='0pools-sandbox-to-production']",
@@ -300,11 +330,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
 
     // A bad live URL is refused with the core's reason and the form keeps its input.
     fill(c, "#live-api", "http://api.example.com").await;
-    css(c, "[data-testid='create-launch']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='create-launch']").await;
     let error = text_of(c, "[data-testid='form-error']").await;
     assert!(error.contains("HTTPS"), "{error}");
     assert_eq!(
@@ -318,11 +344,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
     );
     screenshot(c, &display, "02-new-launch-error").await;
     fill(c, "#live-api", "https://api.example.com").await;
-    css(c, "[data-testid='create-launch']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='create-launch']").await;
 
     // Overview with per-role progress.
     let before = percent(&text_of(c, "[data-testid='role-percent-finance']").await);
@@ -350,11 +372,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         })
         .expect("a finance item accepts an attestation")
         .clone();
-    css(c, "[data-testid='walk-finance']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='walk-finance']").await;
     css(c, "[data-testid='item-title']").await;
     go(
         c,
@@ -371,22 +389,14 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         "{guidance}"
     );
 
-    css(c, "#evidence-kind")
-        .await
-        .select_by_value("attestation")
-        .await
-        .unwrap();
+    select(c, "#evidence-kind", "attestation").await;
     fill(
         c,
         "#evidence-value",
         "Funding balance confirmed with the provider's finance team",
     )
     .await;
-    css(c, "[data-testid='add-evidence']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='add-evidence']").await;
     let started = Instant::now();
     while c
         .find_all(Locator::Css("[data-testid='evidence-row']"))
@@ -400,11 +410,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    css(c, "[data-testid='status-done']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='status-done']").await;
     wait_text(c, "[data-testid='item-status']", "done", |t| {
         t.to_lowercase().contains("done")
     })
@@ -488,19 +494,7 @@ async fn create_launch_record_evidence_and_see_progress_move() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
     let d = desktop(|db| {
-        let mut ws = Workspace::open(db, "launch_mgr").unwrap();
-        ws.create_launch(&golive::checklist::launch::NewLaunch {
-            name: "Acme EUR-USDT".into(),
-            partner_id: "partner_123".into(),
-            product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
-            environment: golive::Environment::Live,
-            templates: vec!["0pools-sandbox-to-production".into()],
-            sandbox: Default::default(),
-            live: Default::default(),
-            owners: vec![],
-            private_terms: vec!["LiquidityProviderX".into()],
-        })
-        .unwrap();
+        acme_launch(db, Targets::default());
     })
     .await;
     let (c, display) = (&d.c, d.display.clone());
@@ -515,20 +509,12 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
         ("finance", "Chidi Okafor"),
     ];
     for (role, signer) in signers {
-        css(c, &format!("[data-testid='sign-{role}']"))
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(c, &format!("[data-testid='sign-{role}']")).await;
         fill(c, "#signoff-signer", signer).await;
         if role == "finance" {
             screenshot(c, &display, "10-signoff-dialog").await;
         }
-        css(c, "[data-testid='submit-signoff']")
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(c, "[data-testid='submit-signoff']").await;
         wait_text(
             c,
             &format!("[data-testid='signoff-state-{role}']"),
@@ -560,22 +546,14 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
         t.contains(&item.title)
     })
     .await;
-    css(c, "#evidence-kind")
-        .await
-        .select_by_value("attestation")
-        .await
-        .unwrap();
+    select(c, "#evidence-kind", "attestation").await;
     fill(
         c,
         "#evidence-value",
         "Ledger close reviewed with finance_ops; 25.00 EUR matched",
     )
     .await;
-    css(c, "[data-testid='add-evidence']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='add-evidence']").await;
     wait_text(c, "[data-testid='evidence-row']", "the new evidence", |t| {
         t.contains("Ledger close")
     })
@@ -595,16 +573,8 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
     assert!(verdict.contains("finance's signoff is stale"), "{verdict}");
     screenshot(c, &display, "12-finance-stale").await;
 
-    css(c, "[data-testid='sign-finance']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    css(c, "[data-testid='submit-signoff']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='sign-finance']").await;
+    click(c, "[data-testid='submit-signoff']").await;
     wait_text(
         c,
         "[data-testid='signoff-state-finance']",
@@ -614,21 +584,13 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
     .await;
 
     // A "go" against failing rules is refused, with the reasons, in the window.
-    css(c, "[data-testid='decide-go']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='decide-go']").await;
     let refusal = text_of(c, "[data-testid='decision-error']").await;
     assert!(refusal.contains("go is refused"), "{refusal}");
 
     // Export: the preview shows the digest and the redaction summary; saving goes through the same command the
     // native save dialog calls (the dialog itself is the one part WebDriver cannot drive).
-    css(c, "[data-testid='open-export']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='open-export']").await;
     let digest = text_of(c, "[data-testid='export-digest']").await;
     assert_eq!(digest.len(), 64, "{digest}");
     let summary = text_of(c, "[data-testid='redaction-summary']").await;
@@ -737,22 +699,13 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     });
     let (api, hook) = (provider.url.clone(), receiver.url.clone());
     let d = desktop(|db| {
-        let mut ws = Workspace::open(db, "launch_mgr").unwrap();
-        ws.create_launch(&golive::checklist::launch::NewLaunch {
-            name: "Acme EUR-USDT".into(),
-            partner_id: "partner_123".into(),
-            product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
-            environment: golive::Environment::Live,
-            templates: vec!["0pools-sandbox-to-production".into()],
-            sandbox: Targets {
+        acme_launch(
+            db,
+            Targets {
                 api_base_url: Some(api.clone()),
                 webhook_url: Some(hook.clone()),
             },
-            live: Default::default(),
-            owners: vec![],
-            private_terms: vec!["LiquidityProviderX".into()],
-        })
-        .unwrap();
+        );
     })
     .await;
     let (c, display) = (&d.c, d.display.clone());
@@ -770,16 +723,8 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
         link.ends_with(&format!("#/launch/{launch}/probes")),
         "{link}"
     );
-    css(c, "[data-testid='open-probes']")
-        .await
-        .click()
-        .await
-        .unwrap();
-    css(c, "#probe-env")
-        .await
-        .select_by_value("sandbox")
-        .await
-        .unwrap();
+    click(c, "[data-testid='open-probes']").await;
+    select(c, "#probe-env", "sandbox").await;
     wait_text(
         c,
         "[data-testid='probe-target-api']",
@@ -801,11 +746,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
         let status = format!("[data-testid='probe-secret-status-{name}']");
         assert!(text_of(c, &status).await.contains("not set"));
         fill(c, &format!("#probe-secret-{name}"), value).await;
-        css(c, &format!("#probe-secret-save-{name}"))
-            .await
-            .click()
-            .await
-            .unwrap();
+        click(c, &format!("#probe-secret-save-{name}")).await;
         let shown = wait_text(c, &status, "the session fingerprint", |t| t.contains(tail)).await;
         assert!(shown.contains("typed in for this session"), "{shown}");
         assert!(!shown.contains(value), "the value itself is shown: {shown}");
@@ -828,11 +769,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     let var = "min_certificate_days";
     scroll_to(c, "#probe-vars-heading").await;
     fill(c, &format!("#probe-var-{var}"), "21").await;
-    css(c, &format!("[data-testid='probe-var-save-{var}']"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, &format!("[data-testid='probe-var-save-{var}']")).await;
     let note = wait_text(
         c,
         &format!("[data-testid='probe-var-note-{var}']"),
@@ -847,11 +784,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
         .unwrap();
     assert_eq!(stored.get(var).map(String::as_str), Some("21"));
     screenshot(c, &display, "20a-probes-variables").await;
-    css(c, &format!("[data-testid='probe-var-reset-{var}']"))
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, &format!("[data-testid='probe-var-reset-{var}']")).await;
     wait_text(
         c,
         &format!("[data-testid='probe-var-note-{var}']"),
@@ -872,7 +805,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     // Run: the live list shows while the run is under way (it takes seconds: a firm quote must expire), with
     // Run disabled, then the result.
     scroll_to(c, "h1").await;
-    css(c, "#probe-run").await.click().await.unwrap();
+    click(c, "#probe-run").await;
     css(c, "#probe-live").await;
     assert!(
         c.find_all(Locator::Css("#probe-live [data-live-step]"))
@@ -926,7 +859,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     // The provider starts creating a new trade for every retry with the same key: the retry step fails and says
     // why in plain words, with expected and actual.
     provider.set(|b| b.idempotency_broken = true);
-    css(c, "#probe-run").await.click().await.unwrap();
+    click(c, "#probe-run").await;
     // The result panel makes way for the live list while the run is under way, then shows the new run.
     let started = Instant::now();
     loop {
@@ -960,11 +893,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     );
     css(c, "[data-step='discovery'][data-outcome='pass']").await;
     // Its exchanges open in place, redacted: the key never shows.
-    css(c, "[data-step='transact-retry'] details summary")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-step='transact-retry'] details summary").await;
     let exchange = text_of(c, "[data-step='transact-retry'] [data-testid='exchange']").await;
     assert!(
         exchange.contains("POST") && exchange.contains("/accept"),
@@ -1000,11 +929,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     // In live the sensitive steps wait for a confirmation, and a confirmation needs its amount cap: the form
     // says so before anything is sent. Sandbox's session secrets do not carry over to live.
     scroll_to(c, "h1").await;
-    css(c, "#probe-env")
-        .await
-        .select_by_value("live")
-        .await
-        .unwrap();
+    select(c, "#probe-env", "live").await;
     css(c, "[data-testid='live-warning']").await;
     wait_text(
         c,
@@ -1016,11 +941,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     // A live key kept in the OS keychain is found there (its fingerprint only), and can be removed again.
     let live_key = "sk_live_FAKEprobe0live0key00000042";
     fill(c, "#probe-secret-api_key", live_key).await;
-    css(c, "#probe-secret-keychain-api_key")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "#probe-secret-keychain-api_key").await;
     let shown = wait_text(
         c,
         "[data-testid='probe-secret-status-api_key']",
@@ -1032,11 +953,7 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
         shown.contains("0042") && !shown.contains(live_key),
         "{shown}"
     );
-    css(c, "[data-testid='probe-secret-forget-keychain-api_key']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='probe-secret-forget-keychain-api_key']").await;
     wait_text(
         c,
         "[data-testid='probe-secret-status-api_key']",
@@ -1044,12 +961,12 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
         |t| t.contains("not set"),
     )
     .await;
-    css(c, "#probe-confirm").await.click().await.unwrap();
-    css(c, "#probe-run").await.click().await.unwrap();
+    click(c, "#probe-confirm").await;
+    click(c, "#probe-run").await;
     let refusal = text_of(c, "[data-testid='probe-form-error']").await;
     assert!(refusal.contains("amount"), "{refusal}");
     fill(c, "#probe-amount-cap", "10,00").await;
-    css(c, "#probe-run").await.click().await.unwrap();
+    click(c, "#probe-run").await;
     wait_text(c, "[data-testid='probe-form-error']", "a bad cap", |t| {
         t.contains("10,00")
     })
@@ -1143,40 +1060,23 @@ async fn probes_run_only_the_checked_steps_and_the_key_mode_check() {
     });
     let api = provider.url.clone();
     let d = desktop(|db| {
-        let mut ws = Workspace::open(db, "launch_mgr").unwrap();
-        ws.create_launch(&golive::checklist::launch::NewLaunch {
-            name: "Acme EUR-USDT".into(),
-            partner_id: "partner_123".into(),
-            product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
-            environment: golive::Environment::Live,
-            templates: vec!["0pools-sandbox-to-production".into()],
-            sandbox: Targets {
+        acme_launch(
+            db,
+            Targets {
                 api_base_url: Some(api.clone()),
                 webhook_url: None,
             },
-            live: Default::default(),
-            owners: vec![],
-            private_terms: vec![],
-        })
-        .unwrap();
+        );
     })
     .await;
     let (c, display) = (&d.c, d.display.clone());
     let launch = "acme-eur-usdt";
 
     go(c, &format!("#/launch/{launch}/probes")).await;
-    css(c, "#probe-env")
-        .await
-        .select_by_value("sandbox")
-        .await
-        .unwrap();
+    select(c, "#probe-env", "sandbox").await;
     css(c, "[data-plan-step='discovery']").await;
     fill(c, "#probe-secret-api_key", SANDBOX_KEY).await;
-    css(c, "#probe-secret-save-api_key")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "#probe-secret-save-api_key").await;
     wait_text(
         c,
         "[data-testid='probe-secret-status-api_key']",
@@ -1189,7 +1089,7 @@ async fn probes_run_only_the_checked_steps_and_the_key_mode_check() {
     for step in ["discovery", "error-request-id"] {
         let check = format!("#probe-step-{step}");
         scroll_to(c, &check).await;
-        css(c, &check).await.click().await.unwrap();
+        click(c, &check).await;
     }
     let selection = wait_text(c, "[data-testid='probe-selection']", "the selection", |t| {
         t.contains("2 of") && t.contains("steps checked")
@@ -1199,7 +1099,7 @@ async fn probes_run_only_the_checked_steps_and_the_key_mode_check() {
     scroll_to(c, "#probe-steps-heading").await;
     screenshot(c, &display, "25-probes-checked-steps").await;
 
-    css(c, "#probe-run").await.click().await.unwrap();
+    click(c, "#probe-run").await;
     let outcome = wait_text_within(c, "#probe-run-outcome", "the run's outcome", 30, |t| {
         !t.is_empty()
     })
@@ -1231,6 +1131,29 @@ async fn probes_run_only_the_checked_steps_and_the_key_mode_check() {
     let mut ids: Vec<&str> = recorded.steps.iter().map(|s| s.step_id.as_str()).collect();
     ids.sort();
     assert_eq!(ids, ["discovery", "error-request-id", "key-mode"]);
+
+    // A pack file of one's own is validated when it is picked (the native dialog itself cannot be driven, so the
+    // command it calls is): its steps come back to be listed and chosen, and a broken file is placed by line and
+    // column without changing the screen.
+    let files = tempfile::tempdir().unwrap();
+    let good = files.path().join("mine.toml");
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../probes/0pools-smoke.toml"),
+    )
+    .unwrap();
+    std::fs::write(&good, &builtin).unwrap();
+    let summary = invoke(c, "probe_pack_file", serde_json::json!({ "path": good })).await;
+    let steps = summary["ok"]["steps"].as_array().expect("a pack summary");
+    assert!(steps.iter().any(|s| s["id"] == "discovery"), "{summary}");
+    let bad = files.path().join("broken.toml");
+    std::fs::write(&bad, builtin.replacen("\n", "\nno_such_key = 1\n", 1)).unwrap();
+    let refused = invoke(c, "probe_pack_file", serde_json::json!({ "path": bad })).await;
+    let message = refused["err"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("broken.toml:2:1") && message.contains("no_such_key"),
+        "{refused}"
+    );
+    assert_eq!(refused["err"]["code"], "probe_pack_invalid", "{refused}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1239,19 +1162,7 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
     let live_ids = ["req_01HZY0POOLS7", "req_01HZY0POOLS8"];
     let sandbox_id = "req_sbx_0001";
     let d = desktop(|db| {
-        let mut ws = Workspace::open(db, "launch_mgr").unwrap();
-        ws.create_launch(&golive::checklist::launch::NewLaunch {
-            name: "Acme EUR-USDT".into(),
-            partner_id: "partner_123".into(),
-            product_surface: golive::checklist::launch::ProductSurface::ZeroPools,
-            environment: golive::Environment::Live,
-            templates: vec!["0pools-sandbox-to-production".into()],
-            sandbox: Default::default(),
-            live: Default::default(),
-            owners: vec![],
-            private_terms: vec!["LiquidityProviderX".into()],
-        })
-        .unwrap();
+        let mut ws = acme_launch(db, Targets::default());
         let items = ws.items("acme-eur-usdt", None).unwrap();
         let accepting = |env: golive::Environment, spec: &str| {
             items
@@ -1287,21 +1198,13 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
 
     // From the overview; nothing is built until a severity is chosen.
     go(c, &format!("#/launch/{launch}")).await;
-    css(c, "[data-testid='open-escalate']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='open-escalate']").await;
     let choose = text_of(c, "[data-testid='escalation-choose']").await;
     assert!(choose.contains("Choose a severity"), "{choose}");
     screenshot(c, &display, "30-escalation-choose").await;
 
     // S3, a summary naming a private term, and facts, one with a pasted live key.
-    css(c, "input[name='severity'][value='S3']")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "input[name='severity'][value='S3']").await;
     wait_text(
         c,
         "[data-testid='escalation-subject']",
@@ -1413,22 +1316,14 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
     assert!(flagged.contains("will be redacted"), "{flagged}");
     scroll_to(c, "h1").await;
     screenshot(c, &display, "31-escalation-s3-preview").await;
-    css(c, "[data-testid='escalation-never-include'] summary")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(c, "[data-testid='escalation-never-include'] summary").await;
     let never = text_of(c, "[data-testid='escalation-never-include']").await;
     assert!(never.contains("sk_* secret keys"), "{never}");
     scroll_to(c, "[data-testid='escalation-never-include']").await;
     screenshot(c, &display, "32-escalation-s3-preview-end").await;
 
     // In sandbox the request id comes from the sandbox record instead.
-    css(c, "#escalation-environment")
-        .await
-        .select_by_value("sandbox")
-        .await
-        .unwrap();
+    select(c, "#escalation-environment", "sandbox").await;
     wait_text(c, "tr[data-field='request id']", "the sandbox id", |t| {
         t.contains(sandbox_id)
     })
@@ -1436,11 +1331,7 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
     assert!(!text_of(c, "[data-testid='escalation-body']")
         .await
         .contains(live_ids[0]));
-    css(c, "#escalation-environment")
-        .await
-        .select_by_value("live")
-        .await
-        .unwrap();
+    select(c, "#escalation-environment", "live").await;
     wait_text(
         c,
         "tr[data-field='request id']",

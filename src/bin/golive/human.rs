@@ -291,7 +291,7 @@ impl ScanReport {
             .iter()
             .map(|f| {
                 *counts.entry(f.class.to_string()).or_insert(0) += 1;
-                let (line, column) = golive::checklist::template::line_column(text, f.start);
+                let (line, column) = golive::checklist::located::line_column(text, f.start);
                 ScanFinding {
                     class: f.class.to_string(),
                     line,

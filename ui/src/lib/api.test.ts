@@ -70,14 +70,12 @@ describe("api", () => {
   });
 
   it("calls the signoff, verdict and export commands with camelCase arguments", async () => {
-    await api.roleSignoffs("acme");
-    await api.verdict("acme");
+    await api.launchGate("acme");
     await api.latestDecision("acme");
     await api.previewPacket("acme");
     await api.savePacket("acme", "/tmp/p.json", null);
     expect(invoke.mock.calls).toEqual([
-      ["role_signoffs", { launchId: "acme" }],
-      ["verdict", { launchId: "acme" }],
+      ["launch_gate", { launchId: "acme" }],
       ["latest_decision", { launchId: "acme" }],
       ["preview_packet", { launchId: "acme" }],
       ["save_packet", { launchId: "acme", jsonPath: "/tmp/p.json", pdfPath: null }],
@@ -95,6 +93,7 @@ describe("api", () => {
       ca_files: [],
     };
     await api.probePacks("acme");
+    await api.probePackFile("/home/me/mine.toml");
     await api.probeVars("acme", "0pools-smoke");
     await api.setProbeVar("acme", "0pools-smoke", "amount", "5.00");
     await api.probeSecrets("acme", "0pools-smoke", "live");
@@ -104,6 +103,7 @@ describe("api", () => {
     await api.probeRun("pr_1");
     expect(invoke.mock.calls).toEqual([
       ["probe_packs", { launchId: "acme" }],
+      ["probe_pack_file", { path: "/home/me/mine.toml" }],
       ["probe_vars", { launchId: "acme", packId: "0pools-smoke" }],
       ["set_probe_var", { launchId: "acme", packId: "0pools-smoke", name: "amount", value: "5.00" }],
       ["probe_secrets", { launchId: "acme", packId: "0pools-smoke", environment: "live" }],

@@ -14,6 +14,7 @@ import type {
   SavedFiles,
   ErrorPayload,
   EvidenceRecord,
+  Gate,
   ItemView,
   LaunchOverview,
   LaunchSummary,
@@ -32,7 +33,6 @@ import type {
   SecretStatus,
   SetItemStatus,
   TemplateSummary,
-  Verdict,
 } from "./bindings";
 
 export type AppInfo = { db_path: string; actor: string };
@@ -56,9 +56,9 @@ export const verifyAudit = (): Promise<AuditVerification> => invoke("verify_audi
 export const appInfo = (): Promise<AppInfo> => invoke("app_info");
 
 // Signoffs, verdict and decisions.
-export const roleSignoffs = (launchId: string): Promise<RoleSignoff[]> => invoke("role_signoffs", { launchId });
+// Each role's signoff and the verdict over them, read together (staleness is judged once for both).
+export const launchGate = (launchId: string): Promise<Gate> => invoke("launch_gate", { launchId });
 export const sign = (signoff: NewSignoff): Promise<RoleSignoff> => invoke("sign", { signoff });
-export const verdict = (launchId: string): Promise<Verdict> => invoke("verdict", { launchId });
 export const decide = (decision: NewDecision): Promise<DecisionRecord> => invoke("decide", { decision });
 export const latestDecision = (launchId: string): Promise<DecisionRecord | null> =>
   invoke("latest_decision", { launchId });
@@ -83,6 +83,8 @@ export const PROBE_PROGRESS = "probe-progress";
 export type ProbeProgressEvent = { launch_id: string; progress: ProbeProgress };
 
 export const probePacks = (launchId: string): Promise<PackSummary[]> => invoke("probe_packs", { launchId });
+/** A pack file of one's own, validated (problems come back with their line and column), as the screen lists it. */
+export const probePackFile = (path: string): Promise<PackSummary> => invoke("probe_pack_file", { path });
 export const probeVars = (launchId: string, packId: string): Promise<Record<string, string>> =>
   invoke("probe_vars", { launchId, packId });
 export const setProbeVar = (

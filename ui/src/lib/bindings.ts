@@ -108,6 +108,8 @@ export type SignoffState = "missing" | "approved" | "rejected" | "stale";
 
 export type RoleSignoff = { role: Role, owner: string | null, state: SignoffState, signoff: SignoffView | null, };
 
+export type Gate = { signoffs: Array<RoleSignoff>, verdict: Verdict, };
+
 export type Rule = { 
 /**
  * Stable id: blocking_items, signoffs, live_probes, sensitive_steps, rollback_owner.

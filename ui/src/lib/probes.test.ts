@@ -243,10 +243,12 @@ describe("choosing steps, a pack file and CA certificates", () => {
     expect(alsoRuns(["key-mode"], steps)).toEqual([]);
   });
 
-  it("sends a pack file, keeping the pack id, and no step filter with it", () => {
+  it("sends a pack file, keeping the pack id, with the checked steps of the file", () => {
+    // The steps passed are the file's own (the screen lists them from the validated file); a step checked under
+    // another pack and absent from the file is not sent.
     const built = buildRunRequest(
       "acme",
-      form({ packFile: "/home/me/packs/mine.toml", steps: ["discovery"] }),
+      form({ packFile: "/home/me/packs/mine.toml", steps: ["discovery", "not-in-the-file"] }),
       steps,
     );
     expect(built).toEqual({
@@ -256,7 +258,7 @@ describe("choosing steps, a pack file and CA certificates", () => {
         environment: "sandbox",
         pack_id: "0pools-smoke",
         pack_file: "/home/me/packs/mine.toml",
-        step_filter: [],
+        step_filter: ["discovery"],
         confirm_sensitive: null,
         ca_files: [],
       },

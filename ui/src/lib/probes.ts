@@ -226,7 +226,7 @@ export function buildRunRequest(
       environment: form.environment,
       pack_id: form.packId,
       pack_file: packFile,
-      step_filter: packFile ? [] : stepFilter(form.steps, steps),
+      step_filter: stepFilter(form.steps, steps),
       confirm_sensitive: confirm,
       ca_files: addFiles([], form.caFiles.map((p) => p.trim())),
     },
