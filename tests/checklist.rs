@@ -26,6 +26,19 @@ fn refused<T: std::fmt::Debug>(
     err.to_string()
 }
 
+/// [`refused`] for one piece of evidence of `kind` on `item`.
+fn refused_evidence(
+    f: &mut common::Fixture,
+    code: &str,
+    item: i64,
+    kind: EvidenceKind,
+    value: &str,
+) -> String {
+    refused(f, code, |ws| {
+        ws.add_evidence(&common::evidence(item, kind, None, value))
+    })
+}
+
 #[test]
 fn a_launch_copies_its_template_items_with_owners_and_progress() {
     let mut f = common::workspace();
@@ -53,12 +66,7 @@ fn a_launch_copies_its_template_items_with_owners_and_progress() {
 
 #[test]
 fn evidence_then_done_moves_the_role_progress() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let item = common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
     let before =
         f.ws.launch_overview(&launch)
@@ -113,12 +121,7 @@ fn evidence_then_done_moves_the_role_progress() {
 
 #[test]
 fn a_correction_supersedes_and_both_stay() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let item = common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
     let first =
         f.ws.add_evidence(&common::evidence(
@@ -154,12 +157,7 @@ fn a_correction_supersedes_and_both_stay() {
 
 #[test]
 fn waiving_needs_a_reason() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let item = f.ws.items(&launch, Some(Role::Product)).unwrap().remove(0);
     refused(&mut f, "reason_required", |ws| {
         ws.set_item_status(&SetItemStatus {
@@ -183,12 +181,7 @@ fn waiving_needs_a_reason() {
 
 #[test]
 fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let live_quote = common::find_item(
         &f.ws,
         &launch,
@@ -244,34 +237,25 @@ fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
             "ledger_1",
         ))
     });
-    let msg = refused(&mut f, "secret_detected", |ws| {
-        ws.add_evidence(&common::evidence(
-            attest.id,
-            EvidenceKind::Attestation,
-            None,
-            "Rotated; old key sk_live_FAKE0notreal00000000000000",
-        ))
-    });
+    let msg = refused_evidence(
+        &mut f,
+        "secret_detected",
+        attest.id,
+        EvidenceKind::Attestation,
+        "Rotated; old key sk_live_FAKE0notreal00000000000000",
+    );
     assert!(
         !msg.contains("FAKE0notreal"),
         "a refusal never echoes the secret: {msg}"
     );
-    refused(&mut f, "invalid_input", |ws| {
-        ws.add_evidence(&common::evidence(
-            attest.id,
-            EvidenceKind::Attestation,
-            None,
-            "   ",
-        ))
-    });
-    refused(&mut f, "not_found", |ws| {
-        ws.add_evidence(&common::evidence(
-            999_999,
-            EvidenceKind::Attestation,
-            None,
-            "x",
-        ))
-    });
+    refused_evidence(
+        &mut f,
+        "invalid_input",
+        attest.id,
+        EvidenceKind::Attestation,
+        "   ",
+    );
+    refused_evidence(&mut f, "not_found", 999_999, EvidenceKind::Attestation, "x");
     let mut ghost = common::evidence(attest.id, EvidenceKind::Attestation, None, "fine");
     ghost.supersedes = Some("ev_nope".into());
     refused(&mut f, "not_found", |ws| ws.add_evidence(&ghost));
@@ -279,12 +263,7 @@ fn bad_evidence_is_refused_with_its_reason_and_nothing_changes() {
 
 #[test]
 fn links_and_contacts_are_checked() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let link_item =
         f.ws.items(&launch, None)
             .unwrap()
@@ -293,22 +272,20 @@ fn links_and_contacts_are_checked() {
             .expect("some item accepts a link");
     let contact_item =
         common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
-    refused(&mut f, "credentials_in_url", |ws| {
-        ws.add_evidence(&common::evidence(
-            link_item.id,
-            EvidenceKind::Link,
-            None,
-            "https://probe:FAKEpass123@dash.example.com/",
-        ))
-    });
-    refused(&mut f, "pii_refused", |ws| {
-        ws.add_evidence(&common::evidence(
-            contact_item.id,
-            EvidenceKind::Contact,
-            None,
-            "jane.doe@example.com",
-        ))
-    });
+    refused_evidence(
+        &mut f,
+        "credentials_in_url",
+        link_item.id,
+        EvidenceKind::Link,
+        "https://probe:FAKEpass123@dash.example.com/",
+    );
+    refused_evidence(
+        &mut f,
+        "pii_refused",
+        contact_item.id,
+        EvidenceKind::Contact,
+        "jane.doe@example.com",
+    );
     let ok =
         f.ws.add_evidence(&common::evidence(
             link_item.id,
@@ -322,12 +299,7 @@ fn links_and_contacts_are_checked() {
 
 #[test]
 fn files_are_stored_by_content_hash_with_limits_enforced() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let item =
         f.ws.items(&launch, None)
             .unwrap()
@@ -455,12 +427,7 @@ fn invalid_ids_are_not_found() {
 
 #[test]
 fn a_batch_is_all_or_nothing_and_names_the_bad_record() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let item = common::find_item(
         &f.ws,
         &launch,

@@ -321,8 +321,9 @@ fn bad_input_gives_one_line_and_a_non_zero_exit() {
     let cli = Cli::new();
     cli.fails(&["launch", "show", "nope"], "not_found");
     cli.fails(&["item", "set", "1", "finished"], "invalid_input");
-    cli.fails(
-        &[
+    // A launch that would be fine but for the one thing each case gets wrong.
+    let new_launch = |surface: &'static str, extra: &[&'static str]| {
+        let base = [
             "launch",
             "new",
             "--name",
@@ -330,44 +331,19 @@ fn bad_input_gives_one_line_and_a_non_zero_exit() {
             "--partner",
             "p_1",
             "--surface",
-            "0pools",
+            surface,
             "--template",
             "0bit-launch-gate",
-            "--live-api",
-            "http://api.example.com",
-        ],
+        ];
+        [&base[..], extra].concat()
+    };
+    cli.fails(
+        &new_launch("0pools", &["--live-api", "http://api.example.com"]),
         "https_required",
     );
+    cli.fails(&new_launch("moon", &[]), "invalid_input");
     cli.fails(
-        &[
-            "launch",
-            "new",
-            "--name",
-            "X",
-            "--partner",
-            "p_1",
-            "--surface",
-            "moon",
-            "--template",
-            "0bit-launch-gate",
-        ],
-        "invalid_input",
-    );
-    cli.fails(
-        &[
-            "launch",
-            "new",
-            "--name",
-            "X",
-            "--partner",
-            "p_1",
-            "--surface",
-            "0pools",
-            "--template",
-            "0bit-launch-gate",
-            "--owner",
-            "finance",
-        ],
+        &new_launch("0pools", &["--owner", "finance"]),
         "invalid_input",
     );
     cli.fails(&["evidence", "list"], "invalid_input");

@@ -19,6 +19,12 @@ fn golive(db: &std::path::Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `golive probe run LAUNCH --env ENV` and then `extra`.
+fn probe_run(db: &std::path::Path, launch: &str, env: &str, extra: &[&str]) -> Output {
+    let args = [&["probe", "run", launch, "--env", env][..], extra].concat();
+    golive(db, &args)
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -60,14 +66,11 @@ fn a_passing_run_exits_zero_and_writes_json_and_junit_reports() {
     let servers = probes::servers(Environment::Sandbox, 90);
     let launch = new_launch(&db, &servers);
     let (json_report, junit) = (dir.path().join("run.json"), dir.path().join("run.xml"));
-    let out = golive(
+    let out = probe_run(
         &db,
+        &launch,
+        "sandbox",
         &[
-            "probe",
-            "run",
-            &launch,
-            "--env",
-            "sandbox",
             "--report-json",
             json_report.to_str().unwrap(),
             "--junit",
@@ -119,19 +122,11 @@ fn a_failing_run_exits_non_zero_and_junit_names_the_failing_assertion() {
     servers.provider.set(|b| b.idempotency_broken = true);
     let launch = new_launch(&db, &servers);
     let junit = dir.path().join("run.xml");
-    let out = golive(
+    let out = probe_run(
         &db,
-        &[
-            "probe",
-            "run",
-            &launch,
-            "--env",
-            "sandbox",
-            "--step",
-            "transact*",
-            "--junit",
-            junit.to_str().unwrap(),
-        ],
+        &launch,
+        "sandbox",
+        &["--step", "transact*", "--junit", junit.to_str().unwrap()],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let xml = std::fs::read_to_string(&junit).unwrap();
@@ -196,18 +191,7 @@ fn launch_variables_change_the_paths_a_run_uses() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("discovery_path = /v2/discovery"));
-    let out = golive(
-        &db,
-        &[
-            "probe",
-            "run",
-            &launch,
-            "--env",
-            "sandbox",
-            "--step",
-            "discovery",
-        ],
-    );
+    let out = probe_run(&db, &launch, "sandbox", &["--step", "discovery"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(servers
         .provider
@@ -222,20 +206,7 @@ fn launch_variables_change_the_paths_a_run_uses() {
         .stderr,
     );
     assert!(err.starts_with("error[unknown_probe_var]"), "{err}");
-    let err = text(
-        &golive(
-            &db,
-            &[
-                "probe",
-                "run",
-                &launch,
-                "--env",
-                "live",
-                "--confirm-sensitive",
-            ],
-        )
-        .stderr,
-    );
+    let err = text(&probe_run(&db, &launch, "live", &["--confirm-sensitive"]).stderr);
     assert!(err.contains("--amount-cap"), "{err}");
 }
 

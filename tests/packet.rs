@@ -36,12 +36,7 @@ fn item_with(ws: &Workspace, launch: &str, key: &str) -> golive::checklist::item
 /// A launch with a small live order, a reconciliation contact, a rollback owner, and notes that carry PII and a
 /// private term (the kind of thing people paste), all signed by four people with Unicode names.
 fn populated() -> (common::Fixture, String) {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let order = item_with(&f.ws, &launch, "small-live-order");
     f.ws.add_evidence(&evidence(
         order.id,

@@ -52,12 +52,7 @@ fn page_count(pdf: &Path) -> usize {
 
 #[test]
 fn the_pdf_packet_reads_back_with_names_stale_marks_page_numbers_and_the_digest_on_every_page() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let items = f.ws.items(&launch, None).unwrap();
     let order = items.iter().find(|i| i.key == "small-live-order").unwrap();
     f.ws.add_evidence(&NewEvidence {
@@ -174,12 +169,7 @@ fn the_pdf_packet_reads_back_with_names_stale_marks_page_numbers_and_the_digest_
 
 #[test]
 fn the_escalation_pdf_and_text_are_written() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let request = EscalationRequest {
         launch_id: launch,
         severity: Some(SeverityLevel::S2),

@@ -74,12 +74,7 @@ fn check(path: &str, output: &str, records: &[Record]) {
 fn the_corpus_never_leaves_through_any_export_path() {
     let records = corpus();
     assert_eq!(records.len(), 46, "every corpus record is exercised");
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let item =
         f.ws.items(&launch, None)
             .unwrap()

@@ -25,12 +25,7 @@ fn sign(role: Role, launch: &str, decision: SignoffDecision, reason: Option<&str
 
 #[test]
 fn a_change_in_scope_makes_only_that_roles_signoff_stale_until_renewed() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     for role in Role::ALL {
         let s =
             f.ws.sign(&sign(*role, &launch, SignoffDecision::Approve, None))
@@ -99,12 +94,7 @@ fn a_change_in_scope_makes_only_that_roles_signoff_stale_until_renewed() {
 
 #[test]
 fn a_rejection_needs_a_reason_and_counts_against_go() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let before = f.snapshot();
     let err =
         f.ws.sign(&sign(Role::Support, &launch, SignoffDecision::Reject, None))
@@ -132,12 +122,7 @@ fn a_rejection_needs_a_reason_and_counts_against_go() {
 
 #[test]
 fn go_is_refused_with_reasons_and_no_go_is_recorded() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     let v = f.ws.verdict(&launch).unwrap();
     assert!(!v.go);
     let failing: Vec<&str> = v.failing().map(|r| r.id.as_str()).collect();
@@ -198,12 +183,7 @@ fn go_is_refused_with_reasons_and_no_go_is_recorded() {
 
 #[test]
 fn signoffs_and_decisions_are_append_only() {
-    let mut f = common::workspace();
-    let launch =
-        f.ws.create_launch(&common::sample_launch())
-            .unwrap()
-            .summary
-            .id;
+    let (mut f, launch) = common::workspace_with_sample_launch();
     f.ws.sign(&sign(
         Role::Product,
         &launch,

@@ -60,6 +60,13 @@ pub fn workspace() -> Fixture {
     Fixture { dir, ws }
 }
 
+/// A fresh workspace holding the sample launch, and that launch's id.
+pub fn workspace_with_sample_launch() -> (Fixture, String) {
+    let mut f = workspace();
+    let launch = f.ws.create_launch(&sample_launch()).unwrap().summary.id;
+    (f, launch)
+}
+
 pub fn sample_launch() -> NewLaunch {
     NewLaunch {
         name: "Acme EUR-USDT".into(),
