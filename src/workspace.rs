@@ -504,9 +504,11 @@ impl Workspace {
 
     /// The launch's redactor: the shared detectors plus its private terms.
     pub fn redactor(&self, launch_id: &str) -> Result<Redactor> {
-        Ok(Redactor::new(
-            &launch::overview(self.store.conn(), launch_id)?.private_terms,
-        ))
+        launch::exists(self.store.conn(), launch_id)?;
+        Ok(Redactor::new(&launch::private_terms(
+            self.store.conn(),
+            launch_id,
+        )?))
     }
 
     /// Builds, redacts and seals the signoff packet as it stands now. Nothing is written.

@@ -459,3 +459,57 @@ fn a_batch_is_all_or_nothing_and_names_the_bad_record() {
     assert_eq!(f.ws.item(item.id).unwrap().accepted_evidence, 2);
     assert!(f.ws.verify_audit().unwrap().is_intact());
 }
+
+#[test]
+fn an_overview_counted_from_the_items_equals_the_queried_one() {
+    let (mut f, launch) = common::workspace_with_sample_launch();
+    let contact = common::find_item(&f.ws, &launch, Role::Finance, Environment::Live, "contact");
+    f.ws.add_evidence(&common::evidence(
+        contact.id,
+        EvidenceKind::Contact,
+        None,
+        "finance_ops",
+    ))
+    .unwrap();
+    let items = f.ws.items(&launch, None).unwrap();
+    let blocking: Vec<_> = items.iter().filter(|i| i.blocking).collect();
+    let non_blocking = items
+        .iter()
+        .find(|i| !i.blocking)
+        .expect("a non-blocking item");
+    let changes = [
+        (contact.id, ItemStatus::Done, None),
+        (
+            blocking[0].id,
+            ItemStatus::Waived,
+            Some("covered by the partner's own test"),
+        ),
+        (blocking[1].id, ItemStatus::Blocked, None),
+        (blocking[2].id, ItemStatus::Failed, None),
+        (
+            non_blocking.id,
+            ItemStatus::Waived,
+            Some("not offered at launch"),
+        ),
+    ];
+    for (item_id, status, reason) in changes {
+        f.ws.set_item_status(&SetItemStatus {
+            item_id,
+            status,
+            reason: reason.map(str::to_string),
+        })
+        .unwrap();
+    }
+
+    let conn = rusqlite::Connection::open(f.db_path()).unwrap();
+    let items = golive::checklist::item::list(&conn, &launch, None).unwrap();
+    let counted = golive::checklist::launch::overview_from_items(&conn, &launch, &items).unwrap();
+    let queried = golive::checklist::launch::overview(&conn, &launch).unwrap();
+    assert_eq!(counted, queried);
+    assert!(queried.summary.progress.waived == 2 && queried.summary.progress.failed == 1);
+    assert!(!queried
+        .blockers
+        .iter()
+        .any(|b| b.id == blocking[0].id || b.id == contact.id));
+    assert!(queried.blockers.iter().any(|b| b.id == blocking[1].id));
+}

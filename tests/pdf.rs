@@ -667,6 +667,12 @@ fn the_packet_pdf_reads_back_exactly_with_every_footer_and_nothing_off_the_page(
     );
 
     let pages = page_count(&pdf);
+    // Every page's content stream (and the fonts) went out deflated, and still read back above.
+    let deflated = bytes.windows(12).filter(|w| w == b"/FlateDecode").count();
+    assert!(
+        deflated > pages,
+        "{deflated} deflated streams for {pages} pages"
+    );
     assert!(
         pages >= 5,
         "72 items with evidence run over several pages, got {pages}"

@@ -409,6 +409,11 @@ fn total(by_role: &BTreeMap<Role, Progress>) -> Progress {
 }
 
 fn summary_row(conn: &Connection, id: &str) -> Result<LaunchSummary> {
+    summary_with(conn, id, total(&progress_by_role(conn, id)?))
+}
+
+/// A launch's summary row, with its progress already counted.
+fn summary_with(conn: &Connection, id: &str, progress: Progress) -> Result<LaunchSummary> {
     let row = conn
         .prepare_cached("SELECT id, name, partner_id, product_surface, environment, created_at, created_by FROM launches WHERE id = ?1")?
         .query_row([id],
@@ -440,7 +445,7 @@ fn summary_row(conn: &Connection, id: &str) -> Result<LaunchSummary> {
         created_at: row.5,
         created_by: row.6,
         templates,
-        progress: total(&progress_by_role(conn, id)?),
+        progress,
     })
 }
 
@@ -470,7 +475,53 @@ pub fn exists(conn: &Connection, id: &str) -> Result<()> {
 }
 
 pub fn overview(conn: &Connection, id: &str) -> Result<LaunchOverview> {
-    let summary = summary_row(conn, id)?;
+    let by_role = progress_by_role(conn, id)?;
+    assemble_overview(conn, id, by_role, item::blockers(conn, id)?)
+}
+
+/// The overview of a launch whose items (all of them, in checklist order) the caller has already read: progress
+/// and blockers are counted from them instead of being queried again.
+pub fn overview_from_items(
+    conn: &Connection,
+    id: &str,
+    items: &[ItemView],
+) -> Result<LaunchOverview> {
+    let mut by_role: BTreeMap<Role, Progress> = Role::ALL
+        .iter()
+        .map(|r| (*r, Progress::default()))
+        .collect();
+    for i in items {
+        by_role
+            .entry(i.role)
+            .or_default()
+            .count(i.status, i.blocking, 1);
+    }
+    let blockers = items
+        .iter()
+        .filter(|i| i.blocking && !matches!(i.status, ItemStatus::Done | ItemStatus::Waived))
+        .cloned()
+        .collect();
+    assemble_overview(conn, id, by_role, blockers)
+}
+
+/// The launch's private terms, in the order they were given: what its redactor removes besides the shared rules.
+pub fn private_terms(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT term FROM launch_private_terms WHERE launch_id = ?1 ORDER BY rowid",
+    )?;
+    let terms = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(terms)
+}
+
+fn assemble_overview(
+    conn: &Connection,
+    id: &str,
+    by_role: BTreeMap<Role, Progress>,
+    blockers: Vec<ItemView>,
+) -> Result<LaunchOverview> {
+    let summary = summary_with(conn, id, total(&by_role))?;
     let mut targets: BTreeMap<String, Targets> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT environment, api_base_url, webhook_url FROM launch_targets WHERE launch_id = ?1",
@@ -496,12 +547,7 @@ pub fn overview(conn: &Connection, id: &str) -> Result<LaunchOverview> {
         .filter_map(|row| row.ok())
         .filter_map(|(role, owner)| role.parse().ok().map(|role| RoleOwner { role, owner }))
         .collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT term FROM launch_private_terms WHERE launch_id = ?1 ORDER BY rowid",
-    )?;
-    let private_terms = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
+    let private_terms = private_terms(conn, id)?;
     let mut stmt = conn.prepare_cached(
         "SELECT template_id, template_version, template_sha256 FROM launch_templates WHERE launch_id = ?1 ORDER BY rowid",
     )?;
@@ -514,7 +560,7 @@ pub fn overview(conn: &Connection, id: &str) -> Result<LaunchOverview> {
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let roles = progress_by_role(conn, id)?
+    let roles = by_role
         .into_iter()
         .map(|(role, progress)| RoleProgress {
             role,
@@ -525,7 +571,6 @@ pub fn overview(conn: &Connection, id: &str) -> Result<LaunchOverview> {
             progress,
         })
         .collect();
-    let blockers = item::blockers(conn, id)?;
     Ok(LaunchOverview {
         summary,
         sandbox: targets.remove("sandbox").unwrap_or_default(),

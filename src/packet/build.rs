@@ -25,8 +25,8 @@ pub fn build(
     generated_at: &str,
     generated_by: &str,
 ) -> Result<Packet> {
-    let overview = launch::overview(conn, launch_id)?;
     let items = item::list(conn, launch_id, None)?;
+    let overview = launch::overview_from_items(conn, launch_id, &items)?;
     let evidence = evidence::list_for_launch(conn, launch_id)?;
     let mut by_item: BTreeMap<i64, Vec<&EvidenceRecord>> = BTreeMap::new();
     for e in &evidence {

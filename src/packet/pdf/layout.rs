@@ -629,9 +629,51 @@ impl Flow {
                 PdfPage::new(Mm(210.0), Mm(297.0), ops)
             })
             .collect();
-        self.doc
+        // printpdf compresses every stream at zlib's best level (9), which is most of the time a long packet takes
+        // to write. The document is taken uncompressed and its streams deflated here at zlib's default level (6):
+        // the same size to within a percent, in much less time.
+        let unpacked = PdfSaveOptions {
+            optimize: false,
+            ..PdfSaveOptions::default()
+        };
+        let mut doc = self
+            .doc
             .with_pages(pages)
-            .save(&PdfSaveOptions::default(), &mut Vec::new())
+            .to_lopdf_document(&unpacked, &mut Vec::new());
+        compress_streams(&mut doc);
+        let mut out = Vec::new();
+        doc.save_to(&mut out)
+            .expect("writing a PDF into memory cannot fail");
+        out
+    }
+}
+
+/// Deflates every stream that may be compressed and is not yet, keeping it plain where deflating does not help,
+/// as printpdf's own pass does.
+fn compress_streams(doc: &mut lopdf::Document) {
+    for object in doc.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            if stream.allows_compression && stream.dict.get(b"Filter").is_err() {
+                deflate(stream);
+            }
+        }
+    }
+}
+
+fn deflate(stream: &mut lopdf::Stream) {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(stream.content.len() / 4),
+        flate2::Compression::default(),
+    );
+    encoder
+        .write_all(&stream.content)
+        .expect("deflating into memory cannot fail");
+    let packed = encoder.finish().expect("deflating into memory cannot fail");
+    // The filter entry costs about 19 bytes; below that gain the stream stays as it is.
+    if packed.len() + 19 < stream.content.len() {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(packed);
     }
 }
 
