@@ -132,12 +132,7 @@ fn main() {
         drop(packet);
         let redactor = ws.redactor(&launch).unwrap();
         let t = Instant::now();
-        let mut summary = golive::redact::RedactionSummary::default();
-        for (key, section) in value.as_object_mut().unwrap() {
-            if !matches!(key.as_str(), "integrity" | "schema" | "schema_version") {
-                redactor.redact_json_in_place(section, &mut summary);
-            }
-        }
+        golive::packet::export::redact_sections(&mut value, &redactor);
         println!("  phase redact: {}", ms(t.elapsed()));
         let t = Instant::now();
         let json = golive::packet::integrity::seal_to_pretty(&mut value);

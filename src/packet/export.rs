@@ -25,15 +25,7 @@ pub fn redact_and_seal(packet: Packet, redactor: &Redactor) -> Result<ExportedPa
     let mut value = serde_json::to_value(&packet).expect("a packet serializes");
     // The typed packet is rebuilt from the sealed value below; holding both now would only cost memory.
     drop(packet);
-    let Value::Object(object) = &mut value else {
-        unreachable!("a packet is an object")
-    };
-    let mut summary = RedactionSummary::default();
-    for (key, section) in object.iter_mut() {
-        if !NOT_REDACTED.contains(&key.as_str()) {
-            redactor.redact_json_in_place(section, &mut summary);
-        }
-    }
+    let summary = redact_sections(&mut value, redactor);
     value["redaction"] = serde_json::to_value(RedactionReport {
         counts: summary.counts,
         total: summary.total,
@@ -50,6 +42,20 @@ pub fn redact_and_seal(packet: Packet, redactor: &Redactor) -> Result<ExportedPa
         )
     })?;
     Ok(ExportedPacket { packet, json })
+}
+
+/// Redacts every section of a packet in JSON form but its own (schema, integrity), and counts what was removed.
+pub fn redact_sections(packet: &mut Value, redactor: &Redactor) -> RedactionSummary {
+    let Value::Object(object) = packet else {
+        unreachable!("a packet is an object")
+    };
+    let mut summary = RedactionSummary::default();
+    for (key, section) in object.iter_mut() {
+        if !NOT_REDACTED.contains(&key.as_str()) {
+            redactor.redact_json_in_place(section, &mut summary);
+        }
+    }
+    summary
 }
 
 /// Redacts an escalation's every string and rebuilds its e-mail body from the redacted fields.
