@@ -99,7 +99,7 @@ impl Progress {
             ItemStatus::Blocked => self.blocked += n,
             ItemStatus::Failed => self.failed += n,
         }
-        if blocking && !matches!(status, ItemStatus::Done | ItemStatus::Waived) {
+        if still_blocks(status, blocking) {
             self.blocking_remaining += n;
         }
         self.percent = percent_of(self.done + self.waived, self.total);
@@ -366,11 +366,21 @@ pub fn insert(
 }
 
 /// Progress for one launch, per role (every role present, even with no items).
-pub fn progress_by_role(conn: &Connection, launch_id: &str) -> Result<BTreeMap<Role, Progress>> {
-    let mut by_role: BTreeMap<Role, Progress> = Role::ALL
+/// A blocking item holds the launch back until it is done or waived.
+fn still_blocks(status: ItemStatus, blocking: bool) -> bool {
+    blocking && !matches!(status, ItemStatus::Done | ItemStatus::Waived)
+}
+
+/// Every role, with nothing counted yet.
+fn no_progress() -> BTreeMap<Role, Progress> {
+    Role::ALL
         .iter()
         .map(|r| (*r, Progress::default()))
-        .collect();
+        .collect()
+}
+
+pub fn progress_by_role(conn: &Connection, launch_id: &str) -> Result<BTreeMap<Role, Progress>> {
+    let mut by_role = no_progress();
     let mut stmt = conn.prepare_cached(
         "SELECT i.role, s.status, i.blocking, COUNT(*) FROM items i JOIN item_current_status s ON s.item_id = i.id
          WHERE i.launch_id = ?1 GROUP BY i.role, s.status, i.blocking",
@@ -486,10 +496,7 @@ pub fn overview_from_items(
     id: &str,
     items: &[ItemView],
 ) -> Result<LaunchOverview> {
-    let mut by_role: BTreeMap<Role, Progress> = Role::ALL
-        .iter()
-        .map(|r| (*r, Progress::default()))
-        .collect();
+    let mut by_role = no_progress();
     for i in items {
         by_role
             .entry(i.role)
@@ -498,7 +505,7 @@ pub fn overview_from_items(
     }
     let blockers = items
         .iter()
-        .filter(|i| i.blocking && !matches!(i.status, ItemStatus::Done | ItemStatus::Waived))
+        .filter(|i| still_blocks(i.status, i.blocking))
         .cloned()
         .collect();
     assemble_overview(conn, id, by_role, blockers)
