@@ -703,19 +703,27 @@ impl Workspace {
             .ok_or_else(|| Error::not_found("probe pack", id))
     }
 
+    /// The pack `choice` names: a built-in pack serving the launch, or a pack file, validated.
+    fn chosen_pack(&self, launch_id: &str, choice: PackChoice<'_>) -> Result<ProbePack> {
+        match choice {
+            PackChoice::Builtin(id) => self.find_pack(launch_id, Some(id)),
+            PackChoice::File(path) => Self::validate_probe_pack_file(path),
+        }
+    }
+
     /// A pack's variables for a launch: the pack's defaults with the launch's own values over them.
     pub fn probe_vars(
         &self,
         launch_id: &str,
-        pack_id: &str,
+        choice: PackChoice<'_>,
     ) -> Result<std::collections::BTreeMap<String, String>> {
         launch::exists(self.store.conn(), launch_id)?;
-        let pack = self.find_pack(launch_id, Some(pack_id))?;
+        let pack = self.chosen_pack(launch_id, choice)?;
         let mut vars = pack.vars.clone();
         vars.extend(probe::record::settings(
             self.store.conn(),
             launch_id,
-            pack_id,
+            &pack.id,
         )?);
         Ok(vars)
     }
@@ -724,11 +732,12 @@ impl Workspace {
     pub fn set_probe_var(
         &mut self,
         launch_id: &str,
-        pack_id: &str,
+        choice: PackChoice<'_>,
         name: &str,
         value: &str,
     ) -> Result<()> {
-        let pack = self.find_pack(launch_id, Some(pack_id))?;
+        let pack = self.chosen_pack(launch_id, choice)?;
+        let pack_id = pack.id.as_str();
         if !pack.vars.contains_key(name) {
             return Err(InvalidInput::coded(
                 "unknown_probe_var",
@@ -772,8 +781,12 @@ impl Workspace {
         })
     }
 
-    fn declared_secret(&self, launch_id: &str, name: &str) -> Result<()> {
-        let packs = self.probe_packs_for_launch(launch_id)?;
+    /// Refuses a secret name that no pack of the launch uses (nor the pack file, when one is given).
+    fn declared_secret(&self, launch_id: &str, name: &str, pack_file: Option<&Path>) -> Result<()> {
+        let mut packs = self.probe_packs_for_launch(launch_id)?;
+        if let Some(path) = pack_file {
+            packs.push(Self::validate_probe_pack_file(path)?.summary());
+        }
         if packs.iter().any(|p| p.secrets.iter().any(|s| s == name)) {
             return Ok(());
         }
@@ -796,8 +809,9 @@ impl Workspace {
         environment: Environment,
         name: &str,
         value: SecretValue,
+        pack_file: Option<&Path>,
     ) -> Result<SecretFingerprint> {
-        self.declared_secret(launch_id, name)?;
+        self.declared_secret(launch_id, name, pack_file)?;
         if value.expose().trim().is_empty() || value.expose().len() > 4096 {
             return Err(
                 InvalidInput::new("value", "a secret is between 1 and 4096 characters").into(),
@@ -825,8 +839,9 @@ impl Workspace {
         launch_id: &str,
         environment: Environment,
         name: &str,
+        pack_file: Option<&Path>,
     ) -> Result<()> {
-        self.declared_secret(launch_id, name)?;
+        self.declared_secret(launch_id, name, pack_file)?;
         probe::keychain::forget(launch_id, environment, name).map_err(|e| {
             InvalidInput::coded(
                 "keychain_unavailable",
@@ -847,11 +862,11 @@ impl Workspace {
     pub fn probe_secret_status(
         &self,
         launch_id: &str,
-        pack_id: &str,
+        choice: PackChoice<'_>,
         environment: Environment,
         session: &Secrets,
     ) -> Result<Vec<SecretStatus>> {
-        let pack = self.find_pack(launch_id, Some(pack_id))?;
+        let pack = self.chosen_pack(launch_id, choice)?;
         let mut secrets = session.clone();
         secrets.fill_from_keychain(launch_id, environment, &pack.secrets);
         secrets.fill_from_env(environment, &pack.secrets);
@@ -875,9 +890,12 @@ impl Workspace {
         mut secrets: Secrets,
     ) -> Result<PreparedRun> {
         let overview = launch::overview(self.store.conn(), &request.launch_id)?;
-        let pack = match &request.pack_file {
-            Some(path) => Self::validate_probe_pack_file(Path::new(path))?,
-            None => self.find_pack(&request.launch_id, request.pack_id.as_deref())?,
+        let pack = match (&request.pack_file, &request.pack_id) {
+            (Some(path), _) => {
+                self.chosen_pack(&request.launch_id, PackChoice::File(Path::new(path)))?
+            }
+            (None, Some(id)) => self.chosen_pack(&request.launch_id, PackChoice::Builtin(id))?,
+            (None, None) => self.find_pack(&request.launch_id, None)?,
         };
         let environment = request.environment;
         let targets = match environment {
@@ -1083,6 +1101,23 @@ impl Workspace {
 
     pub fn verify_audit(&self) -> Result<AuditVerification> {
         audit::verify(self.store.conn())
+    }
+}
+
+/// Which probe pack a command is about: a built-in pack by id, or a pack file of the user's own.
+#[derive(Debug, Clone, Copy)]
+pub enum PackChoice<'a> {
+    Builtin(&'a str),
+    File(&'a Path),
+}
+
+impl<'a> PackChoice<'a> {
+    /// The file when one is given, else the built-in pack `id`.
+    pub fn of(id: &'a str, file: Option<&'a str>) -> Self {
+        match file {
+            Some(path) => PackChoice::File(Path::new(path)),
+            None => PackChoice::Builtin(id),
+        }
     }
 }
 

@@ -731,3 +731,66 @@ fn the_latest_runs_reach_the_packet_its_pdf_and_escalations() {
         "{field:?}"
     );
 }
+
+#[test]
+fn a_pack_file_brings_its_own_variables_and_secrets_to_the_launch() {
+    use golive::probe::Secrets;
+    use golive::workspace::PackChoice;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let launch = ws
+        .create_launch(&probes::launch_for("Acme EUR-USDT", None, None))
+        .unwrap()
+        .summary
+        .id;
+    let file = dir.path().join("mine.toml");
+    std::fs::write(
+        &file,
+        "id = \"my-checks\"\nversion = 1\nname = \"My checks\"\nsecrets = [\"partner_token\"]\n\
+         [vars]\nhealth_path = \"/v1/health\"\n\n[[steps]]\nid = \"health\"\ntitle = \"Health\"\nkind = \"http\"\n\
+         [steps.request]\nmethod = \"GET\"\nurl = \"{{api}}{{var.health_path}}\"\n\
+         headers = { authorization = \"Bearer {{secret.partner_token}}\" }\n[[steps.expect]]\nstatus = 200\n",
+    )
+    .unwrap();
+    let mine = PackChoice::File(&file);
+
+    // The file's variables, and the launch's own value for one of them, kept under the file's pack id.
+    assert_eq!(
+        ws.probe_vars(&launch, mine).unwrap()["health_path"],
+        "/v1/health"
+    );
+    ws.set_probe_var(&launch, mine, "health_path", "/v2/health")
+        .unwrap();
+    assert_eq!(
+        ws.probe_vars(&launch, mine).unwrap()["health_path"],
+        "/v2/health"
+    );
+    let refused = ws
+        .set_probe_var(&launch, mine, "discovery_path", "/x")
+        .unwrap_err();
+    assert_eq!(refused.code(), "unknown_probe_var", "{refused}");
+    // The built-in pack's own values are untouched by the file's.
+    let builtin = ws
+        .probe_vars(&launch, PackChoice::Builtin("0pools-smoke"))
+        .unwrap();
+    assert!(!builtin.contains_key("health_path"));
+
+    // The file's secret is listed (and known to the keychain commands); the built-in pack's are not.
+    let status = ws
+        .probe_secret_status(&launch, mine, Environment::Sandbox, &Secrets::default())
+        .unwrap();
+    let names: Vec<&str> = status.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["partner_token"]);
+    assert_eq!(status[0].env_var, "GOLIVE_SANDBOX_PARTNER_TOKEN");
+    let unknown = ws
+        .forget_probe_secret(&launch, Environment::Sandbox, "partner_token", None)
+        .unwrap_err();
+    assert_eq!(unknown.code(), "unknown_secret", "{unknown}");
+
+    // A broken file is refused with its place, for every one of these commands.
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("version = 1", "version = 0")).unwrap();
+    let broken = ws.probe_vars(&launch, mine).unwrap_err();
+    assert_eq!(broken.code(), "probe_pack_invalid");
+    assert!(broken.to_string().contains("mine.toml:2:11"), "{broken}");
+}

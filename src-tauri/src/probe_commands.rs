@@ -10,7 +10,7 @@ use golive::probe::{
     PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, SecretFingerprint, SecretSource,
     SecretValue, Secrets,
 };
-use golive::workspace::{execute_prepared, ProbeRunRequest, SecretStatus};
+use golive::workspace::{execute_prepared, PackChoice, ProbeRunRequest, SecretStatus};
 use golive::Environment;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -54,8 +54,10 @@ pub fn probe_vars(
     state: State<'_, AppState>,
     launch_id: String,
     pack_id: String,
+    pack_file: Option<String>,
 ) -> Reply<BTreeMap<String, String>> {
-    with(&state, |ws| ws.probe_vars(&launch_id, &pack_id))
+    let choice = PackChoice::of(&pack_id, pack_file.as_deref());
+    with(&state, |ws| ws.probe_vars(&launch_id, choice))
 }
 
 #[tauri::command]
@@ -63,12 +65,14 @@ pub fn set_probe_var(
     state: State<'_, AppState>,
     launch_id: String,
     pack_id: String,
+    pack_file: Option<String>,
     name: String,
     value: String,
 ) -> Reply<BTreeMap<String, String>> {
+    let choice = PackChoice::of(&pack_id, pack_file.as_deref());
     with(&state, |ws| {
-        ws.set_probe_var(&launch_id, &pack_id, &name, &value)?;
-        ws.probe_vars(&launch_id, &pack_id)
+        ws.set_probe_var(&launch_id, choice, &name, &value)?;
+        ws.probe_vars(&launch_id, choice)
     })
 }
 
@@ -79,11 +83,13 @@ pub fn probe_secrets(
     sessions: State<'_, SessionSecrets>,
     launch_id: String,
     pack_id: String,
+    pack_file: Option<String>,
     environment: Environment,
 ) -> Reply<Vec<SecretStatus>> {
     let session = sessions.for_run(&launch_id, environment);
+    let choice = PackChoice::of(&pack_id, pack_file.as_deref());
     with(&state, |ws| {
-        ws.probe_secret_status(&launch_id, &pack_id, environment, &session)
+        ws.probe_secret_status(&launch_id, choice, environment, &session)
     })
 }
 
@@ -95,6 +101,7 @@ pub fn save_keychain_secret(
     environment: Environment,
     name: String,
     value: String,
+    pack_file: Option<String>,
 ) -> Reply<SecretFingerprint> {
     with(&state, |ws| {
         ws.store_probe_secret(
@@ -102,6 +109,7 @@ pub fn save_keychain_secret(
             environment,
             &name,
             SecretValue::new(value.trim()),
+            pack_file.as_deref().map(std::path::Path::new),
         )
     })
 }
@@ -112,9 +120,11 @@ pub fn forget_keychain_secret(
     launch_id: String,
     environment: Environment,
     name: String,
+    pack_file: Option<String>,
 ) -> Reply<()> {
+    let pack_file = pack_file.as_deref().map(std::path::Path::new);
     with(&state, |ws| {
-        ws.forget_probe_secret(&launch_id, environment, &name)
+        ws.forget_probe_secret(&launch_id, environment, &name, pack_file)
     })
 }
 

@@ -780,7 +780,10 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     assert!(note.contains("default 14"), "{note}");
     let stored = Workspace::open(&d.db, "launch_mgr")
         .unwrap()
-        .probe_vars(launch, "0pools-smoke")
+        .probe_vars(
+            launch,
+            golive::workspace::PackChoice::Builtin("0pools-smoke"),
+        )
         .unwrap();
     assert_eq!(stored.get(var).map(String::as_str), Some("21"));
     screenshot(c, &display, "20a-probes-variables").await;

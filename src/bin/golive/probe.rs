@@ -10,7 +10,7 @@ use clap::Subcommand;
 use golive::probe::{
     report, Outcome, PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, Secrets,
 };
-use golive::workspace::{ConfirmSensitive, ProbeRunRequest};
+use golive::workspace::{ConfirmSensitive, PackChoice, ProbeRunRequest};
 use golive::{Error, Workspace};
 
 use crate::{emit, parse};
@@ -133,7 +133,7 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
             emit(json, &packs, |p| packs_text(p));
         }
         ProbeCmd::Vars { launch, pack } => {
-            let vars = ws.probe_vars(&launch, &pack)?;
+            let vars = ws.probe_vars(&launch, PackChoice::Builtin(&pack))?;
             emit(json, &vars, |v| {
                 v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
             });
@@ -147,9 +147,9 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
                 let (name, value) = pair.split_once('=').ok_or_else(|| {
                     golive::error::InvalidInput::new("value", format!("'{pair}' is not NAME=VALUE"))
                 })?;
-                ws.set_probe_var(&launch, &pack, name.trim(), value)?;
+                ws.set_probe_var(&launch, PackChoice::Builtin(&pack), name.trim(), value)?;
             }
-            let vars = ws.probe_vars(&launch, &pack)?;
+            let vars = ws.probe_vars(&launch, PackChoice::Builtin(&pack))?;
             emit(json, &vars, |v| {
                 v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
             });
@@ -360,7 +360,7 @@ fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
                 )
             })?;
             let value = golive::probe::SecretValue::new(value.trim_end_matches(['\r', '\n']));
-            let print = ws.store_probe_secret(&launch, parse(&environment)?, &name, value)?;
+            let print = ws.store_probe_secret(&launch, parse(&environment)?, &name, value, None)?;
             emit(json, &print, |f| {
                 format!(
                     "{} kept in the OS keychain: {} mode, {}…{} (sha256 {})\n",
@@ -377,7 +377,7 @@ fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
             environment,
             name,
         } => {
-            ws.forget_probe_secret(&launch, parse(&environment)?, &name)?;
+            ws.forget_probe_secret(&launch, parse(&environment)?, &name, None)?;
             emit(json, &serde_json::json!({ "forgotten": name }), |_| {
                 format!("{name} removed from the OS keychain\n")
             });
@@ -387,8 +387,12 @@ fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
             environment,
             pack,
         } => {
-            let status =
-                ws.probe_secret_status(&launch, &pack, parse(&environment)?, &Secrets::default())?;
+            let status = ws.probe_secret_status(
+                &launch,
+                PackChoice::Builtin(&pack),
+                parse(&environment)?,
+                &Secrets::default(),
+            )?;
             emit(json, &status, |list| {
                 list.iter()
                     .map(|s| match &s.fingerprint {

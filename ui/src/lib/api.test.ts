@@ -98,16 +98,35 @@ describe("api", () => {
     await api.setProbeVar("acme", "0pools-smoke", "amount", "5.00");
     await api.probeSecrets("acme", "0pools-smoke", "live");
     await api.setSessionSecret("acme", "sandbox", "api_key", "sk_test_x");
+    await api.probeVars("acme", "0pools-smoke", "/home/me/mine.toml");
+    await api.setProbeVar("acme", "0pools-smoke", "health_path", "/v2", "/home/me/mine.toml");
+    await api.probeSecrets("acme", "0pools-smoke", "sandbox", "/home/me/mine.toml");
+    await api.saveKeychainSecret("acme", "live", "partner_token", "tok", "/home/me/mine.toml");
+    await api.forgetKeychainSecret("acme", "live", "partner_token", "/home/me/mine.toml");
     await api.runProbes(request);
     await api.probeRuns("acme");
     await api.probeRun("pr_1");
     expect(invoke.mock.calls).toEqual([
       ["probe_packs", { launchId: "acme" }],
       ["probe_pack_file", { path: "/home/me/mine.toml" }],
-      ["probe_vars", { launchId: "acme", packId: "0pools-smoke" }],
-      ["set_probe_var", { launchId: "acme", packId: "0pools-smoke", name: "amount", value: "5.00" }],
-      ["probe_secrets", { launchId: "acme", packId: "0pools-smoke", environment: "live" }],
+      ["probe_vars", { launchId: "acme", packId: "0pools-smoke", packFile: null }],
+      ["set_probe_var", { launchId: "acme", packId: "0pools-smoke", packFile: null, name: "amount", value: "5.00" }],
+      ["probe_secrets", { launchId: "acme", packId: "0pools-smoke", packFile: null, environment: "live" }],
       ["set_session_secret", { launchId: "acme", environment: "sandbox", name: "api_key", value: "sk_test_x" }],
+      ["probe_vars", { launchId: "acme", packId: "0pools-smoke", packFile: "/home/me/mine.toml" }],
+      [
+        "set_probe_var",
+        { launchId: "acme", packId: "0pools-smoke", packFile: "/home/me/mine.toml", name: "health_path", value: "/v2" },
+      ],
+      ["probe_secrets", { launchId: "acme", packId: "0pools-smoke", packFile: "/home/me/mine.toml", environment: "sandbox" }],
+      [
+        "save_keychain_secret",
+        { launchId: "acme", environment: "live", name: "partner_token", value: "tok", packFile: "/home/me/mine.toml" },
+      ],
+      [
+        "forget_keychain_secret",
+        { launchId: "acme", environment: "live", name: "partner_token", packFile: "/home/me/mine.toml" },
+      ],
       ["run_probes", { request }],
       ["probe_runs", { launchId: "acme" }],
       ["probe_run", { runId: "pr_1" }],

@@ -85,16 +85,26 @@ export type ProbeProgressEvent = { launch_id: string; progress: ProbeProgress };
 export const probePacks = (launchId: string): Promise<PackSummary[]> => invoke("probe_packs", { launchId });
 /** A pack file of one's own, validated (problems come back with their line and column), as the screen lists it. */
 export const probePackFile = (path: string): Promise<PackSummary> => invoke("probe_pack_file", { path });
-export const probeVars = (launchId: string, packId: string): Promise<Record<string, string>> =>
-  invoke("probe_vars", { launchId, packId });
+// The pack commands take the built-in pack's id, or a pack file (`packFile`), whose own variables and secrets
+// apply instead.
+export const probeVars = (
+  launchId: string,
+  packId: string,
+  packFile: string | null = null,
+): Promise<Record<string, string>> => invoke("probe_vars", { launchId, packId, packFile });
 export const setProbeVar = (
   launchId: string,
   packId: string,
   name: string,
   value: string,
-): Promise<Record<string, string>> => invoke("set_probe_var", { launchId, packId, name, value });
-export const probeSecrets = (launchId: string, packId: string, environment: Environment): Promise<SecretStatus[]> =>
-  invoke("probe_secrets", { launchId, packId, environment });
+  packFile: string | null = null,
+): Promise<Record<string, string>> => invoke("set_probe_var", { launchId, packId, packFile, name, value });
+export const probeSecrets = (
+  launchId: string,
+  packId: string,
+  environment: Environment,
+  packFile: string | null = null,
+): Promise<SecretStatus[]> => invoke("probe_secrets", { launchId, packId, packFile, environment });
 /** Holds a secret in the shell's memory for this app session; an empty value clears it (and rejects, saying so). */
 export const setSessionSecret = (
   launchId: string,
@@ -108,9 +118,15 @@ export const saveKeychainSecret = (
   environment: Environment,
   name: string,
   value: string,
-): Promise<SecretFingerprint> => invoke("save_keychain_secret", { launchId, environment, name, value });
-export const forgetKeychainSecret = (launchId: string, environment: Environment, name: string): Promise<void> =>
-  invoke("forget_keychain_secret", { launchId, environment, name });
+  packFile: string | null = null,
+): Promise<SecretFingerprint> =>
+  invoke("save_keychain_secret", { launchId, environment, name, value, packFile });
+export const forgetKeychainSecret = (
+  launchId: string,
+  environment: Environment,
+  name: string,
+  packFile: string | null = null,
+): Promise<void> => invoke("forget_keychain_secret", { launchId, environment, name, packFile });
 export const runProbes = (request: ProbeRunRequest): Promise<ProbeRun> => invoke("run_probes", { request });
 export const probeRuns = (launchId: string): Promise<ProbeRunSummary[]> => invoke("probe_runs", { launchId });
 export const probeRun = (runId: string): Promise<ProbeRun> => invoke("probe_run", { runId });

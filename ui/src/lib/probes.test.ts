@@ -23,6 +23,7 @@ import {
   fileName,
   pickedPaths,
   removeFile,
+  sourceKey,
   stepFilter,
   toggleStep,
   evidenceText,
@@ -241,6 +242,13 @@ describe("choosing steps, a pack file and CA certificates", () => {
     expect(alsoRuns(["discovery", "error-request-id"], steps)).toEqual(["key-mode"]);
     expect(alsoRuns(["status-polling"], steps)).toEqual(["key-mode", "transact", "transact-retry"]);
     expect(alsoRuns(["key-mode"], steps)).toEqual([]);
+  });
+
+  it("keys variables and secrets by the pack file when there is one, else by the built-in pack", () => {
+    expect(sourceKey("0pools-smoke", null)).toBe("0pools-smoke");
+    expect(sourceKey("0pools-smoke", "/home/me/mine.toml")).toBe("file:/home/me/mine.toml");
+    expect(sourceKey(null, "/home/me/mine.toml")).toBe("file:/home/me/mine.toml");
+    expect(sourceKey(null, null)).toBe("");
   });
 
   it("sends a pack file, keeping the pack id, with the checked steps of the file", () => {

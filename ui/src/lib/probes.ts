@@ -119,6 +119,11 @@ export function toggleStep(selected: readonly string[], id: string, checked: boo
 }
 
 /** The checked steps that are among `steps` (the environment's), in the pack's order: the run's `step_filter`. */
+/** What the variables and secrets shown belong to: a pack file when one is chosen, else the built-in pack. */
+export function sourceKey(packId: string | null, packFile: string | null): string {
+  return packFile ? `file:${packFile}` : (packId ?? "");
+}
+
 export function stepFilter(selected: readonly string[], steps: readonly StepSummary[]): string[] {
   const wanted = new Set(selected);
   return steps.filter((s) => wanted.has(s.id)).map((s) => s.id);
