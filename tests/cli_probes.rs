@@ -208,6 +208,59 @@ fn launch_variables_change_the_paths_a_run_uses() {
     assert!(err.starts_with("error[unknown_probe_var]"), "{err}");
     let err = text(&probe_run(&db, &launch, "live", &["--confirm-sensitive"]).stderr);
     assert!(err.contains("--amount-cap"), "{err}");
+
+    // A pack file keeps its own values, under its own id: the run from the file uses them, the built-in pack's
+    // stay as they were.
+    let mine = dir.path().join("mine.toml");
+    std::fs::write(
+        &mine,
+        include_str!("../probes/0pools-smoke.toml")
+            .replace("id = \"0pools-smoke\"", "id = \"my-0pools\""),
+    )
+    .unwrap();
+    let file = mine.to_str().unwrap();
+    let args = ["probe", "set", &launch, "--pack-file", file];
+    let out = golive(
+        &db,
+        &[&args[..], &["discovery_path=/v3/discovery"]].concat(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("discovery_path = /v3/discovery"));
+    let out = probe_run(
+        &db,
+        &launch,
+        "sandbox",
+        &["--pack-file", file, "--step", "discovery"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(servers
+        .provider
+        .requests()
+        .iter()
+        .any(|r| r.path == "/v3/discovery"));
+    let builtin = text(&golive(&db, &["probe", "vars", &launch, "--pack", "0pools-smoke"]).stdout);
+    assert!(
+        builtin.contains("discovery_path = /v2/discovery"),
+        "{builtin}"
+    );
+    let both = golive(
+        &db,
+        &[
+            "probe",
+            "vars",
+            &launch,
+            "--pack",
+            "0pools-smoke",
+            "--pack-file",
+            file,
+        ],
+    );
+    assert!(!both.status.success());
+    assert!(
+        text(&both.stderr).contains("cannot be used with"),
+        "{}",
+        text(&both.stderr)
+    );
 }
 
 #[test]

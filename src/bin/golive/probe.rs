@@ -24,14 +24,14 @@ pub enum ProbeCmd {
     /// A pack's variables for a launch (the pack's defaults and the launch's own values).
     Vars {
         launch: String,
-        #[arg(long)]
-        pack: String,
+        #[command(flatten)]
+        pack: PackArgs,
     },
     /// Set a launch's own values for pack variables: NAME=VALUE, repeat.
     Set {
         launch: String,
-        #[arg(long)]
-        pack: String,
+        #[command(flatten)]
+        pack: PackArgs,
         #[arg(required = true)]
         values: Vec<String>,
     },
@@ -86,6 +86,9 @@ pub enum SecretCmd {
         environment: String,
         #[arg(long)]
         name: String,
+        /// A pack file whose secret this is, when no built-in pack uses the name.
+        #[arg(long = "pack-file")]
+        pack_file: Option<PathBuf>,
     },
     Forget {
         launch: String,
@@ -93,14 +96,39 @@ pub enum SecretCmd {
         environment: String,
         #[arg(long)]
         name: String,
+        #[arg(long = "pack-file")]
+        pack_file: Option<PathBuf>,
     },
     Status {
         launch: String,
         #[arg(long = "env")]
         environment: String,
-        #[arg(long)]
-        pack: String,
+        #[command(flatten)]
+        pack: PackArgs,
     },
+}
+
+/// A built-in pack by id, or a pack file of one's own (its own variables and secrets apply).
+#[derive(clap::Args)]
+pub struct PackArgs {
+    #[arg(
+        long,
+        required_unless_present = "pack_file",
+        conflicts_with = "pack_file"
+    )]
+    pack: Option<String>,
+    #[arg(long = "pack-file")]
+    pack_file: Option<PathBuf>,
+}
+
+impl PackArgs {
+    fn choice(&self) -> PackChoice<'_> {
+        match (&self.pack_file, &self.pack) {
+            (Some(path), _) => PackChoice::File(path),
+            (None, Some(id)) => PackChoice::Builtin(id),
+            (None, None) => unreachable!("clap requires --pack or --pack-file"),
+        }
+    }
 }
 
 /// Commands that need no database.
@@ -133,7 +161,7 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
             emit(json, &packs, |p| packs_text(p));
         }
         ProbeCmd::Vars { launch, pack } => {
-            let vars = ws.probe_vars(&launch, PackChoice::Builtin(&pack))?;
+            let vars = ws.probe_vars(&launch, pack.choice())?;
             emit(json, &vars, |v| {
                 v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
             });
@@ -147,9 +175,9 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
                 let (name, value) = pair.split_once('=').ok_or_else(|| {
                     golive::error::InvalidInput::new("value", format!("'{pair}' is not NAME=VALUE"))
                 })?;
-                ws.set_probe_var(&launch, PackChoice::Builtin(&pack), name.trim(), value)?;
+                ws.set_probe_var(&launch, pack.choice(), name.trim(), value)?;
             }
-            let vars = ws.probe_vars(&launch, PackChoice::Builtin(&pack))?;
+            let vars = ws.probe_vars(&launch, pack.choice())?;
             emit(json, &vars, |v| {
                 v.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
             });
@@ -351,6 +379,7 @@ fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
             launch,
             environment,
             name,
+            pack_file,
         } => {
             let mut value = String::new();
             std::io::stdin().read_line(&mut value).map_err(|e| {
@@ -360,7 +389,13 @@ fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
                 )
             })?;
             let value = golive::probe::SecretValue::new(value.trim_end_matches(['\r', '\n']));
-            let print = ws.store_probe_secret(&launch, parse(&environment)?, &name, value, None)?;
+            let print = ws.store_probe_secret(
+                &launch,
+                parse(&environment)?,
+                &name,
+                value,
+                pack_file.as_deref(),
+            )?;
             emit(json, &print, |f| {
                 format!(
                     "{} kept in the OS keychain: {} mode, {}…{} (sha256 {})\n",
@@ -376,8 +411,9 @@ fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
             launch,
             environment,
             name,
+            pack_file,
         } => {
-            ws.forget_probe_secret(&launch, parse(&environment)?, &name, None)?;
+            ws.forget_probe_secret(&launch, parse(&environment)?, &name, pack_file.as_deref())?;
             emit(json, &serde_json::json!({ "forgotten": name }), |_| {
                 format!("{name} removed from the OS keychain\n")
             });
@@ -389,7 +425,7 @@ fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
         } => {
             let status = ws.probe_secret_status(
                 &launch,
-                PackChoice::Builtin(&pack),
+                pack.choice(),
                 parse(&environment)?,
                 &Secrets::default(),
             )?;
