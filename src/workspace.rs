@@ -668,6 +668,10 @@ impl Workspace {
     /// Validates a probe pack file without running it.
     pub fn validate_probe_pack_file(path: &Path) -> Result<ProbePack> {
         let shown = path.display().to_string();
+        // A file too large or not UTF-8 is reported as the parser reports a problem: `file:line:column: message`.
+        let invalid = |e: probe::pack::PackError| {
+            InvalidInput::coded("probe_pack_invalid", "pack", e.to_string())
+        };
         let text = located::read_text_file(path, probe::pack::MAX_PACK_BYTES, "probe packs")
             .map_err(|failure| match failure {
                 ReadFailure::Unreadable(e) => InvalidInput::coded(
@@ -675,14 +679,12 @@ impl Workspace {
                     "pack",
                     format!("cannot read {shown}: {e}"),
                 ),
-                ReadFailure::Invalid(p) => InvalidInput::coded(
-                    "probe_pack_invalid",
-                    "pack",
-                    format!("{shown}:{}:{}: {}", p.line, p.column, p.message),
-                ),
+                ReadFailure::Invalid(problem) => invalid(probe::pack::PackError {
+                    file: shown.clone(),
+                    problems: vec![problem],
+                }),
             })?;
-        let pack = probe::pack::parse(&shown, &text)
-            .map_err(|e| InvalidInput::coded("probe_pack_invalid", "pack", e.to_string()))?;
+        let pack = probe::pack::parse(&shown, &text).map_err(invalid)?;
         probe::builtin::check_proves(&pack)
             .map_err(|m| InvalidInput::coded("probe_pack_invalid", "pack", m))?;
         Ok(pack)
@@ -890,12 +892,9 @@ impl Workspace {
         mut secrets: Secrets,
     ) -> Result<PreparedRun> {
         let overview = launch::overview(self.store.conn(), &request.launch_id)?;
-        let pack = match (&request.pack_file, &request.pack_id) {
-            (Some(path), _) => {
-                self.chosen_pack(&request.launch_id, PackChoice::File(Path::new(path)))?
-            }
-            (None, Some(id)) => self.chosen_pack(&request.launch_id, PackChoice::Builtin(id))?,
-            (None, None) => self.find_pack(&request.launch_id, None)?,
+        let pack = match &request.pack_file {
+            Some(path) => Self::validate_probe_pack_file(Path::new(path))?,
+            None => self.find_pack(&request.launch_id, request.pack_id.as_deref())?,
         };
         let environment = request.environment;
         let targets = match environment {

@@ -80,25 +80,8 @@ pub enum ProbeCmd {
 
 #[derive(Subcommand)]
 pub enum SecretCmd {
-    Set {
-        launch: String,
-        #[arg(long = "env")]
-        environment: String,
-        #[arg(long)]
-        name: String,
-        /// A pack file whose secret this is, when no built-in pack uses the name.
-        #[arg(long = "pack-file")]
-        pack_file: Option<PathBuf>,
-    },
-    Forget {
-        launch: String,
-        #[arg(long = "env")]
-        environment: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long = "pack-file")]
-        pack_file: Option<PathBuf>,
-    },
+    Set(SecretArgs),
+    Forget(SecretArgs),
     Status {
         launch: String,
         #[arg(long = "env")]
@@ -106,6 +89,19 @@ pub enum SecretCmd {
         #[command(flatten)]
         pack: PackArgs,
     },
+}
+
+/// One secret of a launch in one environment.
+#[derive(clap::Args)]
+pub struct SecretArgs {
+    launch: String,
+    #[arg(long = "env")]
+    environment: String,
+    #[arg(long)]
+    name: String,
+    /// A pack file whose secret this is, when no built-in pack uses the name.
+    #[arg(long = "pack-file")]
+    pack_file: Option<PathBuf>,
 }
 
 /// A built-in pack by id, or a pack file of one's own (its own variables and secrets apply).
@@ -375,12 +371,12 @@ fn runs_text(runs: &[ProbeRunSummary]) -> String {
 
 fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
     match cmd {
-        SecretCmd::Set {
+        SecretCmd::Set(SecretArgs {
             launch,
             environment,
             name,
             pack_file,
-        } => {
+        }) => {
             let mut value = String::new();
             std::io::stdin().read_line(&mut value).map_err(|e| {
                 golive::error::InvalidInput::new(
@@ -407,12 +403,12 @@ fn secret(ws: &mut Workspace, cmd: SecretCmd, json: bool) -> Result<(), Error> {
                 )
             });
         }
-        SecretCmd::Forget {
+        SecretCmd::Forget(SecretArgs {
             launch,
             environment,
             name,
             pack_file,
-        } => {
+        }) => {
             ws.forget_probe_secret(&launch, parse(&environment)?, &name, pack_file.as_deref())?;
             emit(json, &serde_json::json!({ "forgotten": name }), |_| {
                 format!("{name} removed from the OS keychain\n")
