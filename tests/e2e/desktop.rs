@@ -20,8 +20,17 @@ use golive_sim::{ProviderConfig, ProviderSim, ReceiverConfig, WebhookReceiver};
 struct Reaper(Vec<Child>);
 
 impl Drop for Reaper {
+    /// Asks each process to stop (SIGTERM), so Xvfb removes its display lock and socket and tauri-driver ends its
+    /// WebKitWebDriver; a process still running after 3 s is killed.
     fn drop(&mut self) {
         for child in self.0.iter_mut().rev() {
+            if let Some(pid) = rustix::process::Pid::from_raw(child.id() as i32) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+            }
+            let asked = Instant::now();
+            while matches!(child.try_wait(), Ok(None)) && asked.elapsed() < Duration::from_secs(3) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -55,41 +64,57 @@ fn require(tool: &str) -> PathBuf {
     })
 }
 
-/// Starts Xvfb on the first free display number and returns it with its process.
+/// Whether an X server holds display `n`. A lock whose process is gone is stale (left by a server that was
+/// killed); Xvfb replaces a stale lock and socket itself, so such a display counts as free.
+fn display_in_use(n: u32) -> bool {
+    match std::fs::read_to_string(format!("/tmp/.X{n}-lock")) {
+        Ok(pid) => pid
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|pid| Path::new(&format!("/proc/{pid}")).exists()),
+        Err(_) => Path::new(&format!("/tmp/.X11-unix/X{n}")).exists(),
+    }
+}
+
+/// Starts Xvfb on the first free display number and returns it with its process, once it accepts connections
+/// (`-displayfd` writes the display number then; a server that cannot take the display exits instead).
 fn start_xvfb() -> (String, Child) {
+    use std::io::BufRead;
     let xvfb = require("Xvfb");
     for n in 90..140 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
+        if display_in_use(n) {
             continue;
         }
         let display = format!(":{n}");
         let mut child = Command::new(&xvfb)
             .args([
                 display.as_str(),
+                "-displayfd",
+                "1",
                 "-screen",
                 "0",
                 "1280x900x24",
                 "-nolisten",
                 "tcp",
             ])
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(5) {
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                return (display, child);
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (ready, answer) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+            let _ = ready.send(line);
+        });
+        match answer.recv_timeout(Duration::from_secs(10)) {
+            Ok(line) if line.trim() == n.to_string() => return (display, child),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
             }
-            if let Ok(Some(_)) = child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = child.kill();
-        let _ = child.wait();
     }
     panic!("could not start Xvfb on any display from :90 to :139");
 }
