@@ -12,6 +12,13 @@ echo "== UI: install, unit tests, type check, build =="
 # install still follows package-lock.json for every version.
 (cd ui && npm install --no-audit --no-fund && npm test && npm run check && npm run build)
 
+echo "== The repository stands alone =="
+# A fresh clone has nothing beside it: no code, test or script may read a path outside the repository.
+if git grep -nE '\.\./shared|/work/' -- ':!*.md' ':!scripts/test.sh'; then
+  echo "the lines above refer to files outside the repository; copy what they need into it" >&2
+  exit 1
+fi
+
 echo "== Rust: format and lint =="
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

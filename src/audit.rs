@@ -188,19 +188,19 @@ pub fn list(conn: &Connection, launch_id: Option<&str>, limit: i64) -> Result<Ve
          FROM audit_events WHERE (?1 IS NULL OR launch_id = ?1) ORDER BY seq DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![launch_id, limit], |r| {
-        let env: String = r.get(3)?;
-        let details: String = r.get(7)?;
-        Ok(AuditEvent {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            environment: env.parse().unwrap_or(Environment::Sandbox),
-            launch_id: r.get(4)?,
-            action: r.get(5)?,
-            subject: r.get(6)?,
-            details: serde_json::from_str(&details).unwrap_or(serde_json::Value::String(details)),
-            prev_hash: r.get(8)?,
-            hash: r.get(9)?,
+        crate::store::decode::in_table("audit_events", r, |r| {
+            Ok(AuditEvent {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                environment: r.get(3)?,
+                launch_id: r.get(4)?,
+                action: r.get(5)?,
+                subject: r.get(6)?,
+                details: crate::store::decode::json(r, 7, "JSON details")?,
+                prev_hash: r.get(8)?,
+                hash: r.get(9)?,
+            })
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

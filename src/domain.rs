@@ -80,6 +80,15 @@ macro_rules! word_enum {
             }
         }
 
+        /// Stored words decode strictly: an unknown one is a damaged row, never a default.
+        impl rusqlite::types::FromSql for $ty {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                $crate::store::decode::word(value, $noun)
+            }
+        }
+
         impl std::str::FromStr for $ty {
             type Err = $crate::error::InvalidInput;
 

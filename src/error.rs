@@ -48,7 +48,7 @@ impl Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Store(StoreError::from(e))
+        Error::Store(StoreError::from_sqlite(e))
     }
 }
 
@@ -62,7 +62,7 @@ pub struct ErrorPayload {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
     #[error(
         "{path} was written by a newer Go-Live Signoff (schema version {found}; this build knows up to {supported}); \
          upgrade the app, or open a different database with --db"
@@ -81,9 +81,64 @@ pub enum StoreError {
     BackupFailed { path: PathBuf, reason: String },
     #[error("{0}")]
     AppendOnly(String),
+    #[error(
+        "no workspace at {path}; check --db / GOLIVE_DB, or create one with `golive launch new` or the desktop app"
+    )]
+    NoWorkspace { path: PathBuf },
+    #[error("{path} {reason}")]
+    NotAWorkspace { path: PathBuf, reason: String },
+    #[error(
+        "the workspace is damaged: {detail}; this value cannot be read, so nothing was guessed — restore the file \
+         from a backup (<file>.v<N>.bak) or ask for help"
+    )]
+    Damaged { detail: String },
+    #[error(
+        "another process kept the workspace locked for {waited_s} s, so nothing was changed; try again when it has \
+         finished, or wait longer with GOLIVE_BUSY_TIMEOUT=<seconds>"
+    )]
+    Busy { waited_s: u64 },
+    #[error(
+        "this process lost its locks on {path} and could not take them again (is it open twice in this process?); \
+         nothing more was written — restart the app"
+    )]
+    LocksLost { path: PathBuf },
+    #[error(
+        "another process took over {path} while this change was being written, so it may not have been saved; \
+         the connection was reopened — check the change and make it again if it is missing"
+    )]
+    WriteMayBeLost { path: PathBuf },
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::from_sqlite(e)
+    }
 }
 
 impl StoreError {
+    /// Names what a SQLite failure means for the user: a damaged row (see `store::decode`), a wait that ran out,
+    /// or a plain database error.
+    pub fn from_sqlite(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(_, _, inner) => StoreError::Damaged {
+                detail: inner.to_string(),
+            },
+            e if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+            {
+                StoreError::Busy {
+                    waited_s: crate::store::busy::waited_so_far()
+                        .unwrap_or_else(crate::store::busy::limit)
+                        .as_secs_f64()
+                        .round() as u64,
+                }
+            }
+            e => StoreError::Sqlite(e),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             StoreError::Sqlite(_) => "database_error",
@@ -91,6 +146,12 @@ impl StoreError {
             StoreError::Io { .. } => "io_error",
             StoreError::BackupFailed { .. } => "backup_failed",
             StoreError::AppendOnly(_) => "append_only",
+            StoreError::NoWorkspace { .. } => "no_workspace",
+            StoreError::NotAWorkspace { .. } => "not_a_workspace",
+            StoreError::Damaged { .. } => "workspace_damaged",
+            StoreError::Busy { .. } => "database_busy",
+            StoreError::LocksLost { .. } => "locks_lost",
+            StoreError::WriteMayBeLost { .. } => "write_may_be_lost",
         }
     }
 }

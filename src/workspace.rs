@@ -12,6 +12,7 @@ use crate::audit::{self, AuditEvent, AuditVerification, NewAuditEvent};
 use crate::checklist::evidence::{self, EvidenceKind, EvidenceRecord, EvidenceRow, NewEvidence};
 use crate::checklist::files;
 use crate::checklist::identifier::IdentifierType;
+use crate::checklist::input_file::{self, WorkspaceFiles};
 use crate::checklist::item::{self, ItemView, SetItemStatus};
 use crate::checklist::launch::{self, LaunchOverview, LaunchSummary, NewLaunch};
 use crate::checklist::located::{self, ReadFailure};
@@ -23,7 +24,7 @@ use crate::error::{Error, InvalidInput, Result, TemplateError};
 use crate::packet::{
     self,
     escalation::{EscalationPacket, EscalationRequest},
-    export::{ExportedPacket, SavedFiles},
+    export::{ExportedPacket, SavedFiles, StagedWrite},
 };
 use crate::probe::{
     self,
@@ -36,7 +37,7 @@ use crate::signoff::{
     self, Decision, DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, SignoffView,
     Verdict,
 };
-use crate::store::Store;
+use crate::store::{OpenMode, Store};
 
 pub struct Workspace {
     store: Store,
@@ -60,21 +61,50 @@ pub struct AttachFile {
 }
 
 impl Workspace {
-    /// Opens the database at `path` with the wall clock, acting as `actor`.
+    /// Opens the database at `path` with the wall clock, acting as `actor`, creating the workspace if the file
+    /// does not exist yet.
     pub fn open(path: &Path, actor: &str) -> Result<Self> {
         Self::open_with_clock(path, actor, Arc::new(SystemClock))
     }
 
+    /// Opens an existing workspace; a missing file is refused and nothing is created. Read commands use this.
+    pub fn open_existing(path: &Path, actor: &str) -> Result<Self> {
+        Self::open_in_mode(path, actor, Arc::new(SystemClock), OpenMode::ExistingOnly)
+    }
+
     pub fn open_with_clock(path: &Path, actor: &str, clock: Arc<dyn Clock>) -> Result<Self> {
-        let actor = text::team_handle("actor", actor)
-            .or_else(|_| text::checked("actor", actor, 64, true))
-            .map_err(|e| InvalidInput::new("actor", e.message))?;
+        Self::open_in_mode(path, actor, clock, OpenMode::CreateIfMissing)
+    }
+
+    pub fn open_in_mode(
+        path: &Path,
+        actor: &str,
+        clock: Arc<dyn Clock>,
+        mode: OpenMode,
+    ) -> Result<Self> {
+        let actor =
+            text::team_handle("actor", actor).or_else(|_| text::single_line("actor", actor, 64))?;
+        let store = Store::open_with(path, crate::store::migrate::latest_version(), mode)?;
+        files::sweep_stale_partials(&store.files_dir()); // copies left by an attach that was killed
         Ok(Self {
-            store: Store::open(path)?,
+            store,
             clock,
             actor,
             max_file_bytes: files::MAX_FILE_BYTES,
         })
+    }
+
+    /// Makes sure this process still holds SQLite's locks on the workspace, reopening the connection if something
+    /// in the process (a file dialog sniffing the `-shm` file) dropped them. Returns whether it reopened. Writes
+    /// check by themselves; the desktop calls this after every file dialog and on its change poll, so a lost lock
+    /// is taken back before another process can mistake the workspace for unused.
+    pub fn ensure_locks(&mut self) -> Result<bool> {
+        Ok(self.store.ensure_locks()?)
+    }
+
+    /// How many times the connection was reopened because its locks were lost.
+    pub fn reopened(&self) -> u32 {
+        self.store.reopened()
     }
 
     /// Lowers the evidence file size cap (tests use it to prove the cap without 25 MB files).
@@ -88,6 +118,12 @@ impl Workspace {
 
     pub fn actor(&self) -> &str {
         &self.actor
+    }
+
+    /// The database, its SQLite companions and backups, and the attached-files store as they are now: files a
+    /// person may pick by mistake (or by a link) and that are never read as input.
+    pub fn workspace_files(&self) -> WorkspaceFiles {
+        WorkspaceFiles::of(self.store.path(), &self.store.files_dir())
     }
 
     /// A number that grows with every change, from this process or any other: the audit head. The desktop app
@@ -113,10 +149,9 @@ impl Workspace {
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (id, body) = row?;
-            all.push(template::parse(
+            all.push(template::parse_stored(
                 &format!("imported template {id}"),
                 &body,
-                TemplateOrigin::Imported,
             )?);
         }
         Ok(all)
@@ -135,7 +170,7 @@ impl Workspace {
 
     /// Validates a template file without importing it.
     pub fn validate_template_file(path: &Path) -> Result<Template> {
-        let text = read_template_file(path)?;
+        let text = read_template_file(path, None)?;
         Ok(template::parse(
             &path.display().to_string(),
             &text,
@@ -145,7 +180,7 @@ impl Workspace {
 
     /// Imports a user's template. Importing identical content again changes nothing; new content needs a new version.
     pub fn import_template(&mut self, path: &Path) -> Result<TemplateSummary> {
-        let body = read_template_file(path)?;
+        let body = read_template_file(path, Some(&self.workspace_files()))?;
         let parsed = template::parse(&path.display().to_string(), &body, TemplateOrigin::Imported)?;
         if builtin::templates()?.iter().any(|t| t.id == parsed.id) {
             return Err(InvalidInput::coded(
@@ -329,6 +364,56 @@ impl Workspace {
         })
     }
 
+    /// Records typed evidence from a JSON Lines file (one [`NewEvidence`] object a line; blank lines are skipped) in
+    /// one transaction, all or nothing. The file is read a line at a time, so an import of any length needs the
+    /// memory of one line; a line longer than [`input_file::MAX_IMPORT_LINE_BYTES`] or a file larger than
+    /// [`input_file::MAX_IMPORT_BYTES`] is refused. Every error names the file and the line.
+    pub fn import_evidence_file(&mut self, path: &Path) -> Result<Vec<String>> {
+        let shown = path.display().to_string();
+        let what = "evidence imports";
+        let (file, _) = input_file::open(
+            path,
+            input_file::MAX_IMPORT_BYTES,
+            Some(&self.workspace_files()),
+        )
+        .map_err(|e| e.into_invalid(path, what, "file", "file_unreadable"))?;
+        let mut lines = input_file::LineReader::new(
+            file,
+            input_file::MAX_IMPORT_LINE_BYTES,
+            input_file::MAX_IMPORT_BYTES,
+        );
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let mut ids = Vec::new();
+            loop {
+                let (n, line) = match lines.next_line() {
+                    Ok(Some(line)) => line,
+                    Ok(None) => break,
+                    Err(e) => return Err(import_line_error(&shown, e).into()),
+                };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let new: NewEvidence = serde_json::from_str(line).map_err(|e| {
+                    InvalidInput::new(
+                        "file",
+                        format!("{shown}:{n}:{}: {e}; nothing was recorded", e.column()),
+                    )
+                })?;
+                let id = record_evidence(tx, &new, &at, &actor).map_err(|e| match e {
+                    Error::Invalid(mut invalid) => {
+                        invalid.message =
+                            format!("{shown}:{n}: {}; nothing was recorded", invalid.message);
+                        Error::Invalid(invalid)
+                    }
+                    other => other,
+                })?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+    }
+
     /// Reads, checks and stores a file, then records it as evidence. The content is written before the row that
     /// points at it, so a crash can leave an unreferenced file but never a dangling record.
     pub fn attach_file(&mut self, attach: &AttachFile) -> Result<EvidenceRecord> {
@@ -337,7 +422,11 @@ impl Workspace {
         let environment = attach.environment.unwrap_or(scope.environment);
         evidence::check_fits_item(&scope, EvidenceKind::File, None, environment)?;
         let note = evidence::check_note(attach.note.as_deref())?;
-        let file = files::read_checked(Path::new(&attach.path), self.max_file_bytes)?;
+        let file = files::read_checked(
+            Path::new(&attach.path),
+            self.max_file_bytes,
+            Some(&self.workspace_files()),
+        )?;
         files::store(&self.store.files_dir(), &file)?;
         let id = new_evidence_id();
         self.store.write(|tx| {
@@ -536,16 +625,19 @@ impl Workspace {
             packet: exported,
             json: text,
         } = self.export_packet(launch_id)?;
+        // Both files are staged, then put in place together: a crash never leaves a new JSON beside an old PDF.
+        let mut out = StagedWrite::default();
         if let Some(path) = json {
-            packet::export::write_atomically(path, text.as_bytes())?;
+            out.stage(path, text.as_bytes())?;
         }
         // The JSON text is on disk; let it go before the PDF layout needs its memory.
         drop(text);
         if let Some(path) = pdf {
             let bytes = packet::pdf::render(&exported)
                 .map_err(|e| InvalidInput::coded("pdf_failed", "pdf", e.to_string()))?;
-            packet::export::write_atomically(path, &bytes)?;
+            out.stage(path, &bytes)?;
         }
+        out.commit()?;
         let saved = SavedFiles {
             json_path: json.map(|p| p.display().to_string()),
             pdf_path: pdf.map(|p| p.display().to_string()),
@@ -579,17 +671,20 @@ impl Workspace {
         let json_text =
             serde_json::to_string_pretty(&escalation).expect("an escalation serializes") + "\n";
         let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(json_text.as_bytes()));
+        // Staged, then put in place together, like a packet's files.
+        let mut out = StagedWrite::default();
         if let Some(path) = json {
-            packet::export::write_atomically(path, json_text.as_bytes())?;
+            out.stage(path, json_text.as_bytes())?;
         }
         if let Some(path) = pdf {
             let bytes = packet::pdf::render_escalation(&escalation)
                 .map_err(|e| InvalidInput::coded("pdf_failed", "pdf", e.to_string()))?;
-            packet::export::write_atomically(path, &bytes)?;
+            out.stage(path, &bytes)?;
         }
         if let Some(path) = text {
-            packet::export::write_atomically(path, escalation.body.as_bytes())?;
+            out.stage(path, escalation.body.as_bytes())?;
         }
+        out.commit()?;
         let saved = SavedFiles {
             json_path: json.map(|p| p.display().to_string()),
             pdf_path: pdf.map(|p| p.display().to_string()),
@@ -667,23 +762,29 @@ impl Workspace {
 
     /// Validates a probe pack file without running it.
     pub fn validate_probe_pack_file(path: &Path) -> Result<ProbePack> {
+        Self::read_pack_file(path, None)
+    }
+
+    /// A pack file of the user's own, validated; never one of `own` (the open workspace's files).
+    fn read_pack_file(path: &Path, own: Option<&WorkspaceFiles>) -> Result<ProbePack> {
         let shown = path.display().to_string();
         // A file too large or not UTF-8 is reported as the parser reports a problem: `file:line:column: message`.
         let invalid = |e: probe::pack::PackError| {
             InvalidInput::coded("probe_pack_invalid", "pack", e.to_string())
         };
-        let text = located::read_text_file(path, probe::pack::MAX_PACK_BYTES, "probe packs")
-            .map_err(|failure| match failure {
-                ReadFailure::Unreadable(e) => InvalidInput::coded(
-                    "probe_pack_unreadable",
-                    "pack",
-                    format!("cannot read {shown}: {e}"),
-                ),
-                ReadFailure::Invalid(problem) => invalid(probe::pack::PackError {
-                    file: shown.clone(),
-                    problems: vec![problem],
-                }),
-            })?;
+        let read = located::read_text_file(path, probe::pack::MAX_PACK_BYTES, "probe packs", own);
+        let text = read.map_err(|failure| match failure {
+            ReadFailure::Unreadable(e) => InvalidInput::coded(
+                "probe_pack_unreadable",
+                "pack",
+                format!("cannot read {shown}: {e}"),
+            ),
+            ReadFailure::Invalid(problem) => invalid(probe::pack::PackError {
+                file: shown.clone(),
+                problems: vec![problem],
+            }),
+            ReadFailure::Refused(refused) => refused,
+        })?;
         let pack = probe::pack::parse(&shown, &text).map_err(invalid)?;
         probe::builtin::check_proves(&pack)
             .map_err(|m| InvalidInput::coded("probe_pack_invalid", "pack", m))?;
@@ -709,7 +810,7 @@ impl Workspace {
     fn chosen_pack(&self, launch_id: &str, choice: PackChoice<'_>) -> Result<ProbePack> {
         match choice {
             PackChoice::Builtin(id) => self.find_pack(launch_id, Some(id)),
-            PackChoice::File(path) => Self::validate_probe_pack_file(path),
+            PackChoice::File(path) => Self::read_pack_file(path, Some(&self.workspace_files())),
         }
     }
 
@@ -787,7 +888,7 @@ impl Workspace {
     fn declared_secret(&self, launch_id: &str, name: &str, pack_file: Option<&Path>) -> Result<()> {
         let mut packs = self.probe_packs_for_launch(launch_id)?;
         if let Some(path) = pack_file {
-            packs.push(Self::validate_probe_pack_file(path)?.summary());
+            packs.push(Self::read_pack_file(path, Some(&self.workspace_files()))?.summary());
         }
         if packs.iter().any(|p| p.secrets.iter().any(|s| s == name)) {
             return Ok(());
@@ -893,7 +994,7 @@ impl Workspace {
     ) -> Result<PreparedRun> {
         let overview = launch::overview(self.store.conn(), &request.launch_id)?;
         let pack = match &request.pack_file {
-            Some(path) => Self::validate_probe_pack_file(Path::new(path))?,
+            Some(path) => Self::read_pack_file(Path::new(path), Some(&self.workspace_files()))?,
             None => self.find_pack(&request.launch_id, request.pack_id.as_deref())?,
         };
         let environment = request.environment;
@@ -912,14 +1013,14 @@ impl Workspace {
         probe::engine::select(&pack, environment, &request.step_filter)
             .map_err(|e| InvalidInput::coded("probe_step_unknown", "step", e.to_string()))?;
         let mut extra_roots_pem = Vec::new();
+        let own = self.workspace_files();
         for path in &request.ca_files {
-            extra_roots_pem.push(std::fs::read(path).map_err(|e| {
-                InvalidInput::coded(
-                    "ca_unreadable",
-                    "ca",
-                    format!("cannot read CA certificate {path}: {e}"),
-                )
-            })?);
+            let path = Path::new(path);
+            extra_roots_pem.push(
+                input_file::read(path, input_file::MAX_CA_BYTES, Some(&own)).map_err(|e| {
+                    e.into_invalid(path, "CA certificate files", "ca", "ca_unreadable")
+                })?,
+            );
         }
         let confirmation = match &request.confirm_sensitive {
             None => None,
@@ -939,7 +1040,7 @@ impl Workspace {
                     )
                     .into());
                 }
-                let statement = text::checked("statement", &c.statement, 500, true)?;
+                let statement = text::multi_line("statement", &c.statement, 500)?;
                 let confirmation = SensitiveConfirmation {
                     confirmed_by: self.actor.clone(),
                     amount_cap: c.amount_cap.trim().to_string(),
@@ -1282,16 +1383,39 @@ fn new_evidence_id() -> String {
     format!("ev_{}", uuid::Uuid::now_v7().simple())
 }
 
-fn read_template_file(path: &Path) -> Result<String> {
+/// Reads a template file; never one of `own` (the open workspace's files).
+fn read_template_file(path: &Path, own: Option<&WorkspaceFiles>) -> Result<String> {
     let file = path.display().to_string();
-    located::read_text_file(path, template::MAX_TEMPLATE_BYTES, "templates").map_err(|failure| {
-        match failure {
-            ReadFailure::Unreadable(source) => TemplateError::Unreadable { file, source },
+    located::read_text_file(path, template::MAX_TEMPLATE_BYTES, "templates", own).map_err(
+        |failure| match failure {
+            ReadFailure::Unreadable(source) => TemplateError::Unreadable { file, source }.into(),
             ReadFailure::Invalid(problem) => TemplateError::Invalid {
                 file,
                 problems: vec![problem],
-            },
-        }
-        .into()
-    })
+            }
+            .into(),
+            ReadFailure::Refused(refused) => refused.into(),
+        },
+    )
+}
+
+/// A line of an evidence import that could not be read, as an error naming the file and the line.
+fn import_line_error(shown: &str, e: input_file::LineError) -> InvalidInput {
+    use input_file::LineError;
+    let (code, message) = match e {
+        LineError::Io(e) => ("file_unreadable", format!("cannot read {shown}: {e}")),
+        LineError::TooLong { line, max } => (
+            "line_too_long",
+            format!("{shown}:{line}: the line is longer than {max} bytes; a line of an evidence import is one record of at most {max} bytes"),
+        ),
+        LineError::TooLarge { max } => (
+            "file_too_large",
+            format!("{shown} holds more than {max} bytes; evidence imports are at most {max} bytes"),
+        ),
+        LineError::NotUtf8 { line } => (
+            "file_unreadable",
+            format!("{shown}:{line}: the line is not UTF-8 text"),
+        ),
+    };
+    InvalidInput::coded(code, "file", format!("{message}; nothing was recorded"))
 }

@@ -345,7 +345,7 @@ fn files_are_stored_by_content_hash_with_limits_enforced() {
     refused(&mut f, "file_unreadable", |ws| {
         ws.attach_file(&attach(&dir.join("missing.pdf")))
     });
-    refused(&mut f, "file_unreadable", |ws| {
+    refused(&mut f, "file_not_regular", |ws| {
         ws.attach_file(&attach(&dir))
     });
     let empty = dir.join("empty.txt");

@@ -19,6 +19,12 @@ impl Cli {
         self.dir.path().join("cli.sqlite")
     }
 
+    /// Creates the (empty) workspace file, as the desktop app or `launch new` would.
+    fn with_workspace(self) -> Self {
+        golive::Workspace::open(&self.db(), "cli_tester").unwrap();
+        self
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_golive"))
             .args(args)
@@ -151,6 +157,11 @@ fn templates_list_show_validate_and_import() {
 #[test]
 fn a_launch_walked_from_the_command_line() {
     let cli = Cli::new();
+    // Reading a workspace that does not exist is an error, not an empty list: it may be a mistyped --db.
+    let err = cli.fails(&["launch", "list"], "no_workspace");
+    assert!(err.contains("golive launch new"), "{err}");
+    assert!(!cli.db().exists());
+    let cli = cli.with_workspace();
     assert!(cli.ok(&["launch", "list"]).contains("no launches yet"));
     let launch = new_launch(&cli);
     assert_eq!(launch, "acme-eur-usdt");
@@ -318,7 +329,7 @@ fn tampering_makes_audit_verify_fail_and_name_the_event() {
 
 #[test]
 fn bad_input_gives_one_line_and_a_non_zero_exit() {
-    let cli = Cli::new();
+    let cli = Cli::new().with_workspace();
     cli.fails(&["launch", "show", "nope"], "not_found");
     cli.fails(&["item", "set", "1", "finished"], "invalid_input");
     // A launch that would be fine but for the one thing each case gets wrong.
@@ -354,7 +365,7 @@ fn bad_input_gives_one_line_and_a_non_zero_exit() {
 
 #[test]
 fn a_database_from_a_newer_build_is_refused() {
-    let cli = Cli::new();
+    let cli = Cli::new().with_workspace();
     cli.ok(&["launch", "list"]);
     rusqlite::Connection::open(cli.db())
         .unwrap()

@@ -380,3 +380,35 @@ fn secrets_kept_in_the_os_keychain_are_used_by_later_runs_and_never_stored() {
     assert!(!stored.contains(SANDBOX_KEY) && !stored.contains(WEBHOOK_SECRET));
     assert!(stored.contains("probe.secret_stored"));
 }
+
+#[test]
+fn a_run_whose_output_nobody_reads_is_recorded_and_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.sqlite");
+    let servers = probes::servers(Environment::Sandbox, 90);
+    let launch = new_launch(&db, &servers);
+    // `golive probe run … 2>&1 | head -0`: both outputs are closed before the run prints its first line.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_golive"))
+        .args(["probe", "run", &launch, "--env", "sandbox"])
+        .env("GOLIVE_DB", &db)
+        .env("GOLIVE_ACTOR", "ci_pipeline")
+        .env("GOLIVE_SANDBOX_API_KEY", SANDBOX_KEY)
+        .env("GOLIVE_SANDBOX_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(141), "closed output, no panic (101)");
+    let runs = golive(&db, &["--json", "probe", "runs", &launch]);
+    assert!(runs.status.success(), "{}", text(&runs.stderr));
+    let runs: serde_json::Value = serde_json::from_slice(&runs.stdout).unwrap();
+    assert_eq!(
+        runs.as_array().unwrap().len(),
+        1,
+        "the run was recorded: {runs}"
+    );
+    assert_eq!(runs[0]["outcome"], "pass", "{runs}");
+}

@@ -1,4 +1,4 @@
-//! The redaction pipeline against the shared corpus (`shared/vectors/redaction-corpus.jsonl`): every record goes
+//! The redaction pipeline against the shared corpus (`tests/vectors/redaction-corpus.jsonl`, a copy of the published corpus): every record goes
 //! through the text, JSON and header paths; nothing listed in `must_not_contain` survives, everything listed in
 //! `must_contain` does, and the summary counts classes, never values.
 
@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 const CORPUS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/vectors/redaction-corpus.jsonl"
+    "/tests/vectors/redaction-corpus.jsonl"
 );
 
 /// The headers the issue names; a record whose text carries one of them also goes through `redact_headers`.

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 const CORPUS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/vectors/redaction-corpus.jsonl"
+    "/tests/vectors/redaction-corpus.jsonl"
 );
 
 struct Record {

@@ -1,10 +1,10 @@
-//! Webhook signing and verification agree with every published vector in `shared/vectors/webhook-signatures.json`:
+//! Webhook signing and verification agree with every published vector in `tests/vectors/webhook-signatures.json` (a copy of the published vectors):
 //! the probe signs exactly what a partner's verifier expects, and the tests' receiver verifies like one.
 
 use golive::probe::signature::{self, Scheme, SignatureError};
 use serde_json::Value;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vectors/");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/");
 
 fn vectors() -> Vec<Value> {
     let text = std::fs::read_to_string(format!("{VECTORS}webhook-signatures.json")).unwrap();

@@ -42,6 +42,13 @@ pub(crate) fn with<T>(
     f(&mut ws).map_err(|e| e.to_payload())
 }
 
+/// Takes back this process's SQLite locks if something dropped them; the UI calls it after every file dialog
+/// (see `ui/src/lib/dialogs.ts`). Answers whether the connection had to be reopened.
+#[tauri::command]
+pub fn check_workspace_locks(state: State<'_, AppState>) -> Reply<bool> {
+    with(&state, |ws| ws.ensure_locks())
+}
+
 #[derive(Serialize)]
 pub struct AppInfo {
     db_path: String,

@@ -19,6 +19,9 @@ fn main() {
     let actor = std::env::var("GOLIVE_ACTOR")
         .or_else(|_| std::env::var("USER"))
         .unwrap_or_else(|_| "operator".into());
+    // Commands run on the window's thread: wait briefly for another writer, then answer `database_busy`, which the
+    // UI shows as a wait and retries (ui/src/lib/busy.ts) rather than freezing the window for a long import.
+    golive::store::busy::set_limit(std::time::Duration::from_secs(2));
     let workspace = match Workspace::open(&db, &actor) {
         Ok(ws) => ws,
         Err(e) => {
@@ -36,6 +39,7 @@ fn main() {
         .manage(probe_commands::SessionSecrets::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::check_workspace_locks,
             commands::list_templates,
             commands::list_launches,
             commands::create_launch,
@@ -69,7 +73,7 @@ fn main() {
             probe_commands::probe_run,
         ])
         .setup(move |app| {
-            watcher::start(app.handle().clone(), db.clone(), actor.clone());
+            watcher::start(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -133,7 +133,7 @@ pub fn check_value(
     environment: Environment,
 ) -> Result<String, InvalidInput> {
     match kind {
-        EvidenceKind::Attestation => text::checked("statement", value, MAX_ATTESTATION_CHARS, true),
+        EvidenceKind::Attestation => text::multi_line("statement", value, MAX_ATTESTATION_CHARS),
         EvidenceKind::Identifier => {
             let t = identifier_type.ok_or_else(|| {
                 InvalidInput::new(
@@ -157,17 +157,17 @@ pub fn check_value(
 }
 
 pub fn check_note(note: Option<&str>) -> Result<Option<String>, InvalidInput> {
-    match note.map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => Ok(Some(text::checked("note", n, MAX_NOTE_CHARS, false)?)),
-        None => Ok(None),
-    }
+    text::optional_multi_line("note", note, MAX_NOTE_CHARS)
 }
 
 /// A link must be http(s), carry no credentials (user, password, or a secret in the query) and fit on a line.
 pub fn check_link(value: &str) -> Result<String, InvalidInput> {
+    // Before any message quotes the value: it must not carry control characters to a terminal.
+    text::refuse_hidden("link", value, text::Lines::One)?;
     let value = value.trim();
-    if value.len() > MAX_URL_CHARS {
-        return Err(InvalidInput::new(
+    if value.chars().count() > MAX_URL_CHARS {
+        return Err(InvalidInput::coded(
+            text::TOO_LONG,
             "link",
             format!("is longer than {MAX_URL_CHARS} characters"),
         ));
@@ -204,17 +204,16 @@ pub fn item_scope(conn: &Connection, item_id: i64) -> Result<ItemScope> {
         "SELECT launch_id, environment, evidence_kinds, title FROM items WHERE id = ?1",
     )?
     .query_row([item_id], |r| {
-        let env: String = r.get(1)?;
-        let kinds: String = r.get(2)?;
-        Ok((r.get::<_, String>(0)?, env, kinds, r.get::<_, String>(3)?))
+        crate::store::decode::in_table("items", r, |r| {
+            Ok(ItemScope {
+                launch_id: r.get(0)?,
+                environment: r.get(1)?,
+                accepts: crate::store::decode::json(r, 2, "a list of evidence kinds")?,
+                title: r.get(3)?,
+            })
+        })
     })
     .optional()?
-    .map(|(launch_id, env, kinds, title)| ItemScope {
-        launch_id,
-        environment: env.parse().unwrap_or(Environment::Live),
-        accepts: serde_json::from_str(&kinds).unwrap_or_default(),
-        title,
-    })
     .ok_or_else(|| Error::not_found("item", item_id.to_string()))
 }
 
@@ -333,18 +332,19 @@ const SELECT_EVIDENCE: &str = "
     FROM evidence e LEFT JOIN files f ON f.sha256 = e.file_sha256";
 
 fn record_from_row(r: &Row<'_>) -> rusqlite::Result<EvidenceRecord> {
-    let env: String = r.get(3)?;
-    let kind: String = r.get(4)?;
-    let id_type: Option<String> = r.get(5)?;
+    crate::store::decode::in_table("evidence", r, record_columns)
+}
+
+fn record_columns(r: &Row<'_>) -> rusqlite::Result<EvidenceRecord> {
     let value: String = r.get(6)?;
     let sha: Option<String> = r.get(12)?;
     Ok(EvidenceRecord {
         id: r.get(0)?,
         launch_id: r.get(1)?,
         item_id: r.get(2)?,
-        environment: env.parse().unwrap_or(Environment::Live),
-        kind: kind.parse().unwrap_or(EvidenceKind::Attestation),
-        identifier_type: id_type.and_then(|t| t.parse().ok()),
+        environment: r.get(3)?,
+        kind: r.get(4)?,
+        identifier_type: r.get(5)?,
         file: match sha {
             Some(sha256) => Some(FileInfo {
                 name: value.clone(),

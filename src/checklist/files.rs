@@ -1,11 +1,13 @@
 //! Attached files, stored content-addressed beside the database (`<db>.files/ab/abcdef…`). The database keeps the
-//! SHA-256, size and media type; the same content attached twice is stored once.
+//! SHA-256, size and media type; the same content attached twice is stored once. The store is private to its user:
+//! directories 0700 and files 0600 on unix, whatever the attached file's own mode was.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::checklist::input_file::{self, WorkspaceFiles};
+use crate::checklist::partial::{self, TempFile};
 use crate::checklist::text;
 use crate::error::{Error, InvalidInput, Result, StoreError};
 
@@ -20,40 +22,19 @@ pub struct CheckedFile {
     pub media_type: &'static str,
 }
 
-/// Reads `path` and applies the evidence rules: readable, within the size cap, and (for text) free of secrets.
-pub fn read_checked(path: &Path, max_bytes: u64) -> Result<CheckedFile> {
+/// Reads `path` and applies the evidence rules: a regular file and not one of the workspace's own (`own`), within
+/// the size cap, and (for text) free of secrets.
+pub fn read_checked(
+    path: &Path,
+    max_bytes: u64,
+    own: Option<&WorkspaceFiles>,
+) -> Result<CheckedFile> {
     let shown = path.display().to_string();
-    let unreadable = |e: std::io::Error| {
-        Error::from(InvalidInput::coded(
-            "file_unreadable",
-            "file",
-            format!("cannot read {shown}: {e}"),
-        ))
-    };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_file() {
-        return Err(InvalidInput::coded(
-            "file_unreadable",
-            "file",
-            format!("{shown} is not a regular file"),
-        )
-        .into());
-    }
-    if meta.len() > max_bytes {
-        return Err(InvalidInput::coded(
-            "file_too_large",
-            "file",
-            format!(
-                "{shown} is {} bytes; evidence files are at most {max_bytes} bytes",
-                meta.len()
-            ),
-        )
-        .into());
-    }
-    if meta.len() == 0 {
+    let bytes = input_file::read(path, max_bytes, own)
+        .map_err(|e| e.into_invalid(path, "evidence files", "file", "file_unreadable"))?;
+    if bytes.is_empty() {
         return Err(InvalidInput::coded("file_empty", "file", format!("{shown} is empty")).into());
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -111,24 +92,71 @@ pub fn content_path(files_dir: &Path, sha256: &str) -> PathBuf {
     files_dir.join(&sha256[..2]).join(sha256)
 }
 
-/// Writes the content under its hash, atomically (temporary file, then rename). Existing content is left alone.
+/// The prefix of an attached file's temporary copy, `<db>.files/.golive-file-<pid>-<sha256>.partial`. Copies are
+/// written at the top of the store, so sweeping them never has to list the content directories.
+const PARTIAL_PREFIX: &str = ".golive-file-";
+
+/// Writes the content under its hash, atomically (temporary file, then rename), readable by its user only. Existing
+/// content is left as it is but for its mode; the store's directories are made private whenever one is written to.
 pub fn store(files_dir: &Path, file: &CheckedFile) -> Result<PathBuf> {
     let target = content_path(files_dir, &file.sha256);
+    let dir = target.parent().expect("content path has a parent");
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Store(StoreError::Io { path, source })
+    };
+    private_dir(files_dir).map_err(io(files_dir))?;
+    private_dir(dir).map_err(io(dir))?;
     if target.exists() {
+        make_private(&target, 0o600);
         return Ok(target);
     }
-    let dir = target.parent().expect("content path has a parent");
-    let io = |source| {
-        Error::Store(StoreError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let temp = dir.join(format!(".{}.partial", file.sha256));
-    let mut out = std::fs::File::create(&temp).map_err(io)?;
-    out.write_all(&file.bytes).map_err(io)?;
-    out.sync_all().map_err(io)?;
-    std::fs::rename(&temp, &target).map_err(io)?;
+    // Removed again if anything below fails (the temporary file's drop).
+    let mut temp = TempFile::write(
+        files_dir,
+        PARTIAL_PREFIX,
+        &file.sha256,
+        Some(0o600),
+        &file.bytes,
+    )
+    .map_err(io(files_dir))?;
+    temp.place(&target).map_err(io(dir))?;
+    partial::sync_dir(dir).map_err(io(dir))?;
     Ok(target)
+}
+
+/// Removes temporary copies left in the store by an attach that crashed or was killed (their writer is gone; see
+/// [`partial::sweep`]), and returns how many. Called when a workspace is opened.
+pub fn sweep_stale_partials(files_dir: &Path) -> usize {
+    partial::sweep(files_dir, PARTIAL_PREFIX)
+}
+
+/// Creates `dir` (0700 on unix) if needed, and tightens it to 0700 if it was there already.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)?;
+    make_private(dir, 0o700);
+    Ok(())
+}
+
+/// Sets `mode` on unix. Best effort: a file system without unix modes (a FAT stick) refuses, and that must not stop
+/// an attach.
+fn make_private(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let already =
+            std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o7777 == mode);
+        if !already {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
 }

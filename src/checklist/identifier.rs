@@ -67,8 +67,10 @@ pub fn check(
     value: &str,
     environment: Environment,
 ) -> Result<String, InvalidInput> {
-    let value = value.trim();
     let field = "identifier";
+    // Before any message quotes the value: it must not carry control characters to a terminal.
+    crate::checklist::text::refuse_hidden(field, value, crate::checklist::text::Lines::One)?;
+    let value = value.trim();
     if value.is_empty() {
         return Err(InvalidInput::coded(
             "invalid_identifier",

@@ -48,10 +48,10 @@ const SELECT_ITEMS: &str = "
     FROM items i JOIN item_current_status s ON s.item_id = i.id";
 
 fn view_from_row(r: &Row<'_>) -> rusqlite::Result<ItemView> {
-    let role: String = r.get(8)?;
-    let env: String = r.get(10)?;
-    let kinds: String = r.get(11)?;
-    let status: String = r.get(12)?;
+    crate::store::decode::in_table("items", r, view_columns)
+}
+
+fn view_columns(r: &Row<'_>) -> rusqlite::Result<ItemView> {
     Ok(ItemView {
         id: r.get(0)?,
         launch_id: r.get(1)?,
@@ -61,11 +61,11 @@ fn view_from_row(r: &Row<'_>) -> rusqlite::Result<ItemView> {
         key: r.get(5)?,
         title: r.get(6)?,
         guidance: r.get(7)?,
-        role: role.parse().unwrap_or(Role::Product),
+        role: r.get(8)?,
         blocking: r.get(9)?,
-        environment: env.parse().unwrap_or(Environment::Live),
-        accepts: serde_json::from_str(&kinds).unwrap_or_default(),
-        status: status.parse().unwrap_or(ItemStatus::Open),
+        environment: r.get(10)?,
+        accepts: crate::store::decode::json(r, 11, "a list of evidence kinds")?,
+        status: r.get(12)?,
         status_reason: r.get(13)?,
         status_by: r.get(14)?,
         status_at: r.get(15)?,
@@ -104,10 +104,7 @@ pub fn check_status_change(
     item: &ItemView,
     change: &SetItemStatus,
 ) -> Result<Option<String>> {
-    let reason = match change.reason.as_deref() {
-        Some(r) => Some(text::checked("reason", r, 2_000, false)?).filter(|r| !r.is_empty()),
-        None => None,
-    };
+    let reason = text::optional_multi_line("reason", change.reason.as_deref(), 2_000)?;
     match change.status {
         ItemStatus::Done if evidence::accepted_count(conn, item.id)? == 0 => {
             Err(InvalidInput::coded(

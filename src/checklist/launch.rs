@@ -163,9 +163,13 @@ pub struct CheckedLaunch {
     pub private_terms: Vec<String>,
 }
 
+const MAX_NAME_CHARS: usize = 120;
+const MAX_TERM_CHARS: usize = 200;
+const MAX_URL_CHARS: usize = 2_048;
+
 /// Checks everything about a new launch except whether its templates exist (the caller resolves those).
 pub fn check(new: &NewLaunch) -> Result<CheckedLaunch, InvalidInput> {
-    let name = text::checked("name", &new.name, 120, true)?;
+    let name = text::single_line("name", &new.name, MAX_NAME_CHARS)?;
     let partner_id = crate::checklist::identifier::check(
         crate::checklist::identifier::IdentifierType::PartnerId,
         &new.partner_id,
@@ -195,7 +199,9 @@ pub fn check(new: &NewLaunch) -> Result<CheckedLaunch, InvalidInput> {
     }
     let mut private_terms: Vec<String> = Vec::new();
     for term in &new.private_terms {
-        let term = text::checked("private_terms", term, 200, false)?;
+        // The same checks and normalisation as the redactor's matching (text::term_spellings), so a stored term
+        // always matches what it looks like.
+        let term = text::checked("private_terms", term, MAX_TERM_CHARS, false)?;
         if term.chars().count() < 3 && !term.is_empty() {
             return Err(InvalidInput::new(
                 "private_terms",
@@ -234,6 +240,15 @@ pub fn check_url(
     let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
+    // Before any message quotes the value: it must not carry control characters to a terminal.
+    text::refuse_hidden(field, value, text::Lines::One)?;
+    if value.chars().count() > MAX_URL_CHARS {
+        return Err(InvalidInput::coded(
+            text::TOO_LONG,
+            field,
+            format!("is longer than {MAX_URL_CHARS} characters"),
+        ));
+    }
     let url = url::Url::parse(value)
         .map_err(|e| InvalidInput::new(field, format!("{env} '{value}' is not a URL: {e}")))?;
     match (env, url.scheme()) {
@@ -426,19 +441,19 @@ fn summary_row(conn: &Connection, id: &str) -> Result<LaunchSummary> {
 fn summary_with(conn: &Connection, id: &str, progress: Progress) -> Result<LaunchSummary> {
     let row = conn
         .prepare_cached("SELECT id, name, partner_id, product_surface, environment, created_at, created_by FROM launches WHERE id = ?1")?
-        .query_row([id],
-            |r| {
+        .query_row([id], |r| {
+            crate::store::decode::in_table("launches", r, |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
+                    r.get::<_, ProductSurface>(3)?,
+                    r.get::<_, Environment>(4)?,
                     r.get::<_, String>(5)?,
                     r.get::<_, String>(6)?,
                 ))
-            },
-        )
+            })
+        })
         .optional()?
         .ok_or_else(|| Error::not_found("launch", id))?;
     let mut stmt = conn
@@ -450,8 +465,8 @@ fn summary_with(conn: &Connection, id: &str, progress: Progress) -> Result<Launc
         id: row.0,
         name: row.1,
         partner_id: row.2,
-        product_surface: row.3.parse().unwrap_or(ProductSurface::Custom),
-        environment: row.4.parse().unwrap_or(Environment::Live),
+        product_surface: row.3,
+        environment: row.4,
         created_at: row.5,
         created_by: row.6,
         templates,
@@ -469,12 +484,12 @@ pub fn list(conn: &Connection) -> Result<Vec<LaunchSummary>> {
 
 /// The environment a launch is going to.
 pub fn environment(conn: &Connection, id: &str) -> Result<Environment> {
-    let env: String = conn
-        .prepare_cached("SELECT environment FROM launches WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
+    conn.prepare_cached("SELECT id, environment FROM launches WHERE id = ?1")?
+        .query_row([id], |r| {
+            crate::store::decode::in_table("launches", r, |r| r.get(1))
+        })
         .optional()?
-        .ok_or_else(|| Error::not_found("launch", id))?;
-    Ok(env.parse().unwrap_or(Environment::Live))
+        .ok_or_else(|| Error::not_found("launch", id))
 }
 
 pub fn exists(conn: &Connection, id: &str) -> Result<()> {

@@ -6,7 +6,8 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
-use crate::error::TemplateProblem;
+use crate::checklist::input_file::{self, InputError, WorkspaceFiles};
+use crate::error::{InvalidInput, TemplateProblem};
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -81,18 +82,26 @@ pub(crate) enum ReadFailure {
     Unreadable(std::io::Error),
     /// The file is too large or not UTF-8: a problem located in it.
     Invalid(TemplateProblem),
+    /// Not a file to read at all (a directory, FIFO or device, or one of the workspace's own files): never opened.
+    Refused(InvalidInput),
 }
 
-/// Reads a data file as UTF-8 text, refusing one over `max` bytes before reading it. `what` names the kind of
-/// file in the size message ("templates", "probe packs").
-pub(crate) fn read_text_file(path: &Path, max: usize, what: &str) -> Result<String, ReadFailure> {
-    let len = std::fs::metadata(path)
-        .map_err(ReadFailure::Unreadable)?
-        .len();
-    if len > max as u64 {
-        return Err(ReadFailure::Invalid(too_large(len, max, what)));
-    }
-    let bytes = std::fs::read(path).map_err(ReadFailure::Unreadable)?;
+/// Reads a data file as UTF-8 text through the one reader of picked files ([`input_file::read`]): at most `max`
+/// bytes, counted while reading; never a special file, nor one of `own`. `what` names the kind of file in the size
+/// message ("templates", "probe packs").
+pub(crate) fn read_text_file(
+    path: &Path,
+    max: usize,
+    what: &str,
+    own: Option<&WorkspaceFiles>,
+) -> Result<String, ReadFailure> {
+    let bytes = input_file::read(path, max as u64, own).map_err(|e| match e {
+        InputError::Unreadable(e) => ReadFailure::Unreadable(e),
+        InputError::TooLarge { len, .. } => ReadFailure::Invalid(too_large(len, max, what)),
+        refused => {
+            ReadFailure::Refused(refused.into_invalid(path, what, "file", "file_unreadable"))
+        }
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         // Locate the first bad byte within the valid text before it.
         let valid =
@@ -109,16 +118,21 @@ pub(crate) fn read_text_file(path: &Path, max: usize, what: &str) -> Result<Stri
 /// Refuses text over `max` bytes (text that came from somewhere other than [`read_text_file`]).
 pub(crate) fn check_size(text: &str, max: usize, what: &str) -> Result<(), TemplateProblem> {
     if text.len() > max {
-        return Err(too_large(text.len() as u64, max, what));
+        return Err(too_large(Some(text.len() as u64), max, what));
     }
     Ok(())
 }
 
-fn too_large(len: u64, max: usize, what: &str) -> TemplateProblem {
+/// `len` is the size when known; a file read past the cap has only "more than".
+fn too_large(len: Option<u64>, max: usize, what: &str) -> TemplateProblem {
+    let size = match len {
+        Some(len) => format!("{len} bytes"),
+        None => format!("more than {max} bytes"),
+    };
     TemplateProblem {
         line: 1,
         column: 1,
-        message: format!("the file is {len} bytes; {what} are at most {max} bytes"),
+        message: format!("the file is {size}; {what} are at most {max} bytes"),
     }
 }
 
@@ -186,7 +200,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.toml");
         std::fs::write(&path, b"id = \"x\"\nname = \"Jos\xe9\"\n").unwrap();
-        match read_text_file(&path, 1024, "templates") {
+        match read_text_file(&path, 1024, "templates", None) {
             Err(ReadFailure::Invalid(p)) => {
                 assert_eq!((p.line, p.column), (2, 12));
                 assert_eq!(p.message, "the file is not UTF-8 text");
@@ -194,7 +208,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         std::fs::write(&path, "x".repeat(1025)).unwrap();
-        match read_text_file(&path, 1024, "templates") {
+        match read_text_file(&path, 1024, "templates", None) {
             Err(ReadFailure::Invalid(p)) => {
                 assert_eq!(
                     p.message,
@@ -204,7 +218,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            read_text_file(&dir.path().join("missing.toml"), 1024, "templates"),
+            read_text_file(&dir.path().join("missing.toml"), 1024, "templates", None),
             Err(ReadFailure::Unreadable(_))
         ));
     }

@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use crate::checklist::evidence::EvidenceSpec;
 use crate::checklist::located::{check_header, check_size, parse_toml, KeyRule, Problems};
+use crate::checklist::text::{self, Lines};
 use crate::domain::{Environment, Role};
 use crate::error::{TemplateError, TemplateProblem};
 
@@ -16,6 +17,13 @@ const KEYS: KeyRule = KeyRule::Dashes;
 
 /// Templates larger than this are refused before parsing: a checklist is a few dozen kilobytes.
 pub const MAX_TEMPLATE_BYTES: usize = 1024 * 1024;
+
+/// Caps on the text a template sets, in characters (the built-in ones use about a quarter of each).
+const MAX_NAME_CHARS: usize = 120;
+const MAX_SOURCE_CHARS: usize = 200;
+const MAX_DESCRIPTION_CHARS: usize = 2_000;
+const MAX_TITLE_CHARS: usize = 200;
+const MAX_GUIDANCE_CHARS: usize = 4_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -95,9 +103,9 @@ struct RawTemplate {
     version: Spanned<i64>,
     name: Spanned<String>,
     #[serde(default)]
-    source: String,
+    source: Option<Spanned<String>>,
     #[serde(default)]
-    description: String,
+    description: Option<Spanned<String>>,
     sections: Spanned<Vec<RawSection>>,
 }
 
@@ -128,15 +136,62 @@ struct RawItem {
 
 /// Parses and validates a template. `file` names the source in error messages.
 pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template, TemplateError> {
+    parse_with(file, text, origin, Strictness::Input)
+}
+
+/// Parses a template imported earlier, from its stored body. The body was valid when imported; the text rules may
+/// have grown stricter since, and a stored template must keep loading (its launches and digest depend on it), so
+/// only those rules are not applied again.
+pub fn parse_stored(file: &str, text: &str) -> Result<Template, TemplateError> {
+    parse_with(file, text, TemplateOrigin::Imported, Strictness::Stored)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Strictness {
+    Input,
+    Stored,
+}
+
+fn parse_with(
+    file: &str,
+    text: &str,
+    origin: TemplateOrigin,
+    strictness: Strictness,
+) -> Result<Template, TemplateError> {
     let invalid = |problems: Vec<TemplateProblem>| TemplateError::Invalid {
         file: file.to_string(),
         problems,
     };
     check_size(text, MAX_TEMPLATE_BYTES, "templates").map_err(|p| invalid(vec![p]))?;
+    let mut problems = Problems::new(text);
+    if strictness == Strictness::Input && !text::located_file(&mut problems, text) {
+        return Err(invalid(problems.list));
+    }
     let raw: RawTemplate = parse_toml(text).map_err(|p| invalid(vec![p]))?;
 
-    let mut problems = Problems::new(text);
     check_header(&mut problems, KEYS, &raw.id, &raw.version, &raw.name);
+    // Every string a person reads, checked like typed-in text: placed at the character, capped, normalised.
+    let strict = strictness == Strictness::Input;
+    let user_text = |p: &mut Problems<'_>, value: &Spanned<String>, what: &str, max, lines| {
+        if strict {
+            text::located(p, text, value, what, max, lines)
+        } else {
+            value.get_ref().trim().to_string()
+        }
+    };
+    let name = user_text(&mut problems, &raw.name, "name", MAX_NAME_CHARS, Lines::One);
+    let source = raw.source.as_ref().map_or(String::new(), |s| {
+        user_text(&mut problems, s, "source", MAX_SOURCE_CHARS, Lines::One)
+    });
+    let description = raw.description.as_ref().map_or(String::new(), |d| {
+        user_text(
+            &mut problems,
+            d,
+            "description",
+            MAX_DESCRIPTION_CHARS,
+            Lines::Many,
+        )
+    });
     if raw.sections.get_ref().is_empty() {
         problems.at_span(&raw.sections, "a template needs at least one section");
     }
@@ -159,9 +214,16 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
         if raw_section.title.get_ref().trim().is_empty() {
             problems.at_span(&raw_section.title, "section title is empty");
         }
-        let default_role = parse_word::<Role>(&mut problems, raw_section.role.as_ref());
+        let section_title = user_text(
+            &mut problems,
+            &raw_section.title,
+            &format!("section '{key}' title"),
+            MAX_TITLE_CHARS,
+            Lines::One,
+        );
+        let default_role = parse_word::<Role>(&mut problems, text, raw_section.role.as_ref());
         let default_env =
-            parse_word::<Environment>(&mut problems, raw_section.environment.as_ref());
+            parse_word::<Environment>(&mut problems, text, raw_section.environment.as_ref());
         if raw_section.items.get_ref().is_empty() {
             problems.at_span(&raw_section.items, format!("section '{key}' has no items"));
         }
@@ -180,14 +242,29 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
                     format!("item key '{item_key}' is used twice in section '{key}'"),
                 );
             }
-            for (field, value) in [("title", &raw_item.title), ("guidance", &raw_item.guidance)] {
+            for (what, value) in [("title", &raw_item.title), ("guidance", &raw_item.guidance)] {
                 if value.get_ref().trim().is_empty() {
-                    problems.at_span(value, format!("item '{item_key}' has an empty {field}"));
+                    problems.at_span(value, format!("item '{item_key}' has an empty {what}"));
                 }
             }
-            let role = parse_word::<Role>(&mut problems, raw_item.role.as_ref()).or(default_role);
+            let title = user_text(
+                &mut problems,
+                &raw_item.title,
+                &format!("item '{item_key}' title"),
+                MAX_TITLE_CHARS,
+                Lines::One,
+            );
+            let guidance = user_text(
+                &mut problems,
+                &raw_item.guidance,
+                &format!("item '{item_key}' guidance"),
+                MAX_GUIDANCE_CHARS,
+                Lines::Many,
+            );
+            let role =
+                parse_word::<Role>(&mut problems, text, raw_item.role.as_ref()).or(default_role);
             let environment =
-                parse_word::<Environment>(&mut problems, raw_item.environment.as_ref())
+                parse_word::<Environment>(&mut problems, text, raw_item.environment.as_ref())
                     .or(default_env);
             if role.is_none() && raw_item.role.is_none() && raw_section.role.is_none() {
                 problems.at_span(
@@ -214,6 +291,9 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
             }
             let mut evidence = Vec::new();
             for spec in raw_item.evidence.get_ref() {
+                if !text::located_clean(&mut problems, text, spec, "evidence", Lines::One) {
+                    continue;
+                }
                 match spec.get_ref().parse::<EvidenceSpec>() {
                     Ok(parsed) => evidence.push(parsed),
                     Err(e) => problems.at_span(spec, e.message),
@@ -221,6 +301,9 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
             }
             let mut fills = Vec::new();
             for field in &raw_item.fills {
+                if !text::located_clean(&mut problems, text, field, "fills", Lines::One) {
+                    continue;
+                }
                 match crate::packet::fields::find(field.get_ref()) {
                     Some(f) => fills.push(f.path()),
                     None => problems.at_span(
@@ -236,8 +319,8 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
             if let (Some(role), Some(environment)) = (role, environment) {
                 items.push(TemplateItem {
                     key: item_key,
-                    title: raw_item.title.into_inner().trim().to_string(),
-                    guidance: raw_item.guidance.into_inner().trim().to_string(),
+                    title,
+                    guidance,
                     role,
                     environment,
                     blocking: raw_item.blocking.or(raw_section.blocking).unwrap_or(true),
@@ -248,7 +331,7 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
         }
         sections.push(Section {
             key,
-            title: raw_section.title.into_inner().trim().to_string(),
+            title: section_title,
             items,
         });
     }
@@ -259,9 +342,9 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
     Ok(Template {
         id: raw.id.into_inner(),
         version: *raw.version.get_ref() as u32,
-        name: raw.name.into_inner().trim().to_string(),
-        source: raw.source.trim().to_string(),
-        description: raw.description.trim().to_string(),
+        name,
+        source,
+        description,
         origin,
         sha256: hex::encode(Sha256::digest(text.as_bytes())),
         sections,
@@ -270,9 +353,14 @@ pub fn parse(file: &str, text: &str, origin: TemplateOrigin) -> Result<Template,
 
 fn parse_word<T: std::str::FromStr<Err = crate::error::InvalidInput>>(
     problems: &mut Problems<'_>,
+    source: &str,
     value: Option<&Spanned<String>>,
 ) -> Option<T> {
     let value = value?;
+    // The refusal below quotes the word: hidden characters are refused first, by code point.
+    if !text::located_clean(problems, source, value, "the value", Lines::One) {
+        return None;
+    }
     match value.get_ref().parse::<T>() {
         Ok(v) => Some(v),
         Err(e) => {
@@ -327,6 +415,67 @@ evidence = ["probe_run", "identifier:event_id"]
                 .starts_with("mini.toml:9:8: 'enginering' is not a role"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn hidden_characters_and_overlong_text_are_located() {
+        // Spelled as they are: each at its own line and column, comments included.
+        let bad = GOOD
+            .replace("id = \"mini\"", "id = \"mini\" # ok \u{202E}txt")
+            .replace("HTTPS endpoint", "HTTPS\u{200B}endpoint");
+        let err = parse("mini.toml", &bad, TemplateOrigin::Imported).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("mini.toml:2:18: the file holds U+202E RIGHT-TO-LEFT OVERRIDE;"),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("mini.toml:14:15: the file holds U+200B ZERO WIDTH SPACE;"),
+            "{err}"
+        );
+        // Written as escapes: at the string, naming the character and its place in the value.
+        let bad = GOOD.replace("HTTPS endpoint", "HTTPS\\u001b[2Jendpoint");
+        let err = parse("mini.toml", &bad, TemplateOrigin::Imported).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "mini.toml:14:9: item 'https' title holds U+001B ESCAPE at character 6;"
+            ),
+            "{err}"
+        );
+        let bad = GOOD.replace(r#"role = "engineering""#, r#"role = "engi\u0007neering""#);
+        let err = parse("mini.toml", &bad, TemplateOrigin::Imported).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("mini.toml:9:8: the value holds U+0007 ALERT at character 5;"),
+            "{err}"
+        );
+        let bad = GOOD.replace("HTTPS endpoint", &"t".repeat(201));
+        let err = parse("mini.toml", &bad, TemplateOrigin::Imported).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "mini.toml:14:9: item 'https' title is 201 characters; at most 200 are allowed"
+        );
+        // A stored body is loaded as it was imported.
+        assert_eq!(
+            parse_stored("stored", &bad)
+                .unwrap()
+                .items()
+                .next()
+                .unwrap()
+                .1
+                .title
+                .len(),
+            201
+        );
+        // Titles are stored composed.
+        let t = parse(
+            "mini.toml",
+            &GOOD.replace("HTTPS endpoint", "Zoe\u{308}'s endpoint"),
+            TemplateOrigin::Imported,
+        )
+        .unwrap();
+        assert_eq!(t.items().next().unwrap().1.title, "Zoë's endpoint");
     }
 
     #[test]

@@ -233,12 +233,17 @@ fn item_fills(conn: &Connection, launch_id: &str) -> Result<BTreeMap<i64, Vec<St
     let mut stmt =
         conn.prepare_cached("SELECT id, fills FROM items WHERE launch_id = ?1 AND fills != '[]'")?;
     let rows = stmt.query_map([launch_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        crate::store::decode::in_table("items", r, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                crate::store::decode::json::<Vec<String>>(r, 1, "a list of packet fields")?,
+            ))
+        })
     })?;
     let mut out = BTreeMap::new();
     for row in rows {
         let (id, fills) = row?;
-        out.insert(id, serde_json::from_str(&fills).unwrap_or_default());
+        out.insert(id, fills);
     }
     Ok(out)
 }

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::checklist::evidence::{EvidenceKind, EvidenceRecord};
 use crate::checklist::identifier::IdentifierType;
 use crate::checklist::launch::LaunchOverview;
+use crate::checklist::text;
 use crate::domain::Environment;
 use crate::error::InvalidInput;
 use crate::packet::support;
@@ -145,6 +146,39 @@ const SUPPORT_SAFE_IDS: &[IdentifierType] = &[
     IdentifierType::SmokeTestId,
 ];
 
+const MAX_SUMMARY_CHARS: usize = 300;
+const MAX_FACT_NAME_CHARS: usize = 64;
+const MAX_FACT_CHARS: usize = 1_000;
+
+/// Checks the facts a person supplied: names are short keys; values are free text without hidden characters, capped
+/// (a pasted log may break lines; [`body`] indents its continuation lines so it cannot forge another field). A
+/// secret in a value is not refused but redacted, like everything an escalation exports. Blank values are dropped,
+/// as if not given.
+pub fn check_facts(
+    facts: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, InvalidInput> {
+    let mut checked = BTreeMap::new();
+    for (name, value) in facts {
+        let name = text::single_line("fact", name, MAX_FACT_NAME_CHARS)
+            .map_err(|e| InvalidInput::coded(e.code, "fact", format!("its name {}", e.message)))?;
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(InvalidInput::new(
+                "fact",
+                format!("'{name}' is not a fact name; use lowercase letters, digits and '_', like affected_route"),
+            ));
+        }
+        let value = text::cleaned("fact", value, MAX_FACT_CHARS, text::Lines::Many)
+            .map_err(|e| InvalidInput::coded(e.code, "fact", format!("{name} {}", e.message)))?;
+        if !value.is_empty() {
+            checked.insert(name, value);
+        }
+    }
+    Ok(checked)
+}
+
 /// Builds the escalation (before redaction). There is no default severity: the person escalating chooses, and a
 /// missing one is an error that lists the model.
 pub fn build(
@@ -163,7 +197,8 @@ pub fn build(
             format!("choose a severity: {}", model.join("; ")),
         )
     })?;
-    let summary = crate::checklist::text::checked("summary", &request.summary, 300, true)?;
+    let summary = text::single_line("summary", &request.summary, MAX_SUMMARY_CHARS)?;
+    let facts = check_facts(&request.facts)?;
     let environment = request.environment.unwrap_or(overview.summary.environment);
     let mut identifiers: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for e in evidence
@@ -207,17 +242,12 @@ pub fn build(
                 Source::Environment => Some(environment.as_str().to_string()),
                 Source::PartnerId => Some(overview.summary.partner_id.clone()),
                 Source::Surface => Some(
-                    request
-                        .facts
+                    facts
                         .get("desired_surface")
                         .cloned()
                         .unwrap_or(surface.clone()),
                 ),
-                Source::Fact(key) => request
-                    .facts
-                    .get(key)
-                    .map(|v| v.trim().to_string())
-                    .filter(|v| !v.is_empty()),
+                Source::Fact(key) => facts.get(key).cloned(),
                 Source::Ids(t) => identifiers.get(t.as_str()).map(|ids| ids.join(", ")),
             };
             let fact = match source {
@@ -272,10 +302,12 @@ pub fn body(p: &EscalationPacket) -> String {
         p.severity, p.severity_name, p.product_surface, p.launch
     ));
     for f in &p.fields {
+        // A multi-line value's continuation lines are indented: they cannot read as another `Name: value` field.
+        let value = f.value.as_deref().map(|v| v.replace('\n', "\n  "));
         out.push_str(&format!(
             "{}: {}\n",
             capitalize(&f.name),
-            f.value.as_deref().unwrap_or("(not yet known)")
+            value.as_deref().unwrap_or("(not yet known)")
         ));
     }
     if !p.identifiers.is_empty() {

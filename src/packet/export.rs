@@ -1,10 +1,14 @@
 //! The one way a packet leaves the app: build from the store, redact every string through the launch's redactor,
 //! record the redaction counts, then seal. JSON, PDF and escalations are all rendered from the redacted result.
 
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::checklist::partial::{self, TempFile};
 use crate::error::{InvalidInput, Result};
 use crate::packet::escalation::EscalationPacket;
 use crate::packet::integrity;
@@ -83,31 +87,104 @@ pub struct SavedFiles {
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename, so a failed write never leaves
 /// half a packet where a good one was.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let shown = path.display().to_string();
-    let fail = |e: std::io::Error| {
-        InvalidInput::coded("write_failed", "path", format!("cannot write {shown}: {e}"))
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut temp = tempfile_in(dir).map_err(fail)?;
-    temp.1.write_all(bytes).map_err(fail)?;
-    temp.1.sync_all().map_err(fail)?;
-    std::fs::rename(&temp.0, path).map_err(fail)?;
-    Ok(())
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut out = StagedWrite::default();
+    out.stage(path, bytes)?;
+    out.commit()
 }
 
-fn tempfile_in(dir: &std::path::Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
-    let path = dir.join(format!(
-        ".golive-export-{}.partial",
-        uuid::Uuid::now_v7().simple()
-    ));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
-    Ok((path, file))
+/// The prefix of an export's temporary file, `.golive-export-<pid>-<uuid>.partial` beside its target.
+const PARTIAL_PREFIX: &str = ".golive-export-";
+
+/// Files written as one (a packet's JSON and PDF; an escalation's JSON, PDF and text). Each is staged first: written
+/// to a temporary file beside its target and flushed to disk. [`StagedWrite::commit`] then removes the old files
+/// that all but the first target replace, and renames the new ones into place, first to last. Whatever the moment
+/// of a crash, the targets on disk are the old set, part of the old set, the first new file alone, or the new set:
+/// never a new JSON beside an old PDF. A failure before the renames removes every temporary file (on drop).
+#[derive(Debug, Default)]
+pub struct StagedWrite {
+    staged: Vec<(PathBuf, TempFile)>,
+}
+
+impl StagedWrite {
+    /// Writes `bytes` to a temporary file beside `path`, first sweeping that directory of temporary files whose
+    /// writer was killed or crashed.
+    pub fn stage(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let fail = |e: std::io::Error| write_failed(path, e);
+        if self.staged.iter().any(|(p, _)| p == path) {
+            return Err(write_failed(
+                path,
+                std::io::Error::other("it is given for two files of the same export"),
+            ));
+        }
+        // A directory there would make the rename fail after the other files were replaced; refuse it now.
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            return Err(write_failed(
+                path,
+                std::io::Error::other("it is a directory"),
+            ));
+        }
+        let dir = parent(path);
+        partial::sweep(dir, PARTIAL_PREFIX);
+        let tag = uuid::Uuid::now_v7().simple().to_string();
+        let temp = TempFile::write(dir, PARTIAL_PREFIX, &tag, None, bytes).map_err(fail)?;
+        self.staged.push((path.to_path_buf(), temp));
+        Ok(())
+    }
+
+    /// Moves every staged file into place (see [`StagedWrite`] for the order) and flushes the directories.
+    pub fn commit(mut self) -> Result<()> {
+        let dirs: BTreeSet<PathBuf> = self
+            .staged
+            .iter()
+            .map(|(p, _)| parent(p).to_path_buf())
+            .collect();
+        // The first target is replaced by its rename in one step; the others are removed first, so that no moment
+        // shows a new first file beside an old second one.
+        for (path, _) in self.staged.iter().skip(1) {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(write_failed(path, e))
+                }
+                _ => {}
+            }
+        }
+        for dir in &dirs {
+            partial::sync_dir(dir).map_err(|e| write_failed(dir, e))?;
+        }
+        failpoint("export-before-renames");
+        for (n, (path, temp)) in self.staged.iter_mut().enumerate() {
+            if n == 1 {
+                failpoint("export-between-renames");
+            }
+            temp.place(path).map_err(|e| write_failed(path, e))?;
+        }
+        for dir in &dirs {
+            partial::sync_dir(dir).map_err(|e| write_failed(dir, e))?;
+        }
+        Ok(())
+    }
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn write_failed(path: &Path, e: std::io::Error) -> crate::error::Error {
+    InvalidInput::coded(
+        "write_failed",
+        "path",
+        format!("cannot write {}: {e}", path.display()),
+    )
+    .into()
+}
+
+/// Test only: `GOLIVE_FAILPOINT=<name>` aborts the process at that point of a multi-file write, so a test can show
+/// what a crash there leaves on disk. Not a setting for users; nothing else reads it.
+fn failpoint(name: &str) {
+    if std::env::var_os("GOLIVE_FAILPOINT").is_some_and(|v| v == name) {
+        std::process::abort();
+    }
 }

@@ -16,6 +16,7 @@ use crate::checklist::identifier::IdentifierType;
 use crate::checklist::located::{
     check_header, check_size, line_column, parse_toml, KeyRule, Problems,
 };
+use crate::checklist::text::{self, Lines};
 use crate::domain::Environment;
 use crate::error::{render_problems, TemplateProblem};
 use crate::probe::vars::{self, Reference};
@@ -25,6 +26,10 @@ const KEYS: KeyRule = KeyRule::DashesAndUnderscores;
 
 /// Packs larger than this are refused before parsing.
 pub const MAX_PACK_BYTES: usize = 512 * 1024;
+/// Caps on the text a pack sets for people to read, in characters.
+const MAX_NAME_CHARS: usize = 120;
+const MAX_DESCRIPTION_CHARS: usize = 2_000;
+const MAX_TITLE_CHARS: usize = 200;
 /// No single request may wait longer than this for its answer.
 pub const MAX_TIMEOUT_MS: u64 = 120_000;
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
@@ -281,7 +286,7 @@ struct RawPack {
     version: Spanned<i64>,
     name: Spanned<String>,
     #[serde(default)]
-    description: String,
+    description: Option<Spanned<String>>,
     template: Option<Spanned<String>>,
     #[serde(default)]
     vars: BTreeMap<String, Spanned<String>>,
@@ -412,9 +417,23 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             ),
         }]));
     }
-    let raw: RawPack = parse_toml(text).map_err(|p| invalid(vec![p]))?;
     let mut p = Problems::new(text);
+    if !text::located_file(&mut p, text) {
+        return Err(invalid(p.list));
+    }
+    let raw: RawPack = parse_toml(text).map_err(|p| invalid(vec![p]))?;
     check_header(&mut p, KEYS, &raw.id, &raw.version, &raw.name);
+    let name = text::located(&mut p, text, &raw.name, "name", MAX_NAME_CHARS, Lines::One);
+    let description = raw.description.as_ref().map_or(String::new(), |d| {
+        text::located(
+            &mut p,
+            text,
+            d,
+            "description",
+            MAX_DESCRIPTION_CHARS,
+            Lines::Many,
+        )
+    });
     if raw.steps.get_ref().is_empty() {
         p.at_span(&raw.steps, "a probe pack needs at least one step");
     }
@@ -448,7 +467,18 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             p.at_span(&raw_step.id, format!("step id '{id}' is used twice"));
         }
         let mut strings: Vec<Templated> = Vec::new();
-        let step = parse_step(&mut p, &raw_step, &mut strings);
+        let mut step = parse_step(&mut p, &raw_step, &mut strings);
+        let title = text::located(
+            &mut p,
+            text,
+            &raw_step.title,
+            &format!("step '{id}' title"),
+            MAX_TITLE_CHARS,
+            Lines::One,
+        );
+        if let Some(step) = &mut step {
+            step.title = title;
+        }
         if let Some(step) = &step {
             if let StepKind::Http(http) = &step.kind {
                 for c in &http.captures {
@@ -566,8 +596,8 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     Ok(ProbePack {
         id: raw.id.into_inner(),
         version: *raw.version.get_ref() as u32,
-        name: raw.name.into_inner().trim().to_string(),
-        description: raw.description.trim().to_string(),
+        name,
+        description,
         template: raw.template.map(Spanned::into_inner),
         sha256: hex::encode(Sha256::digest(text.as_bytes())),
         vars,

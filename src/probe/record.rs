@@ -130,20 +130,21 @@ pub fn provable_items(
          WHERE launch_id = ?1 ORDER BY position",
     )?;
     let rows = stmt.query_map([launch_id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, String>(6)?,
-        ))
+        crate::store::decode::in_table("items", r, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Environment>(5)?,
+                crate::store::decode::json::<Vec<EvidenceSpec>>(r, 6, "a list of evidence kinds")?,
+            ))
+        })
     })?;
     let mut items = Vec::new();
     for row in rows {
-        let (id, template_id, section, item, title, env, kinds) = row?;
-        let accepts: Vec<EvidenceSpec> = serde_json::from_str(&kinds).unwrap_or_default();
+        let (id, template_id, section, item, title, environment, accepts) = row?;
         if !accepts.iter().any(|s| s.kind == EvidenceKind::ProbeRun) {
             continue;
         }
@@ -158,7 +159,7 @@ pub fn provable_items(
             },
             qualified_key: format!("{template_id}:{section}/{item}"),
             title,
-            environment: env.parse().unwrap_or(Environment::Live),
+            environment,
         });
     }
     Ok(items)

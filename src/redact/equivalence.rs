@@ -15,7 +15,7 @@ use super::{placeholder, RedactionSummary, Redactor};
 
 const CORPUS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/vectors/redaction-corpus.jsonl"
+    "/tests/vectors/redaction-corpus.jsonl"
 );
 
 fn corpus() -> Vec<String> {

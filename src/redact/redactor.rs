@@ -110,13 +110,16 @@ impl Default for Redactor {
 
 impl Redactor {
     /// A redactor for a launch with these private terms (provider names, route names). Blank terms are ignored;
-    /// whitespace inside a term matches any run of whitespace.
+    /// whitespace inside a term matches any run of whitespace. A term is matched in every spelling the input rules
+    /// would store it as (composed and decomposed, without invisible characters), so none silently stops matching.
     pub fn new(private_terms: &[String]) -> Self {
-        let mut terms: Vec<&str> = private_terms
+        let spellings: Vec<Vec<String>> = private_terms
             .iter()
-            .map(|t| t.trim())
-            .filter(|t| !t.is_empty())
+            .map(|t| crate::checklist::text::term_spellings(t))
+            .filter(|s| !s.is_empty())
             .collect();
+        let term_count = spellings.len();
+        let mut terms: Vec<String> = spellings.into_iter().flatten().collect();
         terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
         terms.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         let pattern = terms
@@ -138,7 +141,7 @@ impl Redactor {
         });
         Redactor {
             terms: terms_re,
-            term_count: terms.len(),
+            term_count,
             term_masks: terms.iter().map(|t| prefilter::term_mask(t)).collect(),
             allowed: SUPPORT_SAFE_ADDRESSES
                 .iter()

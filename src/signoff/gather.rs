@@ -1,11 +1,10 @@
 //! Reads what the verdict needs from the store. The rules themselves are in `verdict` and take no I/O.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::domain::ItemStatus;
 use crate::error::Result;
 use crate::signoff::record::{self, RoleSignoff};
 use crate::signoff::verdict::{self, BlockingItem, RequiredProbe, Verdict, VerdictInput};
@@ -39,18 +38,18 @@ fn verdict_over(
     freshness: Duration,
 ) -> Result<Verdict> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.title, i.role, s.status, s.reason FROM items i JOIN item_current_status s ON s.item_id = i.id
+        "SELECT i.id, i.title, i.role, s.status, s.reason FROM items i JOIN item_current_status s ON s.item_id = i.id
          WHERE i.launch_id = ?1 AND i.blocking = 1 ORDER BY i.position",
     )?;
     let blocking_items = stmt
         .query_map([launch_id], |r| {
-            let role: String = r.get(1)?;
-            let status: String = r.get(2)?;
-            Ok(BlockingItem {
-                title: r.get(0)?,
-                role: role.parse().unwrap_or(crate::Role::Product),
-                status: status.parse().unwrap_or(ItemStatus::Open),
-                reason: r.get(3)?,
+            crate::store::decode::in_table("items", r, |r| {
+                Ok(BlockingItem {
+                    title: r.get(1)?,
+                    role: r.get(2)?,
+                    status: r.get(3)?,
+                    reason: r.get(4)?,
+                })
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -85,7 +84,7 @@ fn verdict_over(
              ORDER BY e.recorded_at DESC LIMIT 1",
         )?
         .query_row([launch_id], |r| r.get(0))
-        .ok();
+        .optional()?;
 
     let failed_sensitive_steps =
         crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;

@@ -26,6 +26,8 @@ impl SignoffDecision {
     }
 }
 
+crate::store::decode::sql_word!(SignoffDecision, "a signoff decision");
+
 impl std::str::FromStr for SignoffDecision {
     type Err = InvalidInput;
 
@@ -101,6 +103,8 @@ impl Decision {
     }
 }
 
+crate::store::decode::sql_word!(Decision, "a decision");
+
 impl std::str::FromStr for Decision {
     type Err = InvalidInput;
 
@@ -136,12 +140,9 @@ pub struct DecisionRecord {
 
 /// Checks a signoff's text fields; returns (signer, statement, reason).
 pub fn check(new: &NewSignoff) -> Result<(String, String, Option<String>), InvalidInput> {
-    let signer = text::checked("signer", &new.signer, 120, true)?;
-    let statement = text::checked("statement", &new.statement, 2_000, true)?;
-    let reason = match new.reason.as_deref() {
-        Some(r) => Some(text::checked("reason", r, 2_000, false)?).filter(|r| !r.is_empty()),
-        None => None,
-    };
+    let signer = text::single_line("signer", &new.signer, 120)?;
+    let statement = text::multi_line("statement", &new.statement, 2_000)?;
+    let reason = text::optional_multi_line("reason", new.reason.as_deref(), 2_000)?;
     if new.decision == SignoffDecision::Reject && reason.is_none() {
         return Err(InvalidInput::coded(
             "reason_required",
@@ -157,14 +158,16 @@ const SELECT_SIGNOFF: &str =
                               FROM signoffs";
 
 fn view(r: &Row<'_>) -> rusqlite::Result<SignoffView> {
-    let role: String = r.get(1)?;
-    let decision: String = r.get(4)?;
+    crate::store::decode::in_table("signoffs", r, view_columns)
+}
+
+fn view_columns(r: &Row<'_>) -> rusqlite::Result<SignoffView> {
     Ok(SignoffView {
         id: r.get(0)?,
-        role: role.parse().unwrap_or(Role::Product),
+        role: r.get(1)?,
         signer: r.get(2)?,
         statement: r.get(3)?,
-        decision: decision.parse().unwrap_or(SignoffDecision::Reject),
+        decision: r.get(4)?,
         reason: r.get(5)?,
         signed_at: r.get(6)?,
         scope_digest: r.get(7)?,
@@ -277,28 +280,17 @@ pub fn latest_decision(conn: &Connection, launch_id: &str) -> Result<Option<Deci
              ORDER BY decided_at DESC, rowid DESC LIMIT 1",
         )?
         .query_row([launch_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
+            crate::store::decode::in_table("decisions", r, |r| {
+                Ok(DecisionRecord {
+                    id: r.get(0)?,
+                    decision: r.get(1)?,
+                    note: r.get(2)?,
+                    verdict: crate::store::decode::json::<Verdict>(r, 3, "a recorded verdict")?,
+                    decided_by: r.get(4)?,
+                    decided_at: r.get(5)?,
+                })
+            })
         })
         .optional()?;
-    Ok(row.map(
-        |(id, decision, note, verdict, decided_by, decided_at)| DecisionRecord {
-            id,
-            decision: decision.parse().unwrap_or(Decision::NoGo),
-            note,
-            verdict: serde_json::from_str(&verdict).unwrap_or(Verdict {
-                go: false,
-                evaluated_at: String::new(),
-                rules: vec![],
-            }),
-            decided_by,
-            decided_at,
-        },
-    ))
+    Ok(row)
 }

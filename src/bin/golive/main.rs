@@ -17,6 +17,7 @@ use golive::{Environment, Error, ItemStatus, Role, Workspace};
 use serde::Serialize;
 
 mod human;
+mod output;
 mod probe;
 
 #[derive(Parser)]
@@ -254,21 +255,41 @@ enum AuditCmd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
-    match run(cli) {
+    golive::store::busy::set_reporter(|w| {
+        output::err_line(&format!(
+            "waiting for the database: another process is writing ({} s so far, giving up after {} s; \
+             GOLIVE_BUSY_TIMEOUT sets the limit)…",
+            w.waited.as_secs(),
+            w.limit.as_secs()
+        ))
+    });
+    let status = match run(cli) {
         Ok(code) => code,
         Err(e) => {
             if json {
-                println!("{}", serde_json::json!({ "error": e.to_payload() }));
+                output::out(&format!(
+                    "{}\n",
+                    serde_json::json!({ "error": e.to_payload() })
+                ));
             }
             let message = e.to_string();
             let mut lines = message.lines();
-            eprintln!("error[{}]: {}", e.code(), lines.next().unwrap_or_default());
+            output::err_line(&format!(
+                "error[{}]: {}",
+                e.code(),
+                lines.next().unwrap_or_default()
+            ));
             for line in lines {
-                eprintln!("  {line}");
+                output::err_line(&format!("  {line}"));
             }
             ExitCode::FAILURE
         }
+    };
+    if output::stdout_closed() {
+        // The reader went away (`| head -1`). Whatever the command changed was saved before it printed.
+        return ExitCode::from(output::BROKEN_PIPE_STATUS);
     }
+    status
 }
 
 fn parse<T: std::str::FromStr<Err = golive::error::InvalidInput>>(value: &str) -> Result<T, Error> {
@@ -291,17 +312,64 @@ fn open(cli: &Cli) -> Result<Workspace, Error> {
         .clone()
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "operator".into());
-    Workspace::open(&db, &actor)
+    if creates_workspace(&cli.command) {
+        Workspace::open(&db, &actor)
+    } else {
+        Workspace::open_existing(&db, &actor)
+    }
+}
+
+/// `templates list` and `templates show` on a machine with no workspace yet (a new user's first commands) answer
+/// from the built-in templates, without creating anything.
+fn builtin_templates_without_workspace(cli: &Cli) -> Option<Result<ExitCode, Error>> {
+    let db = cli
+        .db
+        .clone()
+        .unwrap_or_else(golive::store::default_db_path);
+    if db.exists() {
+        return None;
+    }
+    let Command::Templates(cmd) = &cli.command else {
+        return None;
+    };
+    let builtin = || golive::checklist::builtin::templates().map_err(Error::from);
+    let done = match cmd {
+        TemplatesCmd::List => builtin().map(|all| {
+            let summaries: Vec<_> = all.iter().map(|t| t.summary()).collect();
+            emit(cli.json, &summaries, |l| human::templates(l));
+        }),
+        TemplatesCmd::Show { id } => builtin().and_then(|all| {
+            let t = all
+                .iter()
+                .find(|t| &t.id == id)
+                .ok_or_else(|| Error::not_found("template", id.as_str()))?;
+            emit(cli.json, t, human::template);
+            Ok(())
+        }),
+        _ => return None,
+    };
+    Some(done.map(|()| ExitCode::SUCCESS))
+}
+
+/// Only commands that start something new may create the workspace file; every other command on a missing file
+/// (a mistyped --db) fails, rather than reporting on an empty workspace it just made.
+fn creates_workspace(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Launch(LaunchCmd::New(_)) | Command::Templates(TemplatesCmd::Import { .. })
+    )
 }
 
 fn emit<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) {
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(value).expect("output serializes")
-        );
+        match serde_json::to_string_pretty(value) {
+            Ok(body) => output::out(&format!("{body}\n")),
+            Err(e) => output::err_line(&format!(
+                "error[internal]: the result could not be printed: {e}"
+            )),
+        }
     } else {
-        print!("{}", text(value));
+        output::out_text(&text(value));
     }
 }
 
@@ -322,13 +390,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Command::Verify { file } = &cli.command {
-        let bytes = std::fs::read(file).map_err(|e| {
-            golive::error::InvalidInput::coded(
-                "file_unreadable",
-                "file",
-                format!("cannot read {}: {e}", file.display()),
-            )
-        })?;
+        use golive::checklist::input_file;
+        let bytes = input_file::read(file, input_file::MAX_PACKET_BYTES, None)
+            .map_err(|e| e.into_invalid(file, "packets", "file", "file_unreadable"))?;
         let v = golive::packet::integrity::verify(&bytes);
         emit(json, &v, human::packet_verification);
         return Ok(if v.intact {
@@ -341,6 +405,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         if let Some(done) = probe::run_without_db(cmd, json) {
             return done;
         }
+    }
+    if let Some(done) = builtin_templates_without_workspace(&cli) {
+        return done;
     }
     let mut ws = open(&cli)?;
     match cli.command {
@@ -437,8 +504,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 })
             }
             EvidenceCmd::Import { file } => {
-                let batch = read_evidence_lines(&file)?;
-                let ids = ws.add_evidence_batch(&batch)?;
+                let ids = ws.import_evidence_file(&file)?;
                 emit(json, &ids, |ids| {
                     format!(
                         "recorded {} evidence records from {}\n",
@@ -513,7 +579,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         } => {
             if json_out.is_none() && pdf_out.is_none() {
                 // No destination: print the packet itself (already redacted and sealed).
-                print!("{}", ws.export_packet(&launch)?.json);
+                output::out(&ws.export_packet(&launch)?.json);
                 return Ok(ExitCode::SUCCESS);
             }
             let saved = ws.save_packet(&launch, json_out.as_deref(), pdf_out.as_deref())?;
@@ -559,13 +625,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         }
         Command::Scan { file, launch } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                golive::error::InvalidInput::coded(
-                    "file_unreadable",
-                    "file",
-                    format!("cannot read {}: {e}", file.display()),
-                )
-            })?;
+            use golive::checklist::input_file;
+            let text = input_file::read_text(
+                &file,
+                input_file::MAX_SCAN_BYTES,
+                "scanned files",
+                Some(&ws.workspace_files()),
+            )?;
             let redactor = match &launch {
                 Some(l) => ws.redactor(l)?,
                 None => golive::redact::Redactor::new(&[]),
@@ -589,38 +655,6 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         },
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Reads JSON Lines of evidence; a malformed line is reported as FILE:LINE:COLUMN and nothing is recorded.
-fn read_evidence_lines(file: &std::path::Path) -> Result<Vec<NewEvidence>, Error> {
-    use golive::error::InvalidInput;
-    let shown = file.display();
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        InvalidInput::coded(
-            "file_unreadable",
-            "file",
-            format!("cannot read {shown}: {e}"),
-        )
-    })?;
-    let mut batch = Vec::new();
-    for (n, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let parsed: NewEvidence = serde_json::from_str(line).map_err(|e| {
-            InvalidInput::new(
-                "file",
-                format!(
-                    "{shown}:{}:{}: {e}; nothing was recorded",
-                    n + 1,
-                    e.column()
-                ),
-            )
-        })?;
-        batch.push(parsed);
-    }
-    Ok(batch)
 }
 
 fn new_launch(a: NewLaunchArgs) -> Result<NewLaunch, Error> {

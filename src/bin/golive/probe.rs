@@ -268,7 +268,7 @@ fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
             if terminal {
                 bar.println(line);
             } else {
-                eprintln!("{line}");
+                crate::output::err_line(&line);
             }
             if bar.position() >= bar.length().unwrap_or(0) {
                 bar.finish_and_clear();

@@ -1,6 +1,6 @@
 // The one module that talks to the desktop shell. Every command and event name lives here, typed with the
 // declarations generated from the Rust types (bindings.ts), so the UI cannot drift from the core.
-import { invoke } from "@tauri-apps/api/core";
+import { invoke as invokeShell } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AttachFile,
@@ -34,6 +34,13 @@ import type {
   SetItemStatus,
   TemplateSummary,
 } from "./bindings";
+
+import { retryWhileBusy } from "./busy";
+
+/** Every command goes through here: a call that finds the workspace busy with another writer is made again. */
+function invoke<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  return retryWhileBusy(() => (args === undefined ? invokeShell<T>(command) : invokeShell<T>(command, args)));
+}
 
 export type AppInfo = { db_path: string; actor: string };
 
