@@ -1,0 +1,186 @@
+//! The packet (JSON and PDF) and support escalations: building, redacting, sealing and saving.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::audit::{self, NewAuditEvent};
+use crate::checklist::evidence;
+use crate::checklist::identifier::IdentifierType;
+use crate::checklist::launch;
+use crate::domain::Environment;
+use crate::error::{InvalidInput, Result};
+use crate::packet::{
+    self,
+    escalation::{EscalationPacket, EscalationRequest},
+    export::{ExportedPacket, SavedFiles, StagedWrite},
+};
+use crate::probe::{self, ProbeRun};
+use crate::redact::Redactor;
+
+use super::Workspace;
+
+impl Workspace {
+    /// The launch's redactor: the shared detectors plus its private terms.
+    pub fn redactor(&self, launch_id: &str) -> Result<Redactor> {
+        launch::exists(self.store.conn(), launch_id)?;
+        Ok(Redactor::new(&launch::private_terms(
+            self.store.conn(),
+            launch_id,
+        )?))
+    }
+
+    /// Builds, redacts and seals the signoff packet as it stands now. Nothing is written.
+    pub fn export_packet(&self, launch_id: &str) -> Result<ExportedPacket> {
+        let gate = self.gate(launch_id)?;
+        let packet =
+            packet::build::build(self.store.conn(), launch_id, gate, &self.now(), &self.actor)?;
+        packet::export::redact_and_seal(packet, &self.redactor(launch_id)?)
+    }
+
+    /// Writes the packet as JSON and / or PDF (both from the same sealed packet) and records the export, with its
+    /// digest, in the audit log.
+    pub fn save_packet(
+        &mut self,
+        launch_id: &str,
+        json: Option<&Path>,
+        pdf: Option<&Path>,
+    ) -> Result<SavedFiles> {
+        if json.is_none() && pdf.is_none() {
+            return Err(
+                InvalidInput::new("path", "choose where to save the JSON or the PDF").into(),
+            );
+        }
+        let ExportedPacket {
+            packet: exported,
+            json: text,
+        } = self.export_packet(launch_id)?;
+        // Both files are staged, then put in place together: a crash never leaves a new JSON beside an old PDF.
+        let mut out = StagedWrite::default();
+        if let Some(path) = json {
+            out.stage(path, text.as_bytes())?;
+        }
+        // The JSON text is on disk; let it go before the PDF layout needs its memory.
+        drop(text);
+        if let Some(path) = pdf {
+            let bytes = packet::pdf::render(&exported)
+                .map_err(|e| InvalidInput::coded("pdf_failed", "pdf", e.to_string()))?;
+            out.stage(path, &bytes)?;
+        }
+        out.commit()?;
+        let saved = SavedFiles {
+            json_path: json.map(|p| p.display().to_string()),
+            pdf_path: pdf.map(|p| p.display().to_string()),
+            text_path: None,
+            digest: exported.integrity.digest.clone(),
+        };
+        self.record_export(launch_id, "packet.exported", &saved)?;
+        Ok(saved)
+    }
+
+    /// An escalation built from the launch's recorded ids, redacted like every export.
+    pub fn escalation(&self, request: &EscalationRequest) -> Result<EscalationPacket> {
+        let overview = launch::overview(self.store.conn(), &request.launch_id)?;
+        let evidence = evidence::list_for_launch(self.store.conn(), &request.launch_id)?;
+        let probe_ids = probe_run_ids(&probe::record::latest_runs(
+            self.store.conn(),
+            &request.launch_id,
+        )?);
+        let built = packet::escalation::build(request, &overview, &evidence, &probe_ids)?;
+        Ok(packet::export::redact_escalation(built, &self.redactor(&request.launch_id)?).0)
+    }
+
+    pub fn save_escalation(
+        &mut self,
+        request: &EscalationRequest,
+        json: Option<&Path>,
+        pdf: Option<&Path>,
+        text: Option<&Path>,
+    ) -> Result<SavedFiles> {
+        let escalation = self.escalation(request)?;
+        let json_text =
+            serde_json::to_string_pretty(&escalation).expect("an escalation serializes") + "\n";
+        let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(json_text.as_bytes()));
+        // Staged, then put in place together, like a packet's files.
+        let mut out = StagedWrite::default();
+        if let Some(path) = json {
+            out.stage(path, json_text.as_bytes())?;
+        }
+        if let Some(path) = pdf {
+            let bytes = packet::pdf::render_escalation(&escalation)
+                .map_err(|e| InvalidInput::coded("pdf_failed", "pdf", e.to_string()))?;
+            out.stage(path, &bytes)?;
+        }
+        if let Some(path) = text {
+            out.stage(path, escalation.body.as_bytes())?;
+        }
+        out.commit()?;
+        let saved = SavedFiles {
+            json_path: json.map(|p| p.display().to_string()),
+            pdf_path: pdf.map(|p| p.display().to_string()),
+            text_path: text.map(|p| p.display().to_string()),
+            digest,
+        };
+        self.record_export(&request.launch_id, "escalation.exported", &saved)?;
+        Ok(saved)
+    }
+
+    fn record_export(&mut self, launch_id: &str, action: &str, saved: &SavedFiles) -> Result<()> {
+        let details = json!({
+            "digest": saved.digest,
+            "json": saved.json_path.is_some(),
+            "pdf": saved.pdf_path.is_some(),
+            "text": saved.text_path.is_some(),
+        });
+        self.append_launch_event(launch_id, None, action, details)
+    }
+
+    /// Appends an audit event about a launch that changes nothing else. Without an `environment` the event is
+    /// filed under the launch's current one.
+    pub(super) fn append_launch_event(
+        &mut self,
+        launch_id: &str,
+        environment: Option<Environment>,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let environment = match environment {
+                Some(environment) => environment,
+                None => launch::environment(tx, launch_id)?,
+            };
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(launch_id),
+                    action,
+                    subject: &format!("launch:{launch_id}"),
+                    details,
+                },
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// The ids probe runs saw: every step's request ids and its captured, typed ids, with the run's environment.
+pub(super) fn probe_run_ids(runs: &[ProbeRun]) -> Vec<(Environment, IdentifierType, String)> {
+    let mut ids = Vec::new();
+    for run in runs {
+        for step in &run.steps {
+            for r in &step.request_ids {
+                ids.push((run.environment, IdentifierType::RequestId, r.clone()));
+            }
+            for c in &step.captures {
+                if let Some(t) = c.identifier_type.as_deref().and_then(|t| t.parse().ok()) {
+                    ids.push((run.environment, t, c.value.clone()));
+                }
+            }
+        }
+    }
+    ids
+}

@@ -1,0 +1,101 @@
+//! Launches and their items: creating, listing, progress and item status changes.
+
+use serde_json::json;
+
+use crate::audit::{self, NewAuditEvent};
+use crate::checklist::item::{self, ItemView, SetItemStatus};
+use crate::checklist::launch::{self, LaunchOverview, LaunchSummary, NewLaunch};
+use crate::checklist::template::Template;
+use crate::domain::Role;
+use crate::error::{InvalidInput, Result};
+
+use super::Workspace;
+
+impl Workspace {
+    pub fn create_launch(&mut self, new: &NewLaunch) -> Result<LaunchOverview> {
+        let checked = launch::check(new)?;
+        let available = self.templates()?;
+        let mut chosen: Vec<&Template> = Vec::new();
+        for id in &new.templates {
+            let t = available.iter().find(|t| &t.id == id).ok_or_else(|| {
+                let ids: Vec<&str> = available.iter().map(|t| t.id.as_str()).collect();
+                InvalidInput::coded(
+                    "unknown_template",
+                    "templates",
+                    format!("no template '{id}'; available: {}", ids.join(", ")),
+                )
+            })?;
+            if !chosen.iter().any(|c| c.id == t.id) {
+                chosen.push(t);
+            }
+        }
+        let (at, actor) = (self.now(), self.actor.clone());
+        let id = self.store.write(|tx| {
+            let id = launch::slug_id(tx, &checked.name)?;
+            launch::insert(tx, &id, &checked, &chosen, &at, &actor)?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment: checked.environment,
+                    launch_id: Some(&id),
+                    action: "launch.created",
+                    subject: &format!("launch:{id}"),
+                    details: json!({
+                        "name": checked.name,
+                        "partner_id": checked.partner_id,
+                        "product_surface": checked.product_surface.as_str(),
+                        "templates": chosen.iter().map(|t| format!("{}@{}", t.id, t.version)).collect::<Vec<_>>(),
+                    }),
+                },
+            )?;
+            Ok(id)
+        })?;
+        self.launch_overview(&id)
+    }
+
+    pub fn launches(&self) -> Result<Vec<LaunchSummary>> {
+        launch::list(self.store.conn())
+    }
+
+    pub fn launch_overview(&self, id: &str) -> Result<LaunchOverview> {
+        launch::overview(self.store.conn(), id)
+    }
+
+    pub fn items(&self, launch_id: &str, role: Option<Role>) -> Result<Vec<ItemView>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        item::list(self.store.conn(), launch_id, role)
+    }
+
+    pub fn item(&self, id: i64) -> Result<ItemView> {
+        item::get(self.store.conn(), id)
+    }
+
+    pub fn set_item_status(&mut self, change: &SetItemStatus) -> Result<ItemView> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let current = item::get(tx, change.item_id)?;
+            let reason = item::check_status_change(tx, &current, change)?;
+            item::insert_status(tx, &current, change.status, reason.as_deref(), &actor, &at)?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment: current.environment,
+                    launch_id: Some(&current.launch_id),
+                    action: "item.status_set",
+                    subject: &format!("item:{}", current.id),
+                    details: json!({
+                        "from": current.status.as_str(),
+                        "to": change.status.as_str(),
+                        "reason": reason,
+                    }),
+                },
+            )?;
+            Ok(())
+        })?;
+        self.item(change.item_id)
+    }
+}

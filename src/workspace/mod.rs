@@ -1,0 +1,133 @@
+//! The project API every client uses (the `golive` CLI and the desktop app): one open database, a clock and the
+//! person acting. Each change validates first, then writes its rows and its audit event in one IMMEDIATE transaction,
+//! so a refused change leaves nothing behind. Use cases live in one file each (`templates`, `launches`, `evidence`,
+//! `signoffs`, `export`, `probes`); this file opens the workspace and holds what they all share.
+
+mod evidence;
+mod export;
+mod launches;
+mod probes;
+mod signoffs;
+mod templates;
+
+pub use probes::{
+    execute_prepared, ConfirmSensitive, PackChoice, PreparedRun, ProbeRunRequest, SecretStatus,
+};
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::audit::{self, AuditEvent, AuditVerification};
+use crate::checklist::files;
+use crate::checklist::input_file::WorkspaceFiles;
+use crate::checklist::text;
+use crate::clock::{format_time, Clock, SystemClock};
+use crate::domain::Environment;
+use crate::error::Result;
+use crate::store::{OpenMode, Store};
+
+pub struct Workspace {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    actor: String,
+    max_file_bytes: u64,
+}
+
+/// Attaching a file as evidence.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct AttachFile {
+    #[ts(type = "number")]
+    pub item_id: i64,
+    pub path: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    #[serde(default)]
+    pub supersedes: Option<String>,
+}
+
+impl Workspace {
+    /// Opens the database at `path` with the wall clock, acting as `actor`, creating the workspace if the file
+    /// does not exist yet.
+    pub fn open(path: &Path, actor: &str) -> Result<Self> {
+        Self::open_with_clock(path, actor, Arc::new(SystemClock))
+    }
+
+    /// Opens an existing workspace; a missing file is refused and nothing is created. Read commands use this.
+    pub fn open_existing(path: &Path, actor: &str) -> Result<Self> {
+        Self::open_in_mode(path, actor, Arc::new(SystemClock), OpenMode::ExistingOnly)
+    }
+
+    pub fn open_with_clock(path: &Path, actor: &str, clock: Arc<dyn Clock>) -> Result<Self> {
+        Self::open_in_mode(path, actor, clock, OpenMode::CreateIfMissing)
+    }
+
+    pub fn open_in_mode(
+        path: &Path,
+        actor: &str,
+        clock: Arc<dyn Clock>,
+        mode: OpenMode,
+    ) -> Result<Self> {
+        let actor =
+            text::team_handle("actor", actor).or_else(|_| text::single_line("actor", actor, 64))?;
+        let store = Store::open_with(path, crate::store::migrate::latest_version(), mode)?;
+        files::sweep_stale_partials(&store.files_dir()); // copies left by an attach that was killed
+        Ok(Self {
+            store,
+            clock,
+            actor,
+            max_file_bytes: files::MAX_FILE_BYTES,
+        })
+    }
+
+    /// Makes sure this process still holds SQLite's locks on the workspace, reopening the connection if something
+    /// in the process (a file dialog sniffing the `-shm` file) dropped them. Returns whether it reopened. Writes
+    /// check by themselves; the desktop calls this after every file dialog and on its change poll, so a lost lock
+    /// is taken back before another process can mistake the workspace for unused.
+    pub fn ensure_locks(&mut self) -> Result<bool> {
+        Ok(self.store.ensure_locks()?)
+    }
+
+    /// How many times the connection was reopened because its locks were lost.
+    pub fn reopened(&self) -> u32 {
+        self.store.reopened()
+    }
+
+    /// Lowers the evidence file size cap (tests use it to prove the cap without 25 MB files).
+    pub fn set_max_file_bytes(&mut self, bytes: u64) {
+        self.max_file_bytes = bytes;
+    }
+
+    pub fn db_path(&self) -> &Path {
+        self.store.path()
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The database, its SQLite companions and backups, and the attached-files store as they are now: files a
+    /// person may pick by mistake (or by a link) and that are never read as input.
+    pub fn workspace_files(&self) -> WorkspaceFiles {
+        WorkspaceFiles::of(self.store.path(), &self.store.files_dir())
+    }
+
+    /// A number that grows with every change, from this process or any other: the audit head. The desktop app
+    /// polls it to refresh when the CLI writes.
+    pub fn change_counter(&self) -> Result<i64> {
+        Ok(audit::head(self.store.conn())?.0)
+    }
+
+    fn now(&self) -> String {
+        format_time(self.clock.now())
+    }
+
+    pub fn audit_events(&self, launch_id: Option<&str>, limit: i64) -> Result<Vec<AuditEvent>> {
+        audit::list(self.store.conn(), launch_id, limit)
+    }
+
+    pub fn verify_audit(&self) -> Result<AuditVerification> {
+        audit::verify(self.store.conn())
+    }
+}

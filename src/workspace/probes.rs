@@ -1,0 +1,578 @@
+//! Live smoke probes: packs, variables, secrets, planning, running and recording runs.
+
+use std::path::Path;
+
+use rusqlite::params;
+use serde_json::json;
+
+use crate::audit::{self, NewAuditEvent};
+use crate::checklist::evidence::{self, EvidenceKind, EvidenceRow};
+use crate::checklist::input_file::{self, WorkspaceFiles};
+use crate::checklist::launch;
+use crate::checklist::located::{self, ReadFailure};
+use crate::checklist::text;
+use crate::clock::format_time;
+use crate::domain::Environment;
+use crate::error::{Error, InvalidInput, Result};
+use crate::probe::{
+    self,
+    engine::{ProgressSink, RunInput},
+    Outcome, PackSummary, ProbePack, ProbeRun, ProbeRunSummary, SecretFingerprint, SecretSource,
+    SecretValue, Secrets, SensitiveConfirmation, StepResult,
+};
+use crate::redact::Redactor;
+
+use super::evidence::{audit_evidence, new_evidence_id};
+use super::Workspace;
+
+impl Workspace {
+    /// The built-in probe packs.
+    pub fn probe_packs(&self) -> Result<Vec<PackSummary>> {
+        Ok(probe::builtin::packs()?
+            .iter()
+            .map(ProbePack::summary)
+            .collect())
+    }
+
+    /// The built-in packs that prove items of this launch's templates.
+    pub fn probe_packs_for_launch(&self, launch_id: &str) -> Result<Vec<PackSummary>> {
+        let templates: Vec<String> = launch::overview(self.store.conn(), launch_id)?
+            .templates
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        Ok(probe::builtin::packs()?
+            .iter()
+            .filter(|p| pack_serves(p, &templates))
+            .map(ProbePack::summary)
+            .collect())
+    }
+
+    /// Validates a probe pack file without running it.
+    pub fn validate_probe_pack_file(path: &Path) -> Result<ProbePack> {
+        Self::read_pack_file(path, None)
+    }
+
+    /// A pack file of the user's own, validated; never one of `own` (the open workspace's files).
+    fn read_pack_file(path: &Path, own: Option<&WorkspaceFiles>) -> Result<ProbePack> {
+        let shown = path.display().to_string();
+        // A file too large or not UTF-8 is reported as the parser reports a problem: `file:line:column: message`.
+        let invalid = |e: probe::pack::PackError| {
+            InvalidInput::coded("probe_pack_invalid", "pack", e.to_string())
+        };
+        let read = located::read_text_file(path, probe::pack::MAX_PACK_BYTES, "probe packs", own);
+        let text = read.map_err(|failure| match failure {
+            ReadFailure::Unreadable(e) => InvalidInput::coded(
+                "probe_pack_unreadable",
+                "pack",
+                format!("cannot read {shown}: {e}"),
+            ),
+            ReadFailure::Invalid(problem) => invalid(probe::pack::PackError {
+                file: shown.clone(),
+                problems: vec![problem],
+            }),
+            ReadFailure::Refused(refused) => refused,
+        })?;
+        let pack = probe::pack::parse(&shown, &text).map_err(invalid)?;
+        probe::builtin::check_proves(&pack)
+            .map_err(|m| InvalidInput::coded("probe_pack_invalid", "pack", m))?;
+        Ok(pack)
+    }
+
+    fn find_pack(&self, launch_id: &str, pack_id: Option<&str>) -> Result<ProbePack> {
+        let packs = self.probe_packs_for_launch(launch_id)?;
+        let id = match pack_id {
+            Some(id) => id.to_string(),
+            None => packs.first().map(|p| p.id.clone()).ok_or_else(|| {
+                InvalidInput::coded("no_probe_pack", "pack", format!("no built-in probe pack serves {launch_id}'s templates; give one with --pack-file"))
+            })?,
+        };
+        probe::builtin::packs()?
+            .iter()
+            .find(|p| p.id == id)
+            .cloned()
+            .ok_or_else(|| Error::not_found("probe pack", id))
+    }
+
+    /// The pack `choice` names: a built-in pack serving the launch, or a pack file, validated.
+    fn chosen_pack(&self, launch_id: &str, choice: PackChoice<'_>) -> Result<ProbePack> {
+        match choice {
+            PackChoice::Builtin(id) => self.find_pack(launch_id, Some(id)),
+            PackChoice::File(path) => Self::read_pack_file(path, Some(&self.workspace_files())),
+        }
+    }
+
+    /// A pack's variables for a launch: the pack's defaults with the launch's own values over them.
+    pub fn probe_vars(
+        &self,
+        launch_id: &str,
+        choice: PackChoice<'_>,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        let pack = self.chosen_pack(launch_id, choice)?;
+        let mut vars = pack.vars.clone();
+        vars.extend(probe::record::settings(
+            self.store.conn(),
+            launch_id,
+            &pack.id,
+        )?);
+        Ok(vars)
+    }
+
+    /// Sets a launch's own value for a pack variable (a path, a pool id). The history is kept; the newest wins.
+    pub fn set_probe_var(
+        &mut self,
+        launch_id: &str,
+        choice: PackChoice<'_>,
+        name: &str,
+        value: &str,
+    ) -> Result<()> {
+        let pack = self.chosen_pack(launch_id, choice)?;
+        let pack_id = pack.id.as_str();
+        if !pack.vars.contains_key(name) {
+            return Err(InvalidInput::coded(
+                "unknown_probe_var",
+                "name",
+                format!(
+                    "pack {pack_id} has no variable '{name}'; it has: {}",
+                    pack.vars.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .into());
+        }
+        let value = text::checked("value", value, 500, true)?;
+        if value.contains("{{") {
+            return Err(InvalidInput::new(
+                "value",
+                "a variable's value is used as it is; it cannot hold {{placeholders}}",
+            )
+            .into());
+        }
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let environment = launch::environment(tx, launch_id)?;
+            tx.execute(
+                "INSERT INTO probe_settings (launch_id, pack_id, name, value, environment, set_by, set_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![launch_id, pack_id, name, value, environment.as_str(), actor, at],
+            )?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(launch_id),
+                    action: "probe.var_set",
+                    subject: &format!("launch:{launch_id}"),
+                    details: json!({ "pack": pack_id, "name": name, "value": value }),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Refuses a secret name that no pack of the launch uses (nor the pack file, when one is given).
+    fn declared_secret(&self, launch_id: &str, name: &str, pack_file: Option<&Path>) -> Result<()> {
+        let mut packs = self.probe_packs_for_launch(launch_id)?;
+        if let Some(path) = pack_file {
+            packs.push(Self::read_pack_file(path, Some(&self.workspace_files()))?.summary());
+        }
+        if packs.iter().any(|p| p.secrets.iter().any(|s| s == name)) {
+            return Ok(());
+        }
+        let known: Vec<String> = packs.iter().flat_map(|p| p.secrets.clone()).collect();
+        Err(InvalidInput::coded(
+            "unknown_secret",
+            "name",
+            format!(
+                "no probe pack of {launch_id} uses a secret '{name}'; they use: {}",
+                known.join(", ")
+            ),
+        )
+        .into())
+    }
+
+    /// Keeps a probe secret in the OS keychain for this launch and environment. Only its fingerprint is recorded.
+    pub fn store_probe_secret(
+        &mut self,
+        launch_id: &str,
+        environment: Environment,
+        name: &str,
+        value: SecretValue,
+        pack_file: Option<&Path>,
+    ) -> Result<SecretFingerprint> {
+        self.declared_secret(launch_id, name, pack_file)?;
+        if value.expose().trim().is_empty() || value.expose().len() > 4096 {
+            return Err(
+                InvalidInput::new("value", "a secret is between 1 and 4096 characters").into(),
+            );
+        }
+        probe::keychain::store(launch_id, environment, name, &value).map_err(|e| {
+            InvalidInput::coded(
+                "keychain_unavailable",
+                "keychain",
+                format!("the OS keychain refused the secret: {e}"),
+            )
+        })?;
+        let fingerprint = probe::secrets::fingerprint(name, value.expose(), SecretSource::Keychain);
+        self.append_launch_event(
+            launch_id,
+            Some(environment),
+            "probe.secret_stored",
+            json!({ "fingerprint": fingerprint }),
+        )?;
+        Ok(fingerprint)
+    }
+
+    pub fn forget_probe_secret(
+        &mut self,
+        launch_id: &str,
+        environment: Environment,
+        name: &str,
+        pack_file: Option<&Path>,
+    ) -> Result<()> {
+        self.declared_secret(launch_id, name, pack_file)?;
+        probe::keychain::forget(launch_id, environment, name).map_err(|e| {
+            InvalidInput::coded(
+                "keychain_unavailable",
+                "keychain",
+                format!("the OS keychain could not remove it: {e}"),
+            )
+        })?;
+        self.append_launch_event(
+            launch_id,
+            Some(environment),
+            "probe.secret_forgotten",
+            json!({ "name": name }),
+        )
+    }
+
+    /// Where each secret of a pack would come from in a run now (the session's, then the keychain, then the
+    /// environment), as fingerprints.
+    pub fn probe_secret_status(
+        &self,
+        launch_id: &str,
+        choice: PackChoice<'_>,
+        environment: Environment,
+        session: &Secrets,
+    ) -> Result<Vec<SecretStatus>> {
+        let pack = self.chosen_pack(launch_id, choice)?;
+        let mut secrets = session.clone();
+        secrets.fill_from_keychain(launch_id, environment, &pack.secrets);
+        secrets.fill_from_env(environment, &pack.secrets);
+        let prints = secrets.fingerprints();
+        Ok(pack
+            .secrets
+            .iter()
+            .map(|name| SecretStatus {
+                name: name.clone(),
+                env_var: probe::secrets::env_var_name(environment, name),
+                fingerprint: prints.iter().find(|f| &f.name == name).cloned(),
+            })
+            .collect())
+    }
+
+    /// Everything a run needs, checked, with its sensitive-step confirmation recorded first. The run itself needs
+    /// no workspace, so the desktop app can release the database while requests are in flight.
+    pub fn prepare_probe_run(
+        &mut self,
+        request: &ProbeRunRequest,
+        mut secrets: Secrets,
+    ) -> Result<PreparedRun> {
+        let overview = launch::overview(self.store.conn(), &request.launch_id)?;
+        let pack = match &request.pack_file {
+            Some(path) => Self::read_pack_file(Path::new(path), Some(&self.workspace_files()))?,
+            None => self.find_pack(&request.launch_id, request.pack_id.as_deref())?,
+        };
+        let environment = request.environment;
+        let targets = match environment {
+            Environment::Sandbox => overview.sandbox.clone(),
+            Environment::Live => overview.live.clone(),
+        };
+        let mut vars = pack.vars.clone();
+        vars.extend(probe::record::settings(
+            self.store.conn(),
+            &request.launch_id,
+            &pack.id,
+        )?);
+        secrets.fill_from_keychain(&request.launch_id, environment, &pack.secrets);
+        secrets.fill_from_env(environment, &pack.secrets);
+        probe::engine::select(&pack, environment, &request.step_filter)
+            .map_err(|e| InvalidInput::coded("probe_step_unknown", "step", e.to_string()))?;
+        let mut extra_roots_pem = Vec::new();
+        let own = self.workspace_files();
+        for path in &request.ca_files {
+            let path = Path::new(path);
+            extra_roots_pem.push(
+                input_file::read(path, input_file::MAX_CA_BYTES, Some(&own)).map_err(|e| {
+                    e.into_invalid(path, "CA certificate files", "ca", "ca_unreadable")
+                })?,
+            );
+        }
+        let confirmation = match &request.confirm_sensitive {
+            None => None,
+            Some(c) => {
+                if environment != Environment::Live {
+                    return Err(InvalidInput::new(
+                        "confirm",
+                        "sensitive steps need a confirmation only in live",
+                    )
+                    .into());
+                }
+                if probe::money::parse(&c.amount_cap).is_none() {
+                    return Err(InvalidInput::coded(
+                        "invalid_amount",
+                        "amount_cap",
+                        format!("'{}' is not an amount such as 10.00", c.amount_cap),
+                    )
+                    .into());
+                }
+                let statement = text::multi_line("statement", &c.statement, 500)?;
+                let confirmation = SensitiveConfirmation {
+                    confirmed_by: self.actor.clone(),
+                    amount_cap: c.amount_cap.trim().to_string(),
+                    statement,
+                    confirmed_at: self.now(),
+                };
+                let recorded = confirmation.clone();
+                let launch_id = request.launch_id.clone();
+                let pack_id = pack.id.clone();
+                self.store.write(|tx| {
+                    audit::append(
+                        tx,
+                        NewAuditEvent {
+                            at: &recorded.confirmed_at,
+                            actor: &recorded.confirmed_by,
+                            environment,
+                            launch_id: Some(&launch_id),
+                            action: "probe.sensitive_confirmed",
+                            subject: &format!("launch:{launch_id}"),
+                            details: json!({ "pack": pack_id, "amount_cap": recorded.amount_cap, "statement": recorded.statement }),
+                        },
+                    )?;
+                    Ok(())
+                })?;
+                Some(confirmation)
+            }
+        };
+        let run_id = format!("pr_{}", uuid::Uuid::now_v7().simple());
+        let redactor = Redactor::new(&overview.private_terms);
+        Ok(PreparedRun {
+            input: RunInput {
+                run_id,
+                pack,
+                environment,
+                targets,
+                vars,
+                secrets,
+                step_filter: request.step_filter.clone(),
+                confirmation,
+                extra_roots_pem,
+                clock: self.clock.clone(),
+            },
+            launch_id: request.launch_id.clone(),
+            redactor,
+        })
+    }
+
+    /// Stores a finished run, attaches probe_run evidence to what it proved, and appends its audit events, all in
+    /// one transaction.
+    pub fn record_probe_run(
+        &mut self,
+        prepared: PreparedRun,
+        steps: Vec<StepResult>,
+        started_at: String,
+        duration_ms: u64,
+    ) -> Result<ProbeRun> {
+        let PreparedRun {
+            input,
+            launch_id,
+            redactor,
+        } = prepared;
+        let mut run = ProbeRun {
+            id: input.run_id.clone(),
+            launch_id: launch_id.clone(),
+            environment: input.environment,
+            pack_id: input.pack.id.clone(),
+            pack_version: input.pack.version,
+            pack_sha256: input.pack.sha256.clone(),
+            outcome: probe::result::run_outcome(&steps),
+            started_at,
+            duration_ms,
+            actor: self.actor.clone(),
+            step_filter: input.step_filter.clone(),
+            secrets: input.secrets.fingerprints(),
+            confirmation: input.confirmation.clone(),
+            steps,
+            evidence: Vec::new(),
+        };
+        probe::record::redact_run(&mut run, &redactor, &input.secrets);
+        let (at, actor) = (self.now(), self.actor.clone());
+        let template = input.pack.template.clone();
+        self.store.write(|tx| {
+            let items = probe::record::provable_items(tx, &launch_id, template.as_deref())?;
+            for (item, step_ids) in probe::record::proven_items(&run, &items) {
+                let id = new_evidence_id();
+                let note = format!("probe {} {}: {} passed", run.pack_id, run.environment, step_ids.join(", "));
+                let row = EvidenceRow {
+                    id: &id,
+                    launch_id: &launch_id,
+                    item_id: item.id,
+                    environment: run.environment,
+                    kind: EvidenceKind::ProbeRun,
+                    identifier_type: None,
+                    value: &run.id,
+                    file_sha256: None,
+                    note: Some(&note),
+                    supersedes: None,
+                    actor: &actor,
+                    recorded_at: &at,
+                };
+                evidence::insert(tx, &row)?;
+                audit_evidence(tx, &row)?;
+                run.evidence.push(probe::record::attached(item, id.clone(), step_ids));
+            }
+            probe::record::insert(tx, &run)?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment: run.environment,
+                    launch_id: Some(&launch_id),
+                    action: "probe.run_recorded",
+                    subject: &format!("probe_run:{}", run.id),
+                    details: json!({
+                        "pack": run.pack_id,
+                        "outcome": run.outcome.as_str(),
+                        "passed": run.count(Outcome::Pass),
+                        "failed": run.count(Outcome::Fail),
+                        "errors": run.count(Outcome::Error),
+                        "skipped": run.count(Outcome::Skipped),
+                        "evidence": run.evidence.iter().map(|e| e.evidence_id.clone()).collect::<Vec<_>>(),
+                        "secrets": run.secrets,
+                    }),
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(run)
+    }
+
+    /// Prepares, runs (on a runtime of its own) and records a probe run.
+    pub fn run_probes(
+        &mut self,
+        request: &ProbeRunRequest,
+        secrets: Secrets,
+        progress: ProgressSink,
+    ) -> Result<ProbeRun> {
+        let prepared = self.prepare_probe_run(request, secrets)?;
+        let (steps, started_at, duration_ms) = execute_prepared(&prepared, progress)?;
+        self.record_probe_run(prepared, steps, started_at, duration_ms)
+    }
+
+    pub fn probe_runs(&self, launch_id: &str) -> Result<Vec<ProbeRunSummary>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        probe::record::list(self.store.conn(), launch_id)
+    }
+
+    pub fn probe_run(&self, run_id: &str) -> Result<ProbeRun> {
+        probe::record::get(self.store.conn(), run_id)
+    }
+}
+
+/// Which probe pack a command is about: a built-in pack by id, or a pack file of the user's own.
+#[derive(Debug, Clone, Copy)]
+pub enum PackChoice<'a> {
+    Builtin(&'a str),
+    File(&'a Path),
+}
+
+impl<'a> PackChoice<'a> {
+    /// The file when one is given, else the built-in pack `id`.
+    pub fn of(id: &'a str, file: Option<&'a str>) -> Self {
+        match file {
+            Some(path) => PackChoice::File(Path::new(path)),
+            None => PackChoice::Builtin(id),
+        }
+    }
+}
+
+/// What starts a probe run.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct ProbeRunRequest {
+    pub launch_id: String,
+    pub environment: Environment,
+    /// A built-in pack; the first that serves the launch's templates when neither this nor a file is given.
+    #[serde(default)]
+    pub pack_id: Option<String>,
+    #[serde(default)]
+    pub pack_file: Option<String>,
+    #[serde(default)]
+    pub step_filter: Vec<String>,
+    #[serde(default)]
+    pub confirm_sensitive: Option<ConfirmSensitive>,
+    /// Extra CA certificates (PEM files) to trust, for a provider behind a private CA.
+    #[serde(default)]
+    pub ca_files: Vec<String>,
+}
+
+/// Whether a pack's secret is available for a run, and from where: a fingerprint, never the value.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct SecretStatus {
+    pub name: String,
+    /// The environment variable that would supply it.
+    pub env_var: String,
+    pub fingerprint: Option<SecretFingerprint>,
+}
+
+/// The launch manager's explicit go-ahead for sensitive live steps, with the most any one step may move.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct ConfirmSensitive {
+    pub amount_cap: String,
+    pub statement: String,
+}
+
+/// A run ready to execute: see [`Workspace::prepare_probe_run`].
+pub struct PreparedRun {
+    pub input: RunInput,
+    pub launch_id: String,
+    redactor: Redactor,
+}
+
+/// Runs a prepared run on a runtime of its own; returns the step results, the start time and the wall time.
+pub fn execute_prepared(
+    prepared: &PreparedRun,
+    progress: ProgressSink,
+) -> Result<(Vec<StepResult>, String, u64)> {
+    let input = &prepared.input;
+    let started_at = format_time(input.clock.now());
+    let started = std::time::Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            InvalidInput::coded(
+                "probe_failed",
+                "probe",
+                format!("cannot start the probe runtime: {e}"),
+            )
+        })?;
+    let steps = runtime
+        .block_on(probe::engine::execute(input.clone(), progress))
+        .map_err(|e| InvalidInput::coded("probe_failed", "probe", e.to_string()))?;
+    Ok((steps, started_at, started.elapsed().as_millis() as u64))
+}
+
+/// Whether a pack proves items of any of these templates.
+fn pack_serves(pack: &ProbePack, templates: &[String]) -> bool {
+    pack.template
+        .as_ref()
+        .is_some_and(|t| templates.contains(t))
+        || pack.steps.iter().flat_map(|s| &s.proves).any(|p| {
+            p.split_once(':')
+                .is_some_and(|(t, _)| templates.iter().any(|x| x == t))
+        })
+}
