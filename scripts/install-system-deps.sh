@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything the desktop app and its tests need on a fresh Debian/Ubuntu machine:
-# the WebKitGTK stack Tauri 2 links against, Xvfb + WebKitWebDriver for the end-to-end test,
-# poppler for reading PDFs back, and tauri-driver. Safe to run more than once.
+# the WebKitGTK stack Tauri 2 links against, Xvfb + WebKitWebDriver for the end-to-end test (and xdotool, to press
+# Escape in a native file chooser), poppler for reading PDFs back, and tauri-driver. Safe to run more than once.
 set -euo pipefail
 
 packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
   librsvg2-dev libayatana-appindicator3-dev build-essential pkg-config libssl-dev
-  xvfb webkit2gtk-driver poppler-utils imagemagick sqlite3 fonts-dejavu-core
+  xvfb webkit2gtk-driver poppler-utils imagemagick sqlite3 fonts-dejavu-core xdotool
+  # ssh-keygen and ssh-agent: tests/signing.rs checks golive's SSH signatures against the real OpenSSH tools.
+  openssh-client
 )
 
 missing=()

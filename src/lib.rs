@@ -12,6 +12,7 @@ pub mod error;
 pub mod packet;
 pub mod probe;
 pub mod redact;
+pub mod signing;
 pub mod signoff;
 pub mod store;
 pub mod workspace;

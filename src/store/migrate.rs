@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_probes",
         sql: include_str!("../../migrations/0004_probes.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_row_commitments",
+        sql: include_str!("../../migrations/0005_row_commitments.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

@@ -2,7 +2,9 @@
 //! (tauri-driver in front of WebKitWebDriver). It creates a launch, records evidence, marks an item done and sees
 //! the role's progress change; then a second writer (as the CLI would be) changes the database and the open
 //! screen follows. Probes run from the window against the loopback simulator, pass, attach evidence, and catch a
-//! provider that breaks idempotency. A screenshot of each screen is kept in `target/e2e-artifacts/`.
+//! provider that breaks idempotency. The real GTK file chooser, opened on the database's folder (which drops the
+//! app's SQLite locks), followed at once by the real `golive` CLI, loses nothing. A screenshot of each screen is
+//! kept in `target/e2e-artifacts/`.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -195,6 +197,12 @@ async fn screenshot(c: &Client, display: &str, name: &str) {
     )
     .await
     .unwrap();
+    capture(display, name);
+}
+
+/// The X display as it is now, without asking the window anything first: for when a native dialog is open and the
+/// page may not be the thing to wait on.
+fn capture(display: &str, name: &str) {
     let path = artifacts_dir().join(format!("{name}.png"));
     let status = Command::new(require("import"))
         .args([
@@ -1421,4 +1429,442 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
         "the save is in the audit log"
     );
     c.clone().close().await.unwrap();
+}
+
+/// The `golive` CLI, built beside the desktop binary. Cargo builds a package's binaries only for that package's own
+/// tests, so this one comes from the root package: `cargo test --workspace` (scripts/test.sh) builds every target
+/// before it runs any test; running this crate's tests alone needs `cargo build --bin golive` first.
+fn golive_cli() -> PathBuf {
+    let cli = Path::new(env!("CARGO_BIN_EXE_golive-desktop"))
+        .with_file_name(format!("golive{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        cli.is_file(),
+        "{} is missing: this test runs the real `golive` CLI beside the app; build it with \
+         `cargo build --bin golive` (scripts/test.sh's `cargo test --workspace` does)",
+        cli.display()
+    );
+    cli
+}
+
+/// Runs the real CLI on `db` and returns its stdout; a failure shows what it printed.
+fn run_cli(cli: &Path, db: &Path, args: &[&str]) -> String {
+    let out = Command::new(cli)
+        .arg("--db")
+        .arg(db)
+        .args(["--actor", "finance_ops"])
+        .args(args)
+        .env_remove("GOLIVE_DB")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        out.status.success(),
+        "golive {args:?} failed ({}): {stdout}{stderr}\n(a `golive` built from older sources than the app refuses \
+         its database: `cargo build --bin golive`)",
+        out.status
+    );
+    stdout.into_owned()
+}
+
+/// The processes holding a POSIX lock on `file` now, from `/proc/locks` (matched by device and inode, as the kernel
+/// lists them: `1: POSIX  ADVISORY  READ 10076 fe:00:10010835 128 128`; blocked waiters, `-> POSIX …`, hold nothing).
+fn lock_holders(file: &Path) -> Vec<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let (Ok(meta), Ok(table)) = (
+        std::fs::metadata(file),
+        std::fs::read_to_string("/proc/locks"),
+    ) else {
+        return Vec::new();
+    };
+    let dev = meta.dev();
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    let mut pids: Vec<u32> = table
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields.len() < 8 || fields[1] != "POSIX" {
+                return None;
+            }
+            let mut id = fields[5].split(':');
+            let same = id.next().and_then(|m| u64::from_str_radix(m, 16).ok()) == Some(major)
+                && id.next().and_then(|m| u64::from_str_radix(m, 16).ok()) == Some(minor)
+                && id.next().and_then(|i| i.parse::<u64>().ok()) == Some(meta.ino());
+            same.then(|| fields[4].parse().ok()).flatten()
+        })
+        .collect();
+    pids.sort_unstable();
+    pids.dedup();
+    pids
+}
+
+/// Watches, from another thread, whether `pid` holds its lock on `shm` while a dialog is open, sampling
+/// `/proc/locks` every few milliseconds: the app's watcher takes a lost lock back within 400 ms, so a loss shows
+/// as a gap of up to that long.
+struct LockSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<(u32, u32, Option<Duration>)>,
+}
+
+impl LockSampler {
+    fn start(pid: u32, shm: PathBuf) -> Self {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let started = Instant::now();
+            let (mut samples, mut without, mut first_loss) = (0, 0, None);
+            while !stopped.load(Ordering::Relaxed) {
+                samples += 1;
+                if !lock_holders(&shm).contains(&pid) {
+                    without += 1;
+                    first_loss.get_or_insert(started.elapsed());
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            (samples, without, first_loss)
+        });
+        LockSampler { stop, thread }
+    }
+
+    /// Samples taken, samples in which the lock was gone, and when it was first seen gone.
+    fn finish(self) -> (u32, u32, Option<Duration>) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
+}
+
+/// `xdotool` on the test's display; its stdout.
+fn xdotool(display: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(require("xdotool"))
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    )
+}
+
+/// The texts of the walkthrough's evidence rows, once they satisfy `ok`.
+async fn wait_rows(c: &Client, what: &str, ok: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let mut rows = Vec::new();
+        for el in c
+            .find_all(Locator::Css("[data-testid='evidence-row']"))
+            .await
+            .unwrap()
+        {
+            rows.push(el.text().await.unwrap_or_default());
+        }
+        if ok(&rows) {
+            return rows;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "waited 15 s for {what}; rows: {rows:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Which of `values` are recorded as evidence on `item` in the database file, read by a connection of this process
+/// (not the app's), together with the audit chain's verdict.
+fn recorded_and_audit(db: &Path, item: i64, values: &[&str]) -> (Vec<String>, bool, i64) {
+    let ws = Workspace::open_existing(db, "auditor").unwrap();
+    let stored: Vec<String> = ws
+        .item_evidence(item)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.value)
+        .collect();
+    let found = values
+        .iter()
+        .filter(|v| stored.iter().any(|s| s == *v))
+        .map(|v| v.to_string())
+        .collect();
+    let audit = ws.verify_audit().unwrap();
+    (found, audit.is_intact(), audit.events)
+}
+
+/// Issue 9 §1 end to end. Evidence W1 is recorded in the window; then the real GTK file chooser is opened from the
+/// window (through the dialog plugin, as "Attach file…" does) on the folder that holds the database, and cancelled
+/// with Escape. Listing that folder, GTK opens and closes the database's files to sniff their type, which drops
+/// every POSIX lock the app holds on them: the test sees the `-shm` lock go. The real `golive` CLI then records W2
+/// and exits at once, which is when it would checkpoint and delete the WAL if it believed it was alone. W3 (the
+/// form) and W4 (the command) follow and must be in the database file as another process reads it; attaching the
+/// database, its `-wal` or `-shm` is refused, and W5 is recorded after that. All five stay, with the audit chain
+/// intact, after the app quits. Nothing here asks the app to take its locks back: that is the shell's own doing
+/// (its change poll and every write), so without it W3 and W4 go into a WAL nobody will read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
+    let cli = golive_cli();
+    let d = desktop(|db| {
+        acme_launch(db, Targets::default());
+    })
+    .await;
+    let started = Instant::now();
+    let Desktop {
+        c,
+        display,
+        db,
+        _data,
+        _reaper: reaper,
+        _turn,
+    } = d;
+    let c = &c;
+    let folder = db.parent().unwrap().to_path_buf();
+    let shm = golive::store::locks::sidecar(&db, "-shm");
+    let launch = "acme-eur-usdt";
+    let w = [
+        "W1: recorded in the window before the file chooser",
+        "W2: recorded by the golive CLI right after the chooser closed",
+        "W3: recorded in the window after the CLI",
+        "W4: recorded through add_evidence after the CLI",
+        "W5: recorded after the refused attachments",
+    ];
+
+    // The item, read through a connection of this process that is closed again before the chooser opens: the
+    // app's must be the only connection, or the CLI would not believe it was alone.
+    let item = {
+        let ws = Workspace::open_existing(&db, "finance_ops").unwrap();
+        ws.items(launch, Some(Role::Finance))
+            .unwrap()
+            .into_iter()
+            .find(|i| {
+                i.accepts
+                    .iter()
+                    .any(|a| a.kind == EvidenceKind::Attestation)
+            })
+            .expect("a finance item accepts an attestation")
+    };
+
+    // W1 in the walkthrough.
+    go(
+        c,
+        &format!("#/launch/{launch}/role/finance?item={}", item.id),
+    )
+    .await;
+    wait_text(c, "[data-testid='item-title']", "the finance item", |t| {
+        t.contains(&item.title)
+    })
+    .await;
+    select(c, "#evidence-kind", "attestation").await;
+    fill(c, "#evidence-value", w[0]).await;
+    click(c, "[data-testid='add-evidence']").await;
+    wait_rows(c, "W1", |rows| rows.iter().any(|r| r.contains(w[0]))).await;
+
+    // The app is the one process with the database open.
+    let holders = lock_holders(&shm);
+    assert_eq!(
+        holders.len(),
+        1,
+        "only the app holds a lock on {}: {holders:?}",
+        shm.display()
+    );
+    let app = holders[0];
+    assert_ne!(app, std::process::id());
+    eprintln!("[{:?}] W1 recorded; app pid {app}", started.elapsed());
+
+    // The native chooser, opened from the window through the dialog plugin on the database's folder. The promise
+    // stays pending while the dialog is up, so its answer is parked on `window` rather than awaited.
+    let sampler = LockSampler::start(app, shm.clone());
+    let title = format!("Evidence for: {}", item.title);
+    c.execute(
+        "const [folder, title] = arguments;
+         window.__e2eChooser = { done: false };
+         window.__TAURI_INTERNALS__
+           .invoke('plugin:dialog|open', { options: { defaultPath: folder, multiple: false, directory: false, title } })
+           .then((r) => { window.__e2eChooser = { done: true, ok: r }; },
+                 (e) => { window.__e2eChooser = { done: true, err: String(e) }; });",
+        vec![folder.to_str().unwrap().into(), title.as_str().into()],
+    )
+    .await
+    .unwrap();
+    let opened = Instant::now();
+    let chooser = loop {
+        let (found, ids) = xdotool(&display, &["search", "--name", "^Evidence for: "]);
+        if found && !ids.is_empty() {
+            break ids.lines().last().unwrap().to_string();
+        }
+        assert!(
+            opened.elapsed() < Duration::from_secs(15),
+            "the file chooser did not open within 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let shown = opened.elapsed();
+    // Long enough for GTK to list the folder (and sniff what it lists), and for the app's 400 ms watcher to notice.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    capture(&display, "40-file-chooser-on-workspace-folder");
+
+    // Cancel, as a person would: Escape in the chooser. There is no window manager under Xvfb, so the focus is set
+    // directly rather than by activating the window.
+    let mut escapes = 0;
+    let mut last_escape = None::<Instant>;
+    let answer = loop {
+        if last_escape.is_none_or(|t| t.elapsed() > Duration::from_secs(3)) {
+            assert!(xdotool(&display, &["windowfocus", &chooser]).0);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            assert!(xdotool(&display, &["key", "--clearmodifiers", "Escape"]).0);
+            escapes += 1;
+            last_escape = Some(Instant::now());
+        }
+        let state = c
+            .execute("return window.__e2eChooser;", vec![])
+            .await
+            .unwrap();
+        if state["done"] == true {
+            break state;
+        }
+        assert!(
+            opened.elapsed() < Duration::from_secs(30),
+            "the chooser did not close on Escape ({escapes} sent): {state}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let closed = opened.elapsed();
+    let (samples, without, first_loss) = sampler.finish();
+    assert_eq!(
+        answer,
+        serde_json::json!({ "done": true, "ok": null }),
+        "a cancelled chooser answers null"
+    );
+    eprintln!(
+        "[{:?}] chooser shown after {shown:?}, closed after {closed:?} ({escapes} Escape); the app's -shm lock was missing in \
+         {without} of {samples} samples, first {first_loss:?} after opening",
+        started.elapsed()
+    );
+    assert!(
+        without > 0,
+        "the chooser never made the app lose its lock on {}: GTK did not sniff the folder's files, so this test \
+         proves nothing (see 40-file-chooser-on-workspace-folder.png)",
+        shm.display()
+    );
+
+    // At once, the real CLI records W2 and exits: the moment it would remove the WAL if it thought it was alone.
+    let cli_started = Instant::now();
+    let recorded = run_cli(
+        &cli,
+        &db,
+        &[
+            "--json",
+            "evidence",
+            "add",
+            &item.id.to_string(),
+            "--kind",
+            "attestation",
+            "--value",
+            w[1],
+        ],
+    );
+    assert!(recorded.contains("\"id\""), "{recorded}");
+    eprintln!(
+        "[{:?}] the CLI recorded W2 in {:?}; the -wal is {} after it exited",
+        started.elapsed(),
+        cli_started.elapsed(),
+        if golive::store::locks::sidecar(&db, "-wal").exists() {
+            "still there"
+        } else {
+            "gone (checkpointed and removed)"
+        }
+    );
+
+    // W3 through the form, W4 through the command the form calls.
+    fill(c, "#evidence-value", w[2]).await;
+    click(c, "[data-testid='add-evidence']").await;
+    wait_rows(c, "W3", |rows| rows.iter().any(|r| r.contains(w[2]))).await;
+    let added = invoke(
+        c,
+        "add_evidence",
+        serde_json::json!({ "evidence": { "item_id": item.id, "kind": "attestation", "value": w[3] } }),
+    )
+    .await;
+    assert!(added.get("ok").is_some(), "add_evidence failed: {added}");
+    wait_rows(c, "W4", |rows| rows.iter().any(|r| r.contains(w[3]))).await;
+    eprintln!("[{:?}] W3 and W4 recorded", started.elapsed());
+
+    // Read by another process (this one), while the app is still open: all four, and the audit chain intact.
+    let (found, intact, _) = recorded_and_audit(&db, item.id, &w[..4]);
+    assert_eq!(found, w[..4], "evidence lost while the app was open");
+    assert!(intact, "the audit chain is broken");
+
+    // The workspace's own files are refused as attachments (the shell checks them by `stat`, never opening them),
+    // and the app keeps working: W5 through the form.
+    let wal = golive::store::locks::sidecar(&db, "-wal");
+    for path in [&shm, &db, &wal] {
+        let refused = invoke(
+            c,
+            "attach_file",
+            serde_json::json!({ "attach": { "item_id": item.id, "path": path } }),
+        )
+        .await;
+        assert_eq!(
+            refused["err"]["code"],
+            "workspace_file",
+            "attaching {} was not refused: {refused}",
+            path.display()
+        );
+    }
+    fill(c, "#evidence-value", w[4]).await;
+    click(c, "[data-testid='add-evidence']").await;
+    wait_rows(c, "W5", |rows| rows.iter().any(|r| r.contains(w[4]))).await;
+
+    // All five in the file and in the window, the CLI's among them.
+    let (found, intact, events) = recorded_and_audit(&db, item.id, &w);
+    assert_eq!(found, w, "evidence lost while the app was open");
+    assert!(intact, "the audit chain is broken");
+    wait_rows(c, "W1 to W5", |rows| {
+        w.iter().all(|v| rows.iter().any(|r| r.contains(v)))
+    })
+    .await;
+    screenshot(c, &display, "41-after-chooser-cli-and-refusals").await;
+    // For the record, not a rule: how much of the time the app holds its locks now, the chooser long closed.
+    let (mut samples, mut on_shm, mut on_db) = (0, 0, 0);
+    let sampling = Instant::now();
+    while sampling.elapsed() < Duration::from_secs(1) {
+        samples += 1;
+        on_shm += u32::from(lock_holders(&shm).contains(&app));
+        on_db += u32::from(lock_holders(&db).contains(&app));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    eprintln!(
+        "[{:?}] over 1 s the app held its -shm lock in {on_shm} and its database-file lock in {on_db} of \
+         {samples} samples",
+        started.elapsed()
+    );
+    let verified: serde_json::Value =
+        serde_json::from_str(&run_cli(&cli, &db, &["--json", "audit", "verify"])).unwrap();
+    assert!(
+        verified["first_broken"].is_null() && verified["events"] == events,
+        "golive audit verify: {verified}"
+    );
+
+    // Quit the app (end the session, then stop tauri-driver and Xvfb) and read again: still all five.
+    c.clone().close().await.unwrap();
+    drop(reaper);
+    let quit = Instant::now();
+    while Path::new(&format!("/proc/{app}")).exists() {
+        assert!(
+            quit.elapsed() < Duration::from_secs(15),
+            "the app (pid {app}) did not exit"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (found, intact, after) = recorded_and_audit(&db, item.id, &w);
+    assert_eq!(found, w, "evidence lost when the app quit");
+    assert!(
+        intact && after == events,
+        "{after} audit events, {events} before quitting"
+    );
+    run_cli(&cli, &db, &["audit", "verify"]);
+    eprintln!(
+        "[{:?}] all five recorded after the app quit",
+        started.elapsed()
+    );
 }

@@ -172,13 +172,29 @@ pub fn audit(list: &[AuditEvent]) -> String {
 }
 
 pub fn verification(v: &AuditVerification) -> String {
-    match &v.first_broken {
-        None => format!(
-            "audit chain intact: {} events, head {}\n",
-            v.events, v.head_hash
+    let mut out = match &v.first_broken {
+        Some(b) => return format!("audit chain BROKEN at event {}: {}\n", b.seq, b.reason),
+        None if v.row_problem_count == 0 => format!(
+            "audit chain intact: {} events, head {}; {} rows match what the events recorded\n",
+            v.events, v.head_hash, v.rows_checked
         ),
-        Some(b) => format!("audit chain BROKEN at event {}: {}\n", b.seq, b.reason),
+        None => format!(
+            "audit chain links hold ({} events), but {} of {} rows do NOT match what the events recorded:\n",
+            v.events, v.row_problem_count, v.rows_checked
+        ),
+    };
+    for p in &v.row_problems {
+        let _ = writeln!(out, "  {} {}: {}", p.table, p.row, p.problem);
     }
+    let unlisted = v.row_problem_count - v.row_problems.len() as i64;
+    if unlisted > 0 {
+        let _ = writeln!(
+            out,
+            "  … and {unlisted} more (--json lists the first {})",
+            v.row_problems.len()
+        );
+    }
+    out
 }
 
 pub fn signoffs(list: &[RoleSignoff]) -> String {

@@ -92,7 +92,19 @@ export type AuditEvent = { seq: number, at: string, actor: string, environment: 
 
 export type BrokenLink = { seq: number, reason: string, };
 
-export type AuditVerification = { events: number, head_hash: string, first_broken: BrokenLink | null, };
+export type AuditVerification = { events: number, head_hash: string, first_broken: BrokenLink | null, 
+/**
+ * Rows of every table recomputed and compared with what the events committed to.
+ */
+rows_checked: number, 
+/**
+ * How many rows no event vouches for (written outside the application, changed or removed since).
+ */
+row_problem_count: number, 
+/**
+ * The first of them, each with its table, row and what is wrong.
+ */
+row_problems: Array<RowProblem>, };
 
 export type SignoffDecision = "approve" | "reject";
 

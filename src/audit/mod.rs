@@ -1,5 +1,9 @@
-//! The audit log: one append-only, hash-chained event per change. Each event's hash covers its own fields and the
-//! previous event's hash, so editing, removing or reordering any event breaks every link after it.
+//! The audit log: one append-only, hash-chained event per change. Each event's hash covers its own fields, the
+//! previous event's hash and (see [`rows`]) the content of every row the change inserted, so editing, removing or
+//! reordering any event breaks every link after it, and a row written, changed or removed outside the application
+//! has no event that vouches for it.
+
+pub mod rows;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -52,11 +56,19 @@ pub struct AuditVerification {
     pub events: i64,
     pub head_hash: String,
     pub first_broken: Option<BrokenLink>,
+    /// Rows of every table recomputed and compared with what the events committed to.
+    #[ts(type = "number")]
+    pub rows_checked: i64,
+    /// How many rows no event vouches for (written outside the application, changed or removed since).
+    #[ts(type = "number")]
+    pub row_problem_count: i64,
+    /// The first of them, each with its table, row and what is wrong.
+    pub row_problems: Vec<rows::RowProblem>,
 }
 
 impl AuditVerification {
     pub fn is_intact(&self) -> bool {
-        self.first_broken.is_none()
+        self.first_broken.is_none() && self.row_problem_count == 0
     }
 }
 
@@ -69,7 +81,10 @@ pub fn head(conn: &Connection) -> Result<(i64, String)> {
     Ok(head.unwrap_or_else(|| (0, GENESIS_HASH.to_string())))
 }
 
+/// Appends the event for a change whose rows are already written in `tx`: it commits to every row inserted since
+/// the last event, then links to the chain.
 pub fn append(tx: &Transaction<'_>, event: NewAuditEvent<'_>) -> Result<i64> {
+    let committed = rows::commit_new_rows(tx)?;
     let (prev_seq, prev_hash) = head(tx)?;
     let seq = prev_seq + 1;
     let details = event.details.to_string();
@@ -84,10 +99,11 @@ pub fn append(tx: &Transaction<'_>, event: NewAuditEvent<'_>) -> Result<i64> {
         event.subject,
         &details,
         &prev_hash,
+        committed.as_deref(),
     );
-    tx.prepare_cached("INSERT INTO audit_events (seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?
-        .execute(params![seq, event.at, event.actor, env, event.launch_id, event.action, event.subject, details, prev_hash, hash],
+    tx.prepare_cached("INSERT INTO audit_events (seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash, rows)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?
+        .execute(params![seq, event.at, event.actor, env, event.launch_id, event.action, event.subject, details, prev_hash, hash, committed],
     )?;
     Ok(seq)
 }
@@ -103,9 +119,11 @@ fn event_hash(
     subject: &str,
     details: &str,
     prev_hash: &str,
+    rows: Option<&str>,
 ) -> String {
-    // A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value.
-    let fields = serde_json::json!([
+    // A JSON array is an unambiguous encoding of the fields: no separator can be forged inside a value. Events
+    // written before row commitments (no `rows`) keep the nine-field form they were hashed with.
+    let mut fields = serde_json::json!([
         seq,
         at,
         actor,
@@ -116,16 +134,20 @@ fn event_hash(
         details,
         prev_hash
     ]);
+    if let (Some(rows), Some(list)) = (rows, fields.as_array_mut()) {
+        list.push(rows.into());
+    }
     hex::encode(Sha256::digest(fields.to_string().as_bytes()))
 }
 
 /// Walks the whole chain in order and names the first event whose link does not hold.
 pub fn verify(conn: &Connection) -> Result<AuditVerification> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash
+        "SELECT seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash, rows
          FROM audit_events ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;
+    let mut expected = rows::Expected::new();
     let mut expected_prev = GENESIS_HASH.to_string();
     let mut expected_seq = 1i64;
     let mut events = 0i64;
@@ -140,11 +162,15 @@ pub fn verify(conn: &Connection) -> Result<AuditVerification> {
         let details: String = row.get(7)?;
         let prev_hash: String = row.get(8)?;
         let hash: String = row.get(9)?;
+        let committed: Option<String> = row.get(10)?;
         events += 1;
         let broken = |reason: String| AuditVerification {
             events,
             head_hash: expected_prev.clone(),
             first_broken: Some(BrokenLink { seq, reason }),
+            rows_checked: 0,
+            row_problem_count: 0,
+            row_problems: vec![],
         };
         if seq != expected_seq {
             return Ok(broken(format!(
@@ -166,19 +192,31 @@ pub fn verify(conn: &Connection) -> Result<AuditVerification> {
             &subject,
             &details,
             &prev_hash,
+            committed.as_deref(),
         );
         if recomputed != hash {
             return Ok(broken(
                 "its content no longer matches its hash: the event was altered".into(),
             ));
         }
+        if let Some(text) = committed {
+            match rows::decode(&text) {
+                Some(c) => rows::expect(&mut expected, seq, c),
+                None => return Ok(broken("its row commitments cannot be read".into())),
+            }
+        }
         expected_prev = hash;
         expected_seq += 1;
     }
+    drop(rows);
+    let (rows_checked, problem_count, row_problems) = rows::check(conn, expected)?;
     Ok(AuditVerification {
         events,
         head_hash: expected_prev,
         first_broken: None,
+        rows_checked,
+        row_problem_count: problem_count as i64,
+        row_problems,
     })
 }
 
