@@ -4,6 +4,7 @@
 
 use ts_rs::TS;
 
+use crate::audit::rows::RowProblem;
 use crate::audit::{AuditEvent, AuditVerification, BrokenLink};
 use crate::checklist::evidence::{
     EvidenceKind, EvidenceRecord, EvidenceSpec, FileInfo, NewEvidence,
@@ -27,7 +28,7 @@ use crate::packet::integrity::Verification;
 use crate::packet::model::{
     Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketLaunch,
     PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback, PacketRuleLine,
-    PacketSignoff, PacketSupport, PacketTemplate, RedactionReport, Severity,
+    PacketSigner, PacketSignoff, PacketSupport, PacketTemplate, RedactionReport, Severity,
 };
 use crate::probe::pack::{PackSummary, StepSummary};
 use crate::probe::result::{
@@ -36,6 +37,9 @@ use crate::probe::result::{
 };
 use crate::probe::secrets::{KeyMode, SecretFingerprint, SecretSource};
 use crate::redact::RedactionSummary;
+use crate::signing::KeyRequest;
+use crate::signoff::signers::{NewSigner, SignerView};
+use crate::signoff::statement::{AuditHead, SignoffStatement, Slip};
 use crate::signoff::{
     Decision, DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
     SignoffState, SignoffView, Verdict,
@@ -80,7 +84,14 @@ pub fn typescript() -> String {
         EvidenceRecord,
         AuditEvent,
         BrokenLink,
+        RowProblem,
         AuditVerification,
+        KeyRequest,
+        NewSigner,
+        SignerView,
+        AuditHead,
+        SignoffStatement,
+        Slip,
         SignoffDecision,
         NewSignoff,
         SignoffView,
@@ -95,6 +106,7 @@ pub fn typescript() -> String {
         PacketTemplate,
         PacketLaunch,
         PacketSignoff,
+        PacketSigner,
         PacketFile,
         PacketEvidence,
         PacketItem,

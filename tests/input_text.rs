@@ -176,26 +176,43 @@ fn a_private_term_with_a_zero_width_space_is_refused_not_stored() {
     );
 }
 
+/// A fresh signing key in the test's folder; returns its public key file.
+fn key_file(cli: &Cli) -> String {
+    let path = cli.dir.path().join("id_ed25519");
+    cli.ok(&[
+        "key",
+        "create",
+        "--path",
+        path.to_str().unwrap(),
+        "--comment",
+        "Zoe",
+    ]);
+    format!("{}.pub", path.display())
+}
+
 #[test]
 fn a_signer_with_a_right_to_left_override_is_refused() {
     // `Zoe \u{202E}kciN` displays as "Zoe Nick".
     let cli = Cli::new();
     let launch = new_launch(&cli, "Acme Pay");
+    // A signer's name is the principal the launch lists for their key.
+    let key = key_file(&cli);
     let err = cli.refused(
         &[
-            "signoff",
+            "signers",
+            "add",
             &launch,
             "--role",
             "finance",
-            "--signer",
+            "--principal",
             "Zoe \u{202E}kciN",
-            "--statement",
-            "Ledger close reviewed",
+            "--key",
+            &key,
         ],
         "bidi_control",
     );
     assert!(
-        err.contains("signer: holds U+202E RIGHT-TO-LEFT OVERRIDE at character 5;"),
+        err.contains("principal: holds U+202E RIGHT-TO-LEFT OVERRIDE at character 5;"),
         "{err}"
     );
     assert!(!err.contains("kciN"), "{err}");
@@ -374,13 +391,25 @@ fn a_decomposed_name_is_listed_composed() {
     assert_eq!(list[0]["name"], "Zo\u{EB} Pay");
     assert!(cli.ok(&["launch", "list"]).contains("Zo\u{EB} Pay"));
 
+    let key = key_file(&cli);
+    cli.ok(&[
+        "signers",
+        "add",
+        &launch,
+        "--role",
+        "finance",
+        "--principal",
+        "Zoe\u{308} Kowalski",
+        "--key",
+        &key,
+    ]);
     cli.ok(&[
         "signoff",
         &launch,
         "--role",
         "finance",
-        "--signer",
-        "Zoe\u{308} Kowalski",
+        "--key",
+        key.trim_end_matches(".pub"),
         "--statement",
         "Ledger close reviewed",
     ]);

@@ -78,20 +78,24 @@ fn populated() -> (common::Fixture, String) {
         None,
     ))
     .unwrap();
-    for (role, signer) in [
+    let people = [
         (Role::Product, "José Álvarez"),
         (Role::Engineering, "Zoë Kowalski"),
         (Role::Support, "Łukasz Nowak"),
         (Role::Finance, "Chidi Okafor"),
-    ] {
-        f.ws.sign(&NewSignoff {
-            launch_id: launch.clone(),
-            role,
-            signer: signer.into(),
-            statement: "Reviewed against recorded evidence".into(),
-            decision: SignoffDecision::Approve,
-            reason: None,
-        })
+    ];
+    let team = common::Team::enrol_named(&mut f.ws, &launch, &people);
+    for (role, _signer) in people {
+        f.ws.sign(
+            &NewSignoff {
+                launch_id: launch.clone(),
+                role,
+                statement: "Reviewed against recorded evidence".into(),
+                decision: SignoffDecision::Approve,
+                reason: None,
+            },
+            team.key(role),
+        )
         .unwrap();
     }
     (f, launch)
@@ -342,9 +346,11 @@ fn cli_export_verify_escalate_and_scan() {
     assert!(ok.status.success());
     assert!(String::from_utf8_lossy(&ok.stdout).contains("packet intact"));
 
-    let text = std::fs::read_to_string(&json)
-        .unwrap()
-        .replacen("Zoë Kowalski", "Zoe Kowalski", 1);
+    let text = std::fs::read_to_string(&json).unwrap().replacen(
+        "Reviewed against recorded evidence",
+        "Reviewed against nothing",
+        1,
+    );
     let tampered = dir.join("out/tampered.json");
     std::fs::write(&tampered, text).unwrap();
     let bad = golive(dir, &["verify", tampered.to_str().unwrap()]);

@@ -65,20 +65,24 @@ fn the_pdf_packet_reads_back_with_names_stale_marks_page_numbers_and_the_digest_
         supersedes: None,
     })
     .unwrap();
-    for (role, signer) in [
+    let people = [
         (Role::Product, "José Álvarez"),
         (Role::Engineering, "Zoë Kowalski"),
         (Role::Support, "Łukasz Nowak"),
         (Role::Finance, "Жанна Петрова"),
-    ] {
-        f.ws.sign(&NewSignoff {
-            launch_id: launch.clone(),
-            role,
-            signer: signer.into(),
-            statement: "Reviewed".into(),
-            decision: SignoffDecision::Approve,
-            reason: None,
-        })
+    ];
+    let team = common::Team::enrol_named(&mut f.ws, &launch, &people);
+    for (role, _signer) in people {
+        f.ws.sign(
+            &NewSignoff {
+                launch_id: launch.clone(),
+                role,
+                statement: "Reviewed".into(),
+                decision: SignoffDecision::Approve,
+                reason: None,
+            },
+            team.key(role),
+        )
         .unwrap();
     }
     // A later engineering change makes that signoff stale.

@@ -10,7 +10,7 @@ use golive::checklist::launch::{Progress, Targets};
 use golive::packet::model::{
     Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketLaunch,
     PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback, PacketRuleLine,
-    PacketSignoff, PacketSupport, PacketTemplate, RedactionReport, Severity,
+    PacketSigner, PacketSignoff, PacketSupport, PacketTemplate, RedactionReport, Severity,
 };
 use golive::packet::pdf;
 use golive::signoff::{Decision, DecisionRecord, Rule, SignoffState, Verdict};
@@ -260,6 +260,7 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
             let items = items(r, sections, per_section, evidence_per_item);
             PacketRole {
                 role: *role,
+                scope_digest: LONG_SHA.into(),
                 owner: Some(SIGNERS[r].1.into()),
                 progress: progress(&items),
                 items,
@@ -285,6 +286,8 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
                 reason: None,
                 signed_at: Some("2026-11-23T08:41:12Z".into()),
                 scope_digest: Some(LONG_SHA.into()),
+                key_fingerprint: Some("SHA256:5xVj2Zy0Rq1u8mQk3p0Wm9c4yqLx7Hn2aB6dE8fG1hI".into()),
+                note: None,
             }
         })
         .collect();
@@ -341,6 +344,14 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.as_object().unwrap().clone()))
     .collect();
+    let signers = SIGNERS
+        .iter()
+        .map(|(role, signer)| PacketSigner {
+            role: *role,
+            principal: signer.to_string(),
+            fingerprint: "SHA256:5xVj2Zy0Rq1u8mQk3p0Wm9c4yqLx7Hn2aB6dE8fG1hI".into(),
+        })
+        .collect();
     Packet {
         schema: "golive.signoff-packet".into(),
         schema_version: 1,
@@ -382,6 +393,7 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
             decided_at: "2026-11-23T08:55:00Z".into(),
         }),
         signoffs,
+        signers,
         roles,
         identifiers: (0..12)
             .map(|k| PacketIdentifier {

@@ -11,12 +11,6 @@ fn sign(role: Role, launch: &str, decision: SignoffDecision, reason: Option<&str
     NewSignoff {
         launch_id: launch.into(),
         role,
-        signer: match role {
-            Role::Product => "José Álvarez".into(),
-            Role::Engineering => "Zoë Kowalski".into(),
-            Role::Support => "Łukasz Nowak".into(),
-            Role::Finance => "Chidi Okafor".into(),
-        },
         statement: format!("{role} scope reviewed against recorded evidence"),
         decision,
         reason: reason.map(str::to_string),
@@ -26,10 +20,14 @@ fn sign(role: Role, launch: &str, decision: SignoffDecision, reason: Option<&str
 #[test]
 fn a_change_in_scope_makes_only_that_roles_signoff_stale_until_renewed() {
     let (mut f, launch) = common::workspace_with_sample_launch();
+    let team = common::Team::enrol(&mut f.ws, &launch);
     for role in Role::ALL {
         let s =
-            f.ws.sign(&sign(*role, &launch, SignoffDecision::Approve, None))
-                .unwrap();
+            f.ws.sign(
+                &sign(*role, &launch, SignoffDecision::Approve, None),
+                team.key(*role),
+            )
+            .unwrap();
         assert_eq!(s.state, SignoffState::Approved);
     }
     let finance_item =
@@ -72,12 +70,10 @@ fn a_change_in_scope_makes_only_that_roles_signoff_stale_until_renewed() {
     })
     .unwrap();
     let renewed =
-        f.ws.sign(&sign(
-            Role::Finance,
-            &launch,
-            SignoffDecision::Approve,
-            None,
-        ))
+        f.ws.sign(
+            &sign(Role::Finance, &launch, SignoffDecision::Approve, None),
+            team.key(Role::Finance),
+        )
         .unwrap();
     assert_eq!(renewed.state, SignoffState::Approved);
     assert!(
@@ -95,19 +91,26 @@ fn a_change_in_scope_makes_only_that_roles_signoff_stale_until_renewed() {
 #[test]
 fn a_rejection_needs_a_reason_and_counts_against_go() {
     let (mut f, launch) = common::workspace_with_sample_launch();
+    let team = common::Team::enrol(&mut f.ws, &launch);
     let before = f.snapshot();
     let err =
-        f.ws.sign(&sign(Role::Support, &launch, SignoffDecision::Reject, None))
-            .unwrap_err();
+        f.ws.sign(
+            &sign(Role::Support, &launch, SignoffDecision::Reject, None),
+            team.key(Role::Support),
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "reason_required");
     assert_eq!(f.snapshot(), before);
     let s =
-        f.ws.sign(&sign(
-            Role::Support,
-            &launch,
-            SignoffDecision::Reject,
-            Some("Runbook not approved"),
-        ))
+        f.ws.sign(
+            &sign(
+                Role::Support,
+                &launch,
+                SignoffDecision::Reject,
+                Some("Runbook not approved"),
+            ),
+            team.key(Role::Support),
+        )
         .unwrap();
     assert_eq!(s.state, SignoffState::Rejected);
     let v = f.ws.verdict(&launch).unwrap();
@@ -123,6 +126,7 @@ fn a_rejection_needs_a_reason_and_counts_against_go() {
 #[test]
 fn go_is_refused_with_reasons_and_no_go_is_recorded() {
     let (mut f, launch) = common::workspace_with_sample_launch();
+    let _team = common::Team::enrol(&mut f.ws, &launch);
     let v = f.ws.verdict(&launch).unwrap();
     assert!(!v.go);
     let failing: Vec<&str> = v.failing().map(|r| r.id.as_str()).collect();
@@ -184,12 +188,11 @@ fn go_is_refused_with_reasons_and_no_go_is_recorded() {
 #[test]
 fn signoffs_and_decisions_are_append_only() {
     let (mut f, launch) = common::workspace_with_sample_launch();
-    f.ws.sign(&sign(
-        Role::Product,
-        &launch,
-        SignoffDecision::Approve,
-        None,
-    ))
+    let team = common::Team::enrol(&mut f.ws, &launch);
+    f.ws.sign(
+        &sign(Role::Product, &launch, SignoffDecision::Approve, None),
+        team.key(Role::Product),
+    )
     .unwrap();
     f.ws.decide(&NewDecision {
         launch_id: launch,

@@ -135,9 +135,19 @@ pub fn signoff_history(state: State<'_, AppState>, launch_id: String) -> Reply<V
     with(&state, |ws| ws.signoff_history(&launch_id))
 }
 
+/// Signs a role's signoff with the chosen key (a key file, with its passphrase, or an ssh-agent key).
 #[tauri::command]
-pub fn sign(state: State<'_, AppState>, signoff: NewSignoff) -> Reply<RoleSignoff> {
-    with(&state, |ws| ws.sign(&signoff))
+pub fn sign(
+    state: State<'_, AppState>,
+    signoff: NewSignoff,
+    key: golive::signing::KeyRequest,
+) -> Reply<RoleSignoff> {
+    with(&state, |ws| {
+        let key = key
+            .load()
+            .map_err(|e| golive::Error::Invalid(e.into()))?;
+        ws.sign(&signoff, &key)
+    })
 }
 
 /// Signoffs and verdict together, as the overview shows them (each role's scope is hashed once for both).

@@ -83,6 +83,18 @@ pub fn head(conn: &Connection) -> Result<(i64, String)> {
 
 /// Appends the event for a change whose rows are already written in `tx`: it commits to every row inserted since
 /// the last event, then links to the chain.
+/// Whether the log has event `seq` with `hash`: the head a signature committed to is still part of this chain.
+pub fn has_head(conn: &Connection, seq: i64, hash: &str) -> Result<bool> {
+    if seq == 0 {
+        return Ok(hash == GENESIS_HASH);
+    }
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM audit_events WHERE seq = ?1 AND hash = ?2")?
+        .query_row(params![seq, hash], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 pub fn append(tx: &Transaction<'_>, event: NewAuditEvent<'_>) -> Result<i64> {
     let committed = rows::commit_new_rows(tx)?;
     let (prev_seq, prev_hash) = head(tx)?;

@@ -34,6 +34,8 @@ pub const TRACKED: &[&str] = &[
     "probe_runs",
     "probe_steps",
     "probe_settings",
+    "launch_signers",
+    "scope_snapshots",
 ];
 
 /// The rows of one table an event commits to.

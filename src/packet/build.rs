@@ -48,23 +48,39 @@ pub fn build(
             reason: s.signoff.as_ref().and_then(|x| x.reason.clone()),
             signed_at: s.signoff.as_ref().map(|x| x.signed_at.clone()),
             scope_digest: s.signoff.as_ref().map(|x| x.scope_digest.clone()),
+            key_fingerprint: s.signoff.as_ref().and_then(|x| x.fingerprint.clone()),
+            note: s
+                .problem
+                .clone()
+                .or_else(|| (!s.changes.is_empty()).then(|| s.changes.join("; "))),
+        })
+        .collect();
+    let signers = signoff::signers::current(conn, launch_id)?
+        .into_iter()
+        .map(|s| PacketSigner {
+            role: s.role,
+            principal: s.principal,
+            fingerprint: s.fingerprint,
         })
         .collect();
 
     let roles = overview
         .roles
         .iter()
-        .map(|r| PacketRole {
-            role: r.role,
-            owner: r.owner.clone(),
-            progress: r.progress.clone(),
-            items: items
-                .iter()
-                .filter(|i| i.role == r.role)
-                .map(|i| packet_item(i, by_item.get(&i.id).map(Vec::as_slice).unwrap_or(&[])))
-                .collect(),
+        .map(|r| {
+            Ok(PacketRole {
+                role: r.role,
+                scope_digest: signoff::scope::role_digest(conn, launch_id, r.role)?,
+                owner: r.owner.clone(),
+                progress: r.progress.clone(),
+                items: items
+                    .iter()
+                    .filter(|i| i.role == r.role)
+                    .map(|i| packet_item(i, by_item.get(&i.id).map(Vec::as_slice).unwrap_or(&[])))
+                    .collect(),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
 
     let in_force = |e: &&EvidenceRecord| e.superseded_by.is_none();
     let items_by_id: std::collections::HashMap<i64, &ItemView> =
@@ -168,6 +184,7 @@ pub fn build(
         verdict,
         decision,
         signoffs,
+        signers,
         roles,
         identifiers,
         probe_results,

@@ -23,6 +23,8 @@ pub struct Packet {
     pub verdict: Verdict,
     pub decision: Option<DecisionRecord>,
     pub signoffs: Vec<PacketSignoff>,
+    /// The keys allowed to sign for each role: a role owner signing a slip from this packet finds their name here.
+    pub signers: Vec<PacketSigner>,
     pub roles: Vec<PacketRole>,
     pub identifiers: Vec<PacketIdentifier>,
     pub probe_results: Vec<PacketProbeResult>,
@@ -60,6 +62,14 @@ pub struct PacketTemplate {
     pub sha256: String,
 }
 
+/// A key allowed to sign for a role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
+pub struct PacketSigner {
+    pub role: Role,
+    pub principal: String,
+    pub fingerprint: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketSignoff {
     pub role: Role,
@@ -71,11 +81,17 @@ pub struct PacketSignoff {
     pub reason: Option<String>,
     pub signed_at: Option<String>,
     pub scope_digest: Option<String>,
+    /// The signing key's fingerprint (`SHA256:…`), for a signed signoff.
+    pub key_fingerprint: Option<String>,
+    /// Why a recorded signoff does not count, or what changed since a stale one was signed.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct PacketRole {
     pub role: Role,
+    /// The digest of this role's scope as exported: what a signoff slip signed from this packet covers.
+    pub scope_digest: String,
     pub owner: Option<String>,
     pub progress: Progress,
     pub items: Vec<PacketItem>,

@@ -470,6 +470,7 @@ impl Writer<'_> {
                 ],
                 SignoffState::Approved => cell("approved", CELL_BOLD.ink(GREEN)),
                 SignoffState::Rejected => cell("rejected", CELL_BOLD.ink(RED)),
+                SignoffState::Unverified => cell("does not count", CELL_BOLD.ink(RED)),
                 SignoffState::Missing | SignoffState::Stale => cell("not signed", CELL.ink(MUTED)),
             };
             let cells = [

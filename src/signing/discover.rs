@@ -30,9 +30,9 @@ pub enum CandidateSource {
     File { path: PathBuf },
 }
 
-/// Where golive keeps a key it created: `signing/id_ed25519` in the app's config directory (on Linux
-/// `~/.config/<app>/signing/id_ed25519`, next to where the database's data directory is named). `None` when the
-/// system names no home directory.
+/// Where golive keeps a key it created: `signing/id_ed25519` in the app's config directory, from the same
+/// `ProjectDirs` as the database (on Linux `~/.config/go-livesignoff/signing/id_ed25519`, beside the database's
+/// `~/.local/share/go-livesignoff/`; `$XDG_CONFIG_HOME` is honoured). `None` when the system names no home.
 pub fn default_key_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("dev", "golive", "Go-Live Signoff")
         .map(|d| d.config_dir().join("signing").join("id_ed25519"))
@@ -114,5 +114,28 @@ fn candidate(source: CandidateSource, key: &PublicKey, passphrase_protected: boo
         fingerprint: key.fingerprint(HashAlg::Sha256).to_string(),
         comment: key.comment().to_string(),
         passphrase_protected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_key_path_is_a_signing_key_in_the_config_dir() {
+        if let Some(path) = default_key_path() {
+            assert!(path.ends_with("signing/id_ed25519"), "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn missing_and_unreadable_sources_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("not-a-key"), "hello").unwrap();
+        let found = discover_in(
+            Some(&dir.path().join("no-agent.sock")),
+            &[dir.path().join("absent"), dir.path().join("not-a-key")],
+        );
+        assert!(found.is_empty());
     }
 }

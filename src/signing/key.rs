@@ -115,8 +115,8 @@ impl SignerKey {
         })
     }
 
-    /// The key held by the ssh-agent named by `SSH_AUTH_SOCK`: the one with this fingerprint (`SHA256:…`, as
-    /// `ssh-add -l` prints it), or else the agent's first Ed25519 key.
+    /// A key held by the ssh-agent named by `SSH_AUTH_SOCK`: with `Some(fingerprint)` (`SHA256:…`, as
+    /// `ssh-add -l` prints it) that key, which must be Ed25519; with `None` the agent's first Ed25519 key.
     pub fn from_agent(fingerprint: Option<&str>) -> Result<Self, SigningError> {
         Self::from_agent_socket(agent::socket_from_env()?, fingerprint)
     }

@@ -16,6 +16,7 @@ mod allowed;
 mod discover;
 mod key;
 mod keyfile;
+mod request;
 mod verify;
 mod wire;
 
@@ -24,6 +25,7 @@ use std::path::PathBuf;
 pub use allowed::{AllowedSigner, AllowedSigners, SignerTime};
 pub use discover::{default_key_path, discover, discover_in, Candidate, CandidateSource};
 pub use key::{KeySource, SignerKey};
+pub use request::KeyRequest;
 pub use verify::{verify, Verified};
 
 use crate::error::{InvalidInput, TemplateProblem};
@@ -108,6 +110,11 @@ pub enum SigningError {
          by a different key"
     )]
     BadSignature,
+    #[error("cannot read the allowed signers file {}: {source}", path.display())]
+    AllowedSignersUnreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "{}",
         crate::error::render_problems(file, problems, "no signer was read from it")

@@ -4,9 +4,12 @@
 //! that scope changes the digest, and the signoff shows as stale until it is renewed. The verdict is a pure function
 //! of the launch's state; recording a "go" against a failing rule is refused.
 
+pub mod from_packet;
 pub mod gather;
 pub mod record;
 pub mod scope;
+pub mod signers;
+pub mod statement;
 pub mod verdict;
 
 pub use gather::Gate;

@@ -8,6 +8,8 @@ use crate::checklist::text;
 use crate::domain::{Environment, Role};
 use crate::error::{InvalidInput, Result};
 use crate::signoff::scope;
+use crate::signoff::signers;
+use crate::signoff::statement::SignoffStatement;
 use crate::signoff::verdict::Verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -43,11 +45,11 @@ impl std::str::FromStr for SignoffDecision {
     }
 }
 
+/// A signoff to sign. There is no signer field: the signer is the principal the launch lists for the signing key.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NewSignoff {
     pub launch_id: String,
     pub role: Role,
-    pub signer: String,
     pub statement: String,
     pub decision: SignoffDecision,
     /// Required when rejecting.
@@ -66,6 +68,10 @@ pub struct SignoffView {
     pub signed_at: String,
     pub scope_digest: String,
     pub supersedes: Option<String>,
+    /// The signing key's fingerprint (`SHA256:…`); `None` for a signoff recorded before signing keys.
+    pub fingerprint: Option<String>,
+    /// `app` (signed in this workspace) or `slip` (signed elsewhere and imported).
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
@@ -76,6 +82,9 @@ pub enum SignoffState {
     Rejected,
     /// Signed, but the role's items or evidence changed since: it must be renewed.
     Stale,
+    /// Recorded, but it does not count: unsigned, its signature does not check out, or its key is not (or no
+    /// longer) allowed for the role. `problem` says which.
+    Unverified,
 }
 
 /// A role's current standing: its newest signoff, if any, and whether it still holds.
@@ -85,6 +94,10 @@ pub struct RoleSignoff {
     pub owner: Option<String>,
     pub state: SignoffState,
     pub signoff: Option<SignoffView>,
+    /// Why an unverified signoff does not count.
+    pub problem: Option<String>,
+    /// What changed in the role's scope since a stale signoff was signed, in words.
+    pub changes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
@@ -138,9 +151,8 @@ pub struct DecisionRecord {
     pub decided_at: String,
 }
 
-/// Checks a signoff's text fields; returns (signer, statement, reason).
-pub fn check(new: &NewSignoff) -> Result<(String, String, Option<String>), InvalidInput> {
-    let signer = text::single_line("signer", &new.signer, 120)?;
+/// Checks a signoff's text fields; returns (statement, reason).
+pub fn check(new: &NewSignoff) -> Result<(String, Option<String>), InvalidInput> {
     let statement = text::multi_line("statement", &new.statement, 2_000)?;
     let reason = text::optional_multi_line("reason", new.reason.as_deref(), 2_000)?;
     if new.decision == SignoffDecision::Reject && reason.is_none() {
@@ -150,11 +162,11 @@ pub fn check(new: &NewSignoff) -> Result<(String, String, Option<String>), Inval
             "a rejection needs a reason",
         ));
     }
-    Ok((signer, statement, reason))
+    Ok((statement, reason))
 }
 
 const SELECT_SIGNOFF: &str =
-    "SELECT id, role, signer, statement, decision, reason, signed_at, scope_digest, supersedes
+    "SELECT id, role, signer, statement, decision, reason, signed_at, scope_digest, supersedes, fingerprint, source
                               FROM signoffs";
 
 fn view(r: &Row<'_>) -> rusqlite::Result<SignoffView> {
@@ -172,6 +184,8 @@ fn view_columns(r: &Row<'_>) -> rusqlite::Result<SignoffView> {
         signed_at: r.get(6)?,
         scope_digest: r.get(7)?,
         supersedes: r.get(8)?,
+        fingerprint: r.get(9)?,
+        source: r.get(10)?,
     })
 }
 
@@ -192,7 +206,7 @@ pub fn history(conn: &Connection, launch_id: &str) -> Result<Vec<SignoffView>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-/// Every role's current signoff, with staleness judged against the role's scope as it is now.
+/// Every role's current signoff, with its signature checked and staleness judged against the role's scope now.
 pub fn current(conn: &Connection, launch_id: &str) -> Result<Vec<RoleSignoff>> {
     let mut out = Vec::with_capacity(Role::ALL.len());
     for role in Role::ALL {
@@ -201,56 +215,145 @@ pub fn current(conn: &Connection, launch_id: &str) -> Result<Vec<RoleSignoff>> {
             .query_row(params![launch_id, role.as_str()], |r| r.get(0))
             .optional()?;
         let signoff = latest(conn, launch_id, *role)?;
+        let mut problem = None;
+        let mut changes = Vec::new();
         let state = match &signoff {
             None => SignoffState::Missing,
-            Some(s) if s.scope_digest != scope::role_digest(conn, launch_id, *role)? => {
-                SignoffState::Stale
-            }
-            Some(s) if s.decision == SignoffDecision::Approve => SignoffState::Approved,
-            Some(_) => SignoffState::Rejected,
+            Some(s) => match trust(conn, launch_id, s)? {
+                Err(why) => {
+                    problem = Some(why);
+                    SignoffState::Unverified
+                }
+                Ok(()) => {
+                    let now = scope::role_scope(conn, launch_id, *role)?;
+                    if s.scope_digest != scope::digest(&now) {
+                        changes = scope::changes_since(conn, &s.scope_digest, &now)?;
+                        SignoffState::Stale
+                    } else if s.decision == SignoffDecision::Approve {
+                        SignoffState::Approved
+                    } else {
+                        SignoffState::Rejected
+                    }
+                }
+            },
         };
         out.push(RoleSignoff {
             role: *role,
             owner,
             state,
             signoff,
+            problem,
+            changes,
         });
     }
     Ok(out)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Whether a recorded signoff counts: its statement is the row's, its signature checks out, and its key is allowed
+/// for the role now under the principal it names. `Err` says why not, in words.
+pub fn trust(conn: &Connection, launch_id: &str, s: &SignoffView) -> Result<Result<(), String>> {
+    let row: Option<(Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT payload, signature FROM signoffs WHERE id = ?1")?
+        .query_row([&s.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((Some(payload), Some(signature))) = row else {
+        return Ok(Err(
+            "unsigned: recorded without a signing key; sign it again with a key the launch allows"
+                .into(),
+        ));
+    };
+    let statement: SignoffStatement = match serde_json::from_str(&payload) {
+        Ok(st) => st,
+        Err(e) => return Ok(Err(format!("its signed statement cannot be read: {e}"))),
+    };
+    let same = statement.launch_id == launch_id
+        && statement.role == s.role
+        && statement.decision == s.decision
+        && statement.statement == s.statement
+        && statement.reason == s.reason
+        && statement.scope_digest == s.scope_digest
+        && statement.signer == s.signer
+        && Some(&statement.key_fingerprint) == s.fingerprint.as_ref();
+    if !same {
+        return Ok(Err(
+            "the recorded signoff differs from the statement that was signed".into(),
+        ));
+    }
+    if let Err(e) = statement.verify(&signature) {
+        return Ok(Err(format!(
+            "its signature does not check out: {}",
+            e.message
+        )));
+    }
+    match signers::find(conn, launch_id, s.role, &statement.key_fingerprint)? {
+        Some(entry) if entry.principal == statement.signer => Ok(Ok(())),
+        Some(entry) => Ok(Err(format!(
+            "key {} is allowed for {} as {}, not as {}",
+            statement.key_fingerprint, s.role, entry.principal, statement.signer
+        ))),
+        None => Ok(Err(format!(
+            "key {} is not allowed to sign for {} on this launch",
+            statement.key_fingerprint, s.role
+        ))),
+    }
+}
+
+/// The signature material of a signed signoff.
+pub struct Signed<'a> {
+    pub statement: &'a SignoffStatement,
+    pub payload: &'a str,
+    pub public_key: &'a str,
+    pub signature: &'a str,
+    /// `app` or `slip`.
+    pub source: &'a str,
+}
+
 pub fn insert(
     conn: &Connection,
     id: &str,
-    new: &NewSignoff,
-    signer: &str,
-    statement: &str,
-    reason: Option<&str>,
-    digest: &str,
+    signed: &Signed<'_>,
     environment: Environment,
-    at: &str,
+    recorded_at: &str,
     supersedes: Option<&str>,
 ) -> Result<()> {
+    let st = signed.statement;
     conn.prepare_cached(
         "INSERT INTO signoffs (id, launch_id, role, signer, statement, decision, reason, scope_digest, environment,
-                               signed_at, supersedes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                               signed_at, supersedes, public_key, fingerprint, payload, signature, audit_seq,
+                               audit_hash, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         id,
-        new.launch_id,
-        new.role.as_str(),
-        signer,
-        statement,
-        new.decision.as_str(),
-        reason,
-        digest,
+        st.launch_id,
+        st.role.as_str(),
+        st.signer,
+        st.statement,
+        st.decision.as_str(),
+        st.reason,
+        st.scope_digest,
         environment.as_str(),
-        at,
-        supersedes
+        recorded_at,
+        supersedes,
+        signed.public_key,
+        st.key_fingerprint,
+        signed.payload,
+        signed.signature,
+        st.audit_head.seq,
+        st.audit_head.hash,
+        signed.source
     ])?;
     Ok(())
+}
+
+/// The audit heads signed signoffs committed to: (signoff id, seq, hash). A log rewritten at or below one of them
+/// no longer has that hash at that seq.
+pub fn signed_heads(conn: &Connection) -> Result<Vec<(String, i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, audit_seq, audit_hash FROM signoffs WHERE audit_seq IS NOT NULL AND audit_hash IS NOT NULL",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -111,8 +111,18 @@ pub fn evaluate(input: &VerdictInput<'_>) -> Verdict {
                     .unwrap_or_default()
             ),
             SignoffState::Stale => format!(
-                "{}'s signoff is stale: its items or evidence changed after signing",
-                s.role
+                "{}'s signoff is stale: {}",
+                s.role,
+                if s.changes.is_empty() {
+                    "its items or evidence changed after signing".to_string()
+                } else {
+                    s.changes.join("; ")
+                }
+            ),
+            SignoffState::Unverified => format!(
+                "{}'s signoff does not count: {}",
+                s.role,
+                s.problem.clone().unwrap_or_default()
             ),
             SignoffState::Approved => unreachable!("filtered out"),
         })
@@ -200,6 +210,8 @@ mod tests {
             owner: None,
             state: SignoffState::Approved,
             signoff: None,
+            problem: None,
+            changes: vec![],
         }
     }
 

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_row_commitments",
         sql: include_str!("../../migrations/0005_row_commitments.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_signed_signoffs",
+        sql: include_str!("../../migrations/0006_signed_signoffs.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

@@ -127,7 +127,26 @@ impl Workspace {
         audit::list(self.store.conn(), launch_id, limit)
     }
 
+    /// Walks the chain, recomputes every row, and checks that every audit head a signature committed to (a signed
+    /// signoff's) is still in the chain: a log truncated or re-chained below a signed head is found even when its
+    /// links were recomputed.
     pub fn verify_audit(&self) -> Result<AuditVerification> {
-        audit::verify(self.store.conn())
+        let conn = self.store.conn();
+        let mut v = audit::verify(conn)?;
+        if v.first_broken.is_none() {
+            for (signoff, seq, hash) in crate::signoff::record::signed_heads(conn)? {
+                if !audit::has_head(conn, seq, &hash)? {
+                    v.first_broken = Some(audit::BrokenLink {
+                        seq,
+                        reason: format!(
+                            "signoff {signoff} was signed over event {seq} with hash {hash}, which the log no \
+                             longer has: events were removed or re-chained"
+                        ),
+                    });
+                    break;
+                }
+            }
+        }
+        Ok(v)
     }
 }

@@ -5,7 +5,11 @@ use serde_json::json;
 use crate::audit::{self, NewAuditEvent};
 use crate::checklist::evidence;
 use crate::checklist::launch;
-use crate::error::{InvalidInput, Result};
+use crate::domain::Role;
+use crate::error::{Error, InvalidInput, Result};
+use crate::signing::SignerKey;
+use crate::signoff::signers::{self, NewSigner, SignerView};
+use crate::signoff::statement::{AuditHead, SignoffStatement, Slip, STATEMENT_TYPE};
 use crate::signoff::{
     self, Decision, DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, SignoffView,
     Verdict,
@@ -25,26 +29,170 @@ impl Workspace {
         signoff::record::history(self.store.conn(), launch_id)
     }
 
-    /// Records a role's signoff over the digest of its scope as it is now. Signing again renews (supersedes) it.
-    pub fn sign(&mut self, new: &NewSignoff) -> Result<RoleSignoff> {
-        let (signer, statement, reason) = signoff::record::check(new)?;
+    /// Records a role's signoff, signed with `key`: a statement over the digest of the role's scope as it is now
+    /// and the audit head, signed in this process. The signer is the principal the launch lists for the key; a key
+    /// the launch does not allow for the role is refused before anything is written. Signing again renews
+    /// (supersedes) the role's signoff.
+    pub fn sign(&mut self, new: &NewSignoff, key: &SignerKey) -> Result<RoleSignoff> {
+        let (statement_text, reason) = signoff::record::check(new)?;
+        let at = self.now();
+        let fingerprint = key.fingerprint();
+        let conn = self.store.conn();
+        launch::exists(conn, &new.launch_id)?;
+        let entry = signers::find(conn, &new.launch_id, new.role, &fingerprint)?
+            .ok_or_else(|| not_allowed(&fingerprint, new.role, &new.launch_id))?;
+        let scope = signoff::scope::role_scope(conn, &new.launch_id, new.role)?;
+        let (seq, hash) = audit::head(conn)?;
+        let statement = SignoffStatement {
+            kind: STATEMENT_TYPE.into(),
+            launch_id: new.launch_id.clone(),
+            role: new.role,
+            decision: new.decision,
+            statement: statement_text,
+            reason,
+            scope_digest: signoff::scope::digest(&scope),
+            audit_head: AuditHead { seq, hash },
+            signer: entry.principal,
+            key_fingerprint: fingerprint,
+            signed_at: at.clone(),
+        };
+        let signature = statement.sign(key)?;
+        self.record_signed(
+            &statement,
+            &key.public_key_openssh(),
+            &signature,
+            "app",
+            Some(&scope),
+        )?;
+        self.role_signoff(&new.launch_id, new.role)
+    }
+
+    /// Imports a slip signed on another machine: the signature must check out and the key be allowed for the role
+    /// under the principal it names. A slip over a scope that has changed since is recorded, but shows as stale
+    /// with what changed; a slip whose audit head is not in this workspace's log is refused.
+    pub fn import_slip(&mut self, slip: &Slip) -> Result<RoleSignoff> {
+        let st = &slip.statement;
+        st.verify(&slip.signature)?;
+        let conn = self.store.conn();
+        launch::exists(conn, &st.launch_id)?;
+        match signers::find(conn, &st.launch_id, st.role, &st.key_fingerprint)? {
+            Some(entry) if entry.principal == st.signer => {}
+            Some(entry) => {
+                return Err(InvalidInput::coded(
+                    "signer_mismatch",
+                    "slip",
+                    format!(
+                        "the slip names {} as signer, but key {} is allowed for {} as {}",
+                        st.signer, st.key_fingerprint, st.role, entry.principal
+                    ),
+                )
+                .into())
+            }
+            None => return Err(not_allowed(&st.key_fingerprint, st.role, &st.launch_id).into()),
+        }
+        if !audit::has_head(conn, st.audit_head.seq, &st.audit_head.hash)? {
+            return Err(InvalidInput::coded(
+                "slip_foreign_head",
+                "slip",
+                format!(
+                    "the slip was signed over audit event {} with hash {}, which this workspace's log does not \
+                     have: it comes from another workspace, or this log was rewritten",
+                    st.audit_head.seq, st.audit_head.hash
+                ),
+            )
+            .into());
+        }
+        self.record_signed(st, &slip.public_key, &slip.signature, "slip", None)?;
+        self.role_signoff(&st.launch_id, st.role)
+    }
+
+    fn record_signed(
+        &mut self,
+        statement: &SignoffStatement,
+        public_key: &str,
+        signature: &str,
+        source: &str,
+        scope: Option<&serde_json::Value>,
+    ) -> Result<()> {
         let (at, actor) = (self.now(), self.actor.clone());
         let id = format!("so_{}", uuid::Uuid::now_v7().simple());
+        let payload = serde_json::to_string(statement).expect("a statement serializes");
+        self.store.write(|tx| {
+            let environment = launch::environment(tx, &statement.launch_id)?;
+            if let Some(scope) = scope {
+                signoff::scope::snapshot(tx, &statement.launch_id, statement.role, scope, &at)?;
+            }
+            let previous =
+                signoff::record::latest(tx, &statement.launch_id, statement.role)?.map(|s| s.id);
+            let signed = signoff::record::Signed {
+                statement,
+                payload: &payload,
+                public_key,
+                signature,
+                source,
+            };
+            signoff::record::insert(tx, &id, &signed, environment, &at, previous.as_deref())?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(&statement.launch_id),
+                    action: if previous.is_some() {
+                        "signoff.renewed"
+                    } else {
+                        "signoff.recorded"
+                    },
+                    subject: &format!("signoff:{id}"),
+                    details: json!({
+                        "role": statement.role.as_str(),
+                        "signer": statement.signer,
+                        "key": statement.key_fingerprint,
+                        "source": source,
+                        "decision": statement.decision.as_str(),
+                        "reason": statement.reason,
+                        "scope_digest": statement.scope_digest,
+                        "audit_head": statement.audit_head.seq,
+                        "supersedes": previous,
+                    }),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    fn role_signoff(&self, launch_id: &str, role: Role) -> Result<RoleSignoff> {
+        Ok(self
+            .signoffs(launch_id)?
+            .into_iter()
+            .find(|s| s.role == role)
+            .expect("every role has a row"))
+    }
+
+    /// The keys allowed to sign for each role of a launch.
+    pub fn signers(&self, launch_id: &str) -> Result<Vec<SignerView>> {
+        launch::exists(self.store.conn(), launch_id)?;
+        signers::current(self.store.conn(), launch_id)
+    }
+
+    /// Allows a key to sign for a role, under a principal (the name its signoffs will carry).
+    pub fn add_signer(&mut self, new: &NewSigner) -> Result<SignerView> {
+        let (principal, public_key, fingerprint) = signers::check(new)?;
+        let (at, actor) = (self.now(), self.actor.clone());
         self.store.write(|tx| {
             let environment = launch::environment(tx, &new.launch_id)?;
-            let digest = signoff::scope::role_digest(tx, &new.launch_id, new.role)?;
-            let previous = signoff::record::latest(tx, &new.launch_id, new.role)?.map(|s| s.id);
-            signoff::record::insert(
-                tx,
-                &id,
-                new,
-                &signer,
-                &statement,
-                reason.as_deref(),
-                &digest,
+            if signers::find(tx, &new.launch_id, new.role, &fingerprint)?.is_some() {
+                return Err(InvalidInput::coded(
+                    "signer_exists",
+                    "public_key",
+                    format!("key {fingerprint} is already allowed for {}", new.role),
+                )
+                .into());
+            }
+            let id = signers::insert(
+                tx, &new.launch_id, new.role, &principal, &public_key, &fingerprint, None, &actor, &at,
                 environment,
-                &at,
-                previous.as_deref(),
             )?;
             audit::append(
                 tx,
@@ -53,29 +201,49 @@ impl Workspace {
                     actor: &actor,
                     environment,
                     launch_id: Some(&new.launch_id),
-                    action: if previous.is_some() {
-                        "signoff.renewed"
-                    } else {
-                        "signoff.recorded"
-                    },
-                    subject: &format!("signoff:{id}"),
-                    details: json!({
-                        "role": new.role.as_str(),
-                        "signer": signer,
-                        "decision": new.decision.as_str(),
-                        "reason": reason,
-                        "scope_digest": digest,
-                        "supersedes": previous,
-                    }),
+                    action: "signer.allowed",
+                    subject: &format!("signer:{id}"),
+                    details: json!({ "role": new.role.as_str(), "principal": principal, "key": fingerprint }),
                 },
             )?;
             Ok(())
         })?;
-        let current = self.signoffs(&new.launch_id)?;
-        Ok(current
-            .into_iter()
-            .find(|s| s.role == new.role)
-            .expect("every role has a row"))
+        signers::find(self.store.conn(), &new.launch_id, new.role, &fingerprint)?
+            .ok_or_else(|| Error::not_found("signer", fingerprint))
+    }
+
+    /// Stops a key from signing for a role from now on. Signoffs it made stop counting too: the launch no longer
+    /// vouches for the key.
+    pub fn remove_signer(&mut self, launch_id: &str, role: Role, fingerprint: &str) -> Result<()> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.store.write(|tx| {
+            let environment = launch::environment(tx, launch_id)?;
+            let allowed = signers::revocable(tx, launch_id, role, fingerprint)?;
+            let entry = signers::find(tx, launch_id, role, fingerprint)?.expect("just found");
+            let id = signers::insert(
+                tx, launch_id, role, &entry.principal, &entry.public_key, fingerprint, Some(allowed), &actor, &at,
+                environment,
+            )?;
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(launch_id),
+                    action: "signer.removed",
+                    subject: &format!("signer:{id}"),
+                    details: json!({ "role": role.as_str(), "principal": entry.principal, "key": fingerprint }),
+                },
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The role's allowed keys as an OpenSSH `allowed_signers` file, for `ssh-keygen -Y verify -f`.
+    pub fn allowed_signers_file(&self, launch_id: &str, role: Role) -> Result<String> {
+        launch::exists(self.store.conn(), launch_id)?;
+        Ok(signers::allowed_signers(self.store.conn(), launch_id, role)?.to_text())
     }
 
     /// Go / no-go as the rules stand right now, with the default 24 h probe freshness window.
@@ -135,4 +303,15 @@ impl Workspace {
     pub fn latest_decision(&self, launch_id: &str) -> Result<Option<DecisionRecord>> {
         signoff::record::latest_decision(self.store.conn(), launch_id)
     }
+}
+
+fn not_allowed(fingerprint: &str, role: Role, launch_id: &str) -> InvalidInput {
+    InvalidInput::coded(
+        "signer_not_allowed",
+        "key",
+        format!(
+            "key {fingerprint} is not allowed to sign for {role} on {launch_id}; the launch manager adds it with \
+             `golive signers add {launch_id} --role {role} --principal <name> --key <file.pub>`"
+        ),
+    )
 }

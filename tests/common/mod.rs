@@ -128,3 +128,77 @@ pub fn evidence(
         supersedes: None,
     }
 }
+
+/// A signing key per role, each allowed for its role on a launch: what a team sets up before signing.
+pub struct Team {
+    pub dir: tempfile::TempDir,
+    pub keys: Vec<(Role, golive::signing::SignerKey)>,
+}
+
+/// The people of the sample team, by role.
+pub fn person(role: Role) -> &'static str {
+    match role {
+        Role::Product => "José Álvarez",
+        Role::Engineering => "Zoë Kowalski",
+        Role::Support => "Łukasz Nowak",
+        Role::Finance => "Chidi Okafor",
+    }
+}
+
+impl Team {
+    /// Creates a key for each role's person and allows it for that role on `launch`.
+    pub fn enrol(ws: &mut Workspace, launch: &str) -> Team {
+        let people: Vec<(Role, &str)> = Role::ALL.iter().map(|r| (*r, person(*r))).collect();
+        Self::enrol_named(ws, launch, &people)
+    }
+
+    /// Like [`Team::enrol`], with these people.
+    pub fn enrol_named(ws: &mut Workspace, launch: &str, people: &[(Role, &str)]) -> Team {
+        let dir = tempfile::tempdir().unwrap();
+        let mut keys = Vec::new();
+        for (role, name) in people {
+            let path = dir.path().join(format!("{role}_ed25519"));
+            let key = golive::signing::SignerKey::create(&path, name, None).unwrap();
+            ws.add_signer(&golive::signoff::signers::NewSigner {
+                launch_id: launch.into(),
+                role: *role,
+                principal: (*name).into(),
+                public_key: key.public_key_openssh(),
+            })
+            .unwrap();
+            keys.push((*role, key));
+        }
+        Team { dir, keys }
+    }
+
+    pub fn key(&self, role: Role) -> &golive::signing::SignerKey {
+        &self.keys.iter().find(|(r, _)| *r == role).unwrap().1
+    }
+
+    /// The key file of `role`'s person.
+    pub fn key_path(&self, role: Role) -> PathBuf {
+        self.dir.path().join(format!("{role}_ed25519"))
+    }
+
+    /// Signs `role`'s signoff with its own key.
+    pub fn sign(
+        &self,
+        ws: &mut Workspace,
+        launch: &str,
+        role: Role,
+        decision: golive::signoff::SignoffDecision,
+        reason: Option<&str>,
+    ) -> golive::signoff::RoleSignoff {
+        ws.sign(
+            &golive::signoff::NewSignoff {
+                launch_id: launch.into(),
+                role,
+                statement: format!("{role} scope reviewed against recorded evidence"),
+                decision,
+                reason: reason.map(str::to_string),
+            },
+            self.key(role),
+        )
+        .unwrap()
+    }
+}

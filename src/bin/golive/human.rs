@@ -205,17 +205,28 @@ pub fn signoffs(list: &[RoleSignoff]) -> String {
             SignoffState::Approved => "approved",
             SignoffState::Rejected => "REJECTED",
             SignoffState::Stale => "STALE — renew it",
+            SignoffState::Unverified => "DOES NOT COUNT",
         };
         match &s.signoff {
             Some(x) => {
                 let _ = writeln!(
                     out,
-                    "{:<12} {:<18} by {} at {}",
+                    "{:<12} {:<18} by {} at {}{}",
                     s.role.as_str(),
                     state,
                     x.signer,
-                    x.signed_at
+                    x.signed_at,
+                    x.fingerprint
+                        .as_deref()
+                        .map(|f| format!(" (key {f})"))
+                        .unwrap_or_default()
                 );
+                if let Some(p) = &s.problem {
+                    let _ = writeln!(out, "{:<12} {p}", "");
+                }
+                for c in &s.changes {
+                    let _ = writeln!(out, "{:<12} changed: {c}", "");
+                }
             }
             None => {
                 let _ = writeln!(out, "{:<12} {}", s.role.as_str(), state);

@@ -19,6 +19,7 @@ use serde::Serialize;
 mod human;
 mod output;
 mod probe;
+mod signing;
 
 #[derive(Parser)]
 #[command(
@@ -60,8 +61,17 @@ enum Command {
     /// Live smoke probes: packs, variables, runs and reports.
     #[command(subcommand)]
     Probe(probe::ProbeCmd),
-    /// Show each role's signoff, or sign for a role with --role.
+    /// Show each role's signoff, or sign for a role with --role and your key.
     Signoff(SignoffArgs),
+    /// Your signing keys: list the ones found, or create one.
+    #[command(subcommand)]
+    Key(signing::KeyCmd),
+    /// Which keys may sign for each role of a launch.
+    #[command(subcommand)]
+    Signers(signing::SignersCmd),
+    /// Signoff slips: sign one from a packet on your own machine, or import one into the workspace.
+    #[command(subcommand)]
+    Slip(signing::SlipCmd),
     /// Show the go / no-go verdict, or record a decision (go is refused while a rule fails).
     Decide {
         launch: String,
@@ -116,10 +126,13 @@ struct SignoffArgs {
     /// The role to sign for; without it, the current signoffs are listed.
     #[arg(long)]
     role: Option<String>,
-    #[arg(long)]
+    /// Not accepted: the signer's name is the principal the launch lists for the signing key.
+    #[arg(long, hide = true)]
     signer: Option<String>,
     #[arg(long)]
     statement: Option<String>,
+    #[command(flatten)]
+    key: signing::KeyChoice,
     /// Reject instead of approve (needs --reason).
     #[arg(long)]
     reject: bool,
@@ -409,9 +422,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     if let Some(done) = builtin_templates_without_workspace(&cli) {
         return done;
     }
+    if let Command::Key(_) = &cli.command {
+        let Command::Key(cmd) = cli.command else {
+            unreachable!()
+        };
+        return signing::key(cmd, json);
+    }
+    if let Command::Slip(cmd) = &cli.command {
+        if let Some(done) = signing::slip_sign(cmd, json) {
+            return done;
+        }
+    }
     let mut ws = open(&cli)?;
     match cli.command {
         Command::Probe(cmd) => return probe::run(&mut ws, cmd, json),
+        Command::Signers(cmd) => return signing::signers(&mut ws, cmd, json),
+        Command::Slip(cmd) => return signing::slip_import(&mut ws, cmd, json),
+        Command::Key(_) => unreachable!("handled before opening the database"),
         Command::Templates(cmd) => match cmd {
             TemplatesCmd::List => emit(json, &ws.template_summaries()?, |l| human::templates(l)),
             TemplatesCmd::Show { id } => emit(json, &ws.template(&id)?, human::template),
@@ -531,10 +558,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Signoff(a) => match a.role {
             None => emit(json, &ws.signoffs(&a.launch)?, |l| human::signoffs(l)),
             Some(role) => {
+                if a.signer.is_some() {
+                    return Err(golive::error::InvalidInput::coded(
+                        "signer_from_key",
+                        "signer",
+                        "the signer is not typed: it is the name the launch lists for your key (--key or --agent)",
+                    )
+                    .into());
+                }
+                let key = a.key.load()?;
                 let new = NewSignoff {
                     launch_id: a.launch,
                     role: parse(&role)?,
-                    signer: a.signer.unwrap_or_default(),
                     statement: a.statement.unwrap_or_default(),
                     decision: if a.reject {
                         SignoffDecision::Reject
@@ -543,7 +578,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     },
                     reason: a.reason,
                 };
-                emit(json, &ws.sign(&new)?, |s| {
+                emit(json, &ws.sign(&new, &key)?, |s| {
                     human::signoffs(std::slice::from_ref(s))
                 })
             }

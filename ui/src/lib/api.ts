@@ -15,6 +15,7 @@ import type {
   ErrorPayload,
   EvidenceRecord,
   Gate,
+  KeyRequest,
   ItemView,
   LaunchOverview,
   LaunchSummary,
@@ -65,7 +66,7 @@ export const appInfo = (): Promise<AppInfo> => invoke("app_info");
 // Signoffs, verdict and decisions.
 // Each role's signoff and the verdict over them, read together (staleness is judged once for both).
 export const launchGate = (launchId: string): Promise<Gate> => invoke("launch_gate", { launchId });
-export const sign = (signoff: NewSignoff): Promise<RoleSignoff> => invoke("sign", { signoff });
+export const sign = (signoff: NewSignoff, key: KeyRequest): Promise<RoleSignoff> => invoke("sign", { signoff, key });
 export const decide = (decision: NewDecision): Promise<DecisionRecord> => invoke("decide", { decision });
 export const latestDecision = (launchId: string): Promise<DecisionRecord | null> =>
   invoke("latest_decision", { launchId });

@@ -92,6 +92,16 @@ export type AuditEvent = { seq: number, at: string, actor: string, environment: 
 
 export type BrokenLink = { seq: number, reason: string, };
 
+export type RowProblem = { table: string, 
+/**
+ * The row's id (its `id` column where it has one), or its rowid.
+ */
+row: string, 
+/**
+ * The event that committed to the row, when one did.
+ */
+seq: number | null, problem: string, };
+
 export type AuditVerification = { events: number, head_hash: string, first_broken: BrokenLink | null, 
 /**
  * Rows of every table recomputed and compared with what the events committed to.
@@ -106,19 +116,75 @@ row_problem_count: number,
  */
 row_problems: Array<RowProblem>, };
 
+export type KeyRequest = { 
+/**
+ * An OpenSSH private key file.
+ */
+file: string | null, 
+/**
+ * Use a key held by ssh-agent instead (by fingerprint, or its first Ed25519 key).
+ */
+agent: boolean, fingerprint: string | null, 
+/**
+ * The key file's passphrase, when it has one.
+ */
+passphrase: string | null, };
+
+export type NewSigner = { launch_id: string, role: Role, 
+/**
+ * Who the key belongs to, as signoffs will name them: `zoe.kowalski` or `zoe@finance.example`.
+ */
+principal: string, 
+/**
+ * The public key line, `ssh-ed25519 AAAA… comment`, as in a `.pub` file.
+ */
+public_key: string, };
+
+export type SignerView = { id: number, role: Role, principal: string, public_key: string, fingerprint: string, added_by: string, added_at: string, };
+
+export type AuditHead = { seq: number, hash: string, };
+
+export type SignoffStatement = { type: string, launch_id: string, role: Role, decision: SignoffDecision, statement: string, reason: string | null, 
+/**
+ * The digest of the role's scope (items, statuses, evidence in force) the signer reviewed.
+ */
+scope_digest: string, audit_head: AuditHead, 
+/**
+ * The principal the launch lists for the key: the signer's name, never typed.
+ */
+signer: string, key_fingerprint: string, signed_at: string, };
+
+export type Slip = { type: string, statement: SignoffStatement, public_key: string, signature: string, };
+
 export type SignoffDecision = "approve" | "reject";
 
-export type NewSignoff = { launch_id: string, role: Role, signer: string, statement: string, decision: SignoffDecision, 
+export type NewSignoff = { launch_id: string, role: Role, statement: string, decision: SignoffDecision, 
 /**
  * Required when rejecting.
  */
 reason: string | null, };
 
-export type SignoffView = { id: string, role: Role, signer: string, statement: string, decision: SignoffDecision, reason: string | null, signed_at: string, scope_digest: string, supersedes: string | null, };
+export type SignoffView = { id: string, role: Role, signer: string, statement: string, decision: SignoffDecision, reason: string | null, signed_at: string, scope_digest: string, supersedes: string | null, 
+/**
+ * The signing key's fingerprint (`SHA256:…`); `None` for a signoff recorded before signing keys.
+ */
+fingerprint: string | null, 
+/**
+ * `app` (signed in this workspace) or `slip` (signed elsewhere and imported).
+ */
+source: string | null, };
 
-export type SignoffState = "missing" | "approved" | "rejected" | "stale";
+export type SignoffState = "missing" | "approved" | "rejected" | "stale" | "unverified";
 
-export type RoleSignoff = { role: Role, owner: string | null, state: SignoffState, signoff: SignoffView | null, };
+export type RoleSignoff = { role: Role, owner: string | null, state: SignoffState, signoff: SignoffView | null, 
+/**
+ * Why an unverified signoff does not count.
+ */
+problem: string | null, 
+/**
+ * What changed in the role's scope since a stale signoff was signed, in words.
+ */
+changes: Array<string>, };
 
 export type Gate = { signoffs: Array<RoleSignoff>, verdict: Verdict, };
 
@@ -144,7 +210,17 @@ export type PacketTemplate = { id: string, version: number, sha256: string, };
 
 export type PacketLaunch = { id: string, name: string, partner_id: string, product_surface: string, environment: Environment, created_at: string, templates: Array<PacketTemplate>, sandbox: Targets, live: Targets, owners: { [key in string]?: string }, progress: Progress, };
 
-export type PacketSignoff = { role: Role, state: SignoffState, stale: boolean, signer: string | null, statement: string | null, decision: string | null, reason: string | null, signed_at: string | null, scope_digest: string | null, };
+export type PacketSignoff = { role: Role, state: SignoffState, stale: boolean, signer: string | null, statement: string | null, decision: string | null, reason: string | null, signed_at: string | null, scope_digest: string | null, 
+/**
+ * The signing key's fingerprint (`SHA256:…`), for a signed signoff.
+ */
+key_fingerprint: string | null, 
+/**
+ * Why a recorded signoff does not count, or what changed since a stale one was signed.
+ */
+note: string | null, };
+
+export type PacketSigner = { role: Role, principal: string, fingerprint: string, };
 
 export type PacketFile = { name: string, size: number, sha256: string, media_type: string, };
 
@@ -152,7 +228,11 @@ export type PacketEvidence = { id: string, kind: string, environment: Environmen
 
 export type PacketItem = { template: string, section: string, key: string, title: string, blocking: boolean, environment: Environment, status: ItemStatus, status_reason: string | null, status_by: string | null, status_at: string | null, evidence: Array<PacketEvidence>, };
 
-export type PacketRole = { role: Role, owner: string | null, progress: Progress, items: Array<PacketItem>, };
+export type PacketRole = { role: Role, 
+/**
+ * The digest of this role's scope as exported: what a signoff slip signed from this packet covers.
+ */
+scope_digest: string, owner: string | null, progress: Progress, items: Array<PacketItem>, };
 
 export type PacketIdentifier = { identifier_type: string, value: string, environment: Environment, item: string, recorded_at: string, };
 
@@ -206,7 +286,11 @@ sections: { [key in string]?: string },
  */
 digest: string, };
 
-export type Packet = { schema: string, schema_version: number, generated_at: string, generated_by: string, launch: PacketLaunch, verdict: Verdict, decision: DecisionRecord | null, signoffs: Array<PacketSignoff>, roles: Array<PacketRole>, identifiers: Array<PacketIdentifier>, probe_results: Array<PacketProbeResult>, 
+export type Packet = { schema: string, schema_version: number, generated_at: string, generated_by: string, launch: PacketLaunch, verdict: Verdict, decision: DecisionRecord | null, signoffs: Array<PacketSignoff>, 
+/**
+ * The keys allowed to sign for each role: a role owner signing a slip from this packet finds their name here.
+ */
+signers: Array<PacketSigner>, roles: Array<PacketRole>, identifiers: Array<PacketIdentifier>, probe_results: Array<PacketProbeResult>, 
 /**
  * The latest probe run of each pack in each environment, step by step.
  */
