@@ -205,7 +205,7 @@ fn every_export_path_is_redacted_and_support_safe_ids_survive() {
     // The audit log records each export with its digest.
     let dir = f.dir.path().to_path_buf();
     let saved =
-        f.ws.save_packet(&launch, Some(&dir.join("p.json")), None)
+        f.ws.save_packet(&launch, Some(&dir.join("p.json")), None, None)
             .unwrap();
     let events = f.ws.audit_events(Some(&launch), 5).unwrap();
     assert_eq!(events[0].action, "packet.exported");
@@ -216,7 +216,7 @@ fn every_export_path_is_redacted_and_support_safe_ids_survive() {
 fn an_exported_packet_verifies_and_any_changed_byte_fails() {
     let (mut f, launch) = populated();
     let path = f.dir.path().join("packet.json");
-    f.ws.save_packet(&launch, Some(&path), None).unwrap();
+    f.ws.save_packet(&launch, Some(&path), None, None).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     assert!(integrity::verify(&bytes).intact);
 
@@ -342,7 +342,7 @@ fn cli_export_verify_escalate_and_scan() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let ok = golive(dir, &["verify", json.to_str().unwrap()]);
+    let ok = golive(dir, &["verify", "--integrity-only", json.to_str().unwrap()]);
     assert!(ok.status.success());
     assert!(String::from_utf8_lossy(&ok.stdout).contains("packet intact"));
 
@@ -353,7 +353,10 @@ fn cli_export_verify_escalate_and_scan() {
     );
     let tampered = dir.join("out/tampered.json");
     std::fs::write(&tampered, text).unwrap();
-    let bad = golive(dir, &["verify", tampered.to_str().unwrap()]);
+    let bad = golive(
+        dir,
+        &["verify", "--integrity-only", tampered.to_str().unwrap()],
+    );
     assert!(!bad.status.success());
     let report = String::from_utf8_lossy(&bad.stdout);
     assert!(
@@ -422,7 +425,7 @@ fn nothing_secret_reaches_the_database_or_the_export() {
         .unwrap_err();
     assert_eq!(err.code(), "secret_detected");
     let path = f.dir.path().join("p.json");
-    f.ws.save_packet(&launch, Some(&path), None).unwrap();
+    f.ws.save_packet(&launch, Some(&path), None, None).unwrap();
     let db = f.db_path();
     let common::Fixture { dir: _dir, ws } = f;
     drop(ws); // close the database so the WAL is checkpointed into the file we read

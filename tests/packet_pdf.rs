@@ -99,7 +99,9 @@ fn the_pdf_packet_reads_back_with_names_stale_marks_page_numbers_and_the_digest_
 
     let pdf = f.dir.path().join("packet.pdf");
     let json = f.dir.path().join("packet.json");
-    let saved = f.ws.save_packet(&launch, Some(&json), Some(&pdf)).unwrap();
+    let saved =
+        f.ws.save_packet(&launch, Some(&json), Some(&pdf), None)
+            .unwrap();
     let bytes = std::fs::read(&pdf).unwrap();
     assert!(bytes.starts_with(b"%PDF"), "a PDF was written");
 

@@ -8,9 +8,10 @@ use std::process::Command;
 
 use golive::checklist::launch::{Progress, Targets};
 use golive::packet::model::{
-    Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketLaunch,
-    PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback, PacketRuleLine,
-    PacketSigner, PacketSignoff, PacketSupport, PacketTemplate, RedactionReport, Severity,
+    Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketKey,
+    PacketLaunch, PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback,
+    PacketRuleLine, PacketSigner, PacketSignoff, PacketSupport, PacketTemplate, RedactionReport,
+    Severity,
 };
 use golive::packet::pdf;
 use golive::signoff::{Decision, DecisionRecord, Rule, SignoffState, Verdict};
@@ -394,6 +395,10 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
         }),
         signoffs,
         signers,
+        signed_by: Some(PacketKey {
+            fingerprint: "SHA256:9aQ3t6Yb2Wc5Vd8Ue1Rf4Tg7Sh0Pj3Ok6Nl9Mm2Ln5".into(),
+            public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE0yOTk2ZmQ0ZDNmMjExYzcxNmNjNDA1ZTA4ZGQw".into(),
+        }),
         roles,
         identifiers: (0..12)
             .map(|k| PacketIdentifier {

@@ -693,7 +693,7 @@ fn the_latest_runs_reach_the_packet_its_pdf_and_escalations() {
     assert!(!exported.json.contains(SANDBOX_KEY));
 
     let pdf = dir.path().join("packet.pdf");
-    ws.save_packet(&id, None, Some(&pdf)).unwrap();
+    ws.save_packet(&id, None, Some(&pdf), None).unwrap();
     let text = std::process::Command::new("pdftotext")
         .args([pdf.to_str().unwrap(), "-"])
         .output()

@@ -99,7 +99,7 @@ fn the_corpus_never_leaves_through_any_export_path() {
 
     let dir = f.dir.path().to_path_buf();
     let pdf = dir.join("packet.pdf");
-    f.ws.save_packet(&launch, None, Some(&pdf)).unwrap();
+    f.ws.save_packet(&launch, None, Some(&pdf), None).unwrap();
     let text = Command::new("pdftotext")
         .args([pdf.to_str().unwrap(), "-"])
         .output()

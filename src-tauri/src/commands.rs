@@ -143,9 +143,7 @@ pub fn sign(
     key: golive::signing::KeyRequest,
 ) -> Reply<RoleSignoff> {
     with(&state, |ws| {
-        let key = key
-            .load()
-            .map_err(|e| golive::Error::Invalid(e.into()))?;
+        let key = key.load().map_err(|e| golive::Error::Invalid(e.into()))?;
         ws.sign(&signoff, &key)
     })
 }
@@ -180,12 +178,17 @@ pub fn save_packet(
     launch_id: String,
     json_path: Option<String>,
     pdf_path: Option<String>,
+    key: Option<golive::signing::KeyRequest>,
 ) -> Reply<SavedFiles> {
     with(&state, |ws| {
+        let key = key
+            .map(|k| k.load().map_err(|e| golive::Error::Invalid(e.into())))
+            .transpose()?;
         ws.save_packet(
             &launch_id,
             json_path.as_deref().map(Path::new),
             pdf_path.as_deref().map(Path::new),
+            key.as_ref(),
         )
     })
 }

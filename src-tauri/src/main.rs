@@ -1,9 +1,11 @@
 //! The Go-Live Signoff desktop shell: opens the workspace, registers the commands and starts the change watcher.
-//! Every rule lives in the `golive` core; this crate only adapts it to Tauri.
+//! Every rule lives in the `golive` core; this crate only adapts it to Tauri. The same binary, started with
+//! `--file-dialog`, is the short-lived child that shows a native file dialog for the app (see `dialogs.rs`).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod dialogs;
 mod probe_commands;
 mod watcher;
 
@@ -13,6 +15,12 @@ use std::sync::Mutex;
 use golive::Workspace;
 
 fn main() {
+    // A dialog child, before anything else: it must never open the workspace, and it exits when the dialog closes.
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|a| a == dialogs::CHILD_FLAG) {
+        dialogs::child_main(args.next());
+    }
+
     let db: PathBuf = std::env::var_os("GOLIVE_DB")
         .map(PathBuf::from)
         .unwrap_or_else(golive::store::default_db_path);
@@ -32,7 +40,6 @@ fn main() {
     };
 
     tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
         .manage(commands::AppState {
             workspace: Mutex::new(workspace),
         })
@@ -40,6 +47,8 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::check_workspace_locks,
+            dialogs::pick_files,
+            dialogs::pick_save_path,
             commands::list_templates,
             commands::list_launches,
             commands::create_launch,

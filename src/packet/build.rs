@@ -185,6 +185,7 @@ pub fn build(
         decision,
         signoffs,
         signers,
+        signed_by: None,
         roles,
         identifiers,
         probe_results,

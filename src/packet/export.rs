@@ -83,6 +83,10 @@ pub struct SavedFiles {
     pub pdf_path: Option<String>,
     pub text_path: Option<String>,
     pub digest: String,
+    /// The packet's detached signature (`<json>.sig`), when it was signed.
+    pub signature_path: Option<String>,
+    /// The signing key's fingerprint.
+    pub signed_by: Option<String>,
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename, so a failed write never leaves

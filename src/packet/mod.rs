@@ -7,4 +7,5 @@ pub mod fields;
 pub mod integrity;
 pub mod model;
 pub mod pdf;
+pub mod signature;
 pub mod support;

@@ -37,6 +37,8 @@ pub struct Packet {
     #[ts(type = "Record<string, Record<string, unknown>>")]
     pub seed_blocks: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     pub redaction: RedactionReport,
+    /// The key that signs this packet's JSON (a detached SSHSIG beside it, `<file>.sig`); `None` when unsigned.
+    pub signed_by: Option<PacketKey>,
     pub integrity: Integrity,
 }
 
@@ -60,6 +62,13 @@ pub struct PacketTemplate {
     pub id: String,
     pub version: u32,
     pub sha256: String,
+}
+
+/// The exporter's signing key, named inside the packet so the PDF and `golive verify` can show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
+pub struct PacketKey {
+    pub fingerprint: String,
+    pub public_key: String,
 }
 
 /// A key allowed to sign for a role.

@@ -503,6 +503,9 @@ impl Writer<'_> {
                 if let Some(d) = &s.scope_digest {
                     text += &format!(" (scope {})", short_hash(d));
                 }
+                if let Some(k) = &s.key_fingerprint {
+                    text += &format!(" Signed with key {k}.");
+                }
                 self.f
                     .hanging(MARGIN_X, 12.0, WIDTH, "•", SMALL.ink(MUTED), &text, SMALL);
                 self.f.gap(2.0);
@@ -929,6 +932,13 @@ impl Writer<'_> {
                 ),
                 (cell("Algorithm", META), cell(i.algorithm.as_str(), CELL)),
                 (cell("Packet digest", META), cell(i.digest.as_str(), MONO)),
+                (
+                    cell("Packet signed by", META),
+                    match &self.p.signed_by {
+                        Some(k) => cell(k.fingerprint.as_str(), MONO),
+                        None => cell("unsigned", CELL_BOLD.ink(RED)),
+                    },
+                ),
             ],
         );
         if !i.sections.is_empty() {

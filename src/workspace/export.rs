@@ -8,8 +8,9 @@ use crate::audit::{self, NewAuditEvent};
 use crate::checklist::evidence;
 use crate::checklist::identifier::IdentifierType;
 use crate::checklist::launch;
-use crate::domain::Environment;
+use crate::domain::{Environment, Role};
 use crate::error::{InvalidInput, Result};
+use crate::packet::model::PacketKey;
 use crate::packet::{
     self,
     escalation::{EscalationPacket, EscalationRequest},
@@ -17,6 +18,8 @@ use crate::packet::{
 };
 use crate::probe::{self, ProbeRun};
 use crate::redact::Redactor;
+use crate::signing::{AllowedSigner, AllowedSigners, SignerKey};
+use crate::signoff;
 
 use super::Workspace;
 
@@ -32,10 +35,40 @@ impl Workspace {
 
     /// Builds, redacts and seals the signoff packet as it stands now. Nothing is written.
     pub fn export_packet(&self, launch_id: &str) -> Result<ExportedPacket> {
+        self.export_packet_signed_by(launch_id, None)
+    }
+
+    /// The packet, naming `key` as the key that will sign its JSON.
+    pub fn export_packet_signed_by(
+        &self,
+        launch_id: &str,
+        key: Option<&SignerKey>,
+    ) -> Result<ExportedPacket> {
         let gate = self.gate(launch_id)?;
-        let packet =
+        let mut packet =
             packet::build::build(self.store.conn(), launch_id, gate, &self.now(), &self.actor)?;
+        packet.signed_by = key.map(|k| PacketKey {
+            fingerprint: k.fingerprint(),
+            public_key: k.public_key_openssh(),
+        });
         packet::export::redact_and_seal(packet, &self.redactor(launch_id)?)
+    }
+
+    /// The keys a packet of this launch may be signed by: the launch's allowed signers, for the packet namespace.
+    pub fn packet_trust(&self, launch_id: &str) -> Result<AllowedSigners> {
+        let mut trust = AllowedSigners::new();
+        for s in self.signers(launch_id)? {
+            let line = AllowedSigner::new([s.principal.as_str()], &s.public_key)
+                .and_then(|l| l.with_namespaces([crate::signing::PACKET_NAMESPACE]))
+                .map_err(InvalidInput::from)?;
+            trust.push(line);
+        }
+        Ok(trust)
+    }
+
+    /// Whether this workspace's audit log has the head a packet was sealed over.
+    pub fn knows_audit_head(&self, seq: i64, hash: &str) -> Result<bool> {
+        audit::has_head(self.store.conn(), seq, hash)
     }
 
     /// Writes the packet as JSON and / or PDF (both from the same sealed packet) and records the export, with its
@@ -45,6 +78,7 @@ impl Workspace {
         launch_id: &str,
         json: Option<&Path>,
         pdf: Option<&Path>,
+        key: Option<&SignerKey>,
     ) -> Result<SavedFiles> {
         if json.is_none() && pdf.is_none() {
             return Err(
@@ -54,11 +88,21 @@ impl Workspace {
         let ExportedPacket {
             packet: exported,
             json: text,
-        } = self.export_packet(launch_id)?;
-        // Both files are staged, then put in place together: a crash never leaves a new JSON beside an old PDF.
+        } = self.export_packet_signed_by(launch_id, key)?;
+        // Both files (and the signature) are staged, then put in place together: a crash never leaves a new JSON
+        // beside an old PDF or an old signature.
         let mut out = StagedWrite::default();
+        let mut signature_path = None;
         if let Some(path) = json {
             out.stage(path, text.as_bytes())?;
+            if let Some(key) = key {
+                let sig_path = packet::signature::signature_path(path);
+                out.stage(
+                    &sig_path,
+                    packet::signature::sign(text.as_bytes(), key)?.as_bytes(),
+                )?;
+                signature_path = Some(sig_path.display().to_string());
+            }
         }
         // The JSON text is on disk; let it go before the PDF layout needs its memory.
         drop(text);
@@ -73,6 +117,8 @@ impl Workspace {
             pdf_path: pdf.map(|p| p.display().to_string()),
             text_path: None,
             digest: exported.integrity.digest.clone(),
+            signature_path,
+            signed_by: exported.signed_by.as_ref().map(|k| k.fingerprint.clone()),
         };
         self.record_export(launch_id, "packet.exported", &saved)?;
         Ok(saved)
@@ -120,19 +166,47 @@ impl Workspace {
             pdf_path: pdf.map(|p| p.display().to_string()),
             text_path: text.map(|p| p.display().to_string()),
             digest,
+            signature_path: None,
+            signed_by: None,
         };
         self.record_export(&request.launch_id, "escalation.exported", &saved)?;
         Ok(saved)
     }
 
+    /// Records an export. A packet's export also keeps each role's scope as exported, so a slip signed from the
+    /// packet can later say what changed since.
     fn record_export(&mut self, launch_id: &str, action: &str, saved: &SavedFiles) -> Result<()> {
         let details = json!({
             "digest": saved.digest,
             "json": saved.json_path.is_some(),
             "pdf": saved.pdf_path.is_some(),
             "text": saved.text_path.is_some(),
+            "signed_by": saved.signed_by,
         });
-        self.append_launch_event(launch_id, None, action, details)
+        let (at, actor) = (self.now(), self.actor.clone());
+        let packet = action == "packet.exported";
+        self.store.write(|tx| {
+            let environment = launch::environment(tx, launch_id)?;
+            if packet {
+                for role in Role::ALL {
+                    let scope = signoff::scope::role_scope(tx, launch_id, *role)?;
+                    signoff::scope::snapshot(tx, launch_id, *role, &scope, &at)?;
+                }
+            }
+            audit::append(
+                tx,
+                NewAuditEvent {
+                    at: &at,
+                    actor: &actor,
+                    environment,
+                    launch_id: Some(launch_id),
+                    action,
+                    subject: &format!("launch:{launch_id}"),
+                    details,
+                },
+            )?;
+            Ok(())
+        })
     }
 
     /// Appends an audit event about a launch that changes nothing else. Without an `environment` the event is

@@ -2,9 +2,9 @@
 //! (tauri-driver in front of WebKitWebDriver). It creates a launch, records evidence, marks an item done and sees
 //! the role's progress change; then a second writer (as the CLI would be) changes the database and the open
 //! screen follows. Probes run from the window against the loopback simulator, pass, attach evidence, and catch a
-//! provider that breaks idempotency. The real GTK file chooser, opened on the database's folder (which drops the
-//! app's SQLite locks), followed at once by the real `golive` CLI, loses nothing. A screenshot of each screen is
-//! kept in `target/e2e-artifacts/`.
+//! provider that breaks idempotency. The real GTK file chooser, opened on the database's folder (in a child process
+//! of the app, so the app keeps its SQLite locks throughout), followed at once by the real `golive` CLI, loses
+//! nothing. A screenshot of each screen is kept in `target/e2e-artifacts/`.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -1501,39 +1501,122 @@ fn lock_holders(file: &Path) -> Vec<u32> {
     pids
 }
 
-/// Watches, from another thread, whether `pid` holds its lock on `shm` while a dialog is open, sampling
-/// `/proc/locks` every few milliseconds: the app's watcher takes a lost lock back within 400 ms, so a loss shows
-/// as a gap of up to that long.
+/// Watches, from another thread, whether `pid` holds its POSIX locks on the database's `-shm` and on the database
+/// file, sampling `/proc/locks` every few milliseconds. A dropped lock shows as a gap (the app's watcher takes one
+/// back within 400 ms, its writes at once), so any sample without it is a loss.
 struct LockSampler {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: std::thread::JoinHandle<(u32, u32, Option<Duration>)>,
+    thread: std::thread::JoinHandle<LockSamples>,
+}
+
+#[derive(Debug)]
+struct LockSamples {
+    samples: u32,
+    without_shm: u32,
+    without_db: u32,
+    /// When the `-shm` lock was first seen gone, from the start of sampling.
+    first_loss: Option<Duration>,
 }
 
 impl LockSampler {
-    fn start(pid: u32, shm: PathBuf) -> Self {
+    fn start(pid: u32, db: PathBuf) -> Self {
         use std::sync::atomic::Ordering;
+        let shm = golive::store::locks::sidecar(&db, "-shm");
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stopped = stop.clone();
         let thread = std::thread::spawn(move || {
             let started = Instant::now();
-            let (mut samples, mut without, mut first_loss) = (0, 0, None);
+            let mut seen = LockSamples {
+                samples: 0,
+                without_shm: 0,
+                without_db: 0,
+                first_loss: None,
+            };
             while !stopped.load(Ordering::Relaxed) {
-                samples += 1;
+                seen.samples += 1;
                 if !lock_holders(&shm).contains(&pid) {
-                    without += 1;
-                    first_loss.get_or_insert(started.elapsed());
+                    seen.without_shm += 1;
+                    seen.first_loss.get_or_insert(started.elapsed());
+                }
+                if !lock_holders(&db).contains(&pid) {
+                    seen.without_db += 1;
                 }
                 std::thread::sleep(Duration::from_millis(5));
             }
-            (samples, without, first_loss)
+            seen
         });
         LockSampler { stop, thread }
     }
 
-    /// Samples taken, samples in which the lock was gone, and when it was first seen gone.
-    fn finish(self) -> (u32, u32, Option<Duration>) {
+    fn finish(self) -> LockSamples {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         self.thread.join().unwrap()
+    }
+}
+
+/// Counts, by file name, the opens of files in one folder by any process (inotify `IN_OPEN`), from when it is made
+/// until `opened` is called.
+struct OpenWatch {
+    fd: std::os::fd::OwnedFd,
+}
+
+impl OpenWatch {
+    fn start(folder: &Path) -> Self {
+        use rustix::fs::inotify;
+        let fd =
+            inotify::init(inotify::CreateFlags::CLOEXEC | inotify::CreateFlags::NONBLOCK).unwrap();
+        inotify::add_watch(&fd, folder, inotify::WatchFlags::OPEN).unwrap();
+        OpenWatch { fd }
+    }
+
+    /// The opens seen since the last call, by file name (the folder's own listing left out).
+    fn opened(&self) -> std::collections::BTreeMap<String, u32> {
+        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); 16 * 1024];
+        let mut events = rustix::fs::inotify::Reader::new(&self.fd, &mut buf);
+        let mut opened = std::collections::BTreeMap::new();
+        loop {
+            match events.next() {
+                Ok(event) => {
+                    if let Some(name) = event.file_name() {
+                        *opened
+                            .entry(name.to_string_lossy().into_owned())
+                            .or_insert(0) += 1;
+                    }
+                }
+                Err(rustix::io::Errno::AGAIN) => return opened,
+                Err(e) => panic!("reading inotify events: {e}"),
+            }
+        }
+    }
+}
+
+/// The processes whose parent is `parent` and whose first argument (after the program) is `first_arg`.
+fn children_running(parent: u32, first_arg: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // `pid (comm) state ppid …`; comm may hold spaces and parentheses, so read from the last `)`.
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let second = cmdline.split(|b| *b == 0).nth(1).unwrap_or_default();
+            ppid == Some(parent) && second == first_arg.as_bytes()
+        })
+        .collect()
+}
+
+/// Whether process `pid` is gone (exited and reaped, or a zombie its parent has yet to reap).
+fn exited(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
     }
 }
 
@@ -1593,14 +1676,17 @@ fn recorded_and_audit(db: &Path, item: i64, values: &[&str]) -> (Vec<String>, bo
 }
 
 /// Issue 9 §1 end to end. Evidence W1 is recorded in the window; then the real GTK file chooser is opened from the
-/// window (through the dialog plugin, as "Attach file…" does) on the folder that holds the database, and cancelled
-/// with Escape. Listing that folder, GTK opens and closes the database's files to sniff their type, which drops
-/// every POSIX lock the app holds on them: the test sees the `-shm` lock go. The real `golive` CLI then records W2
-/// and exits at once, which is when it would checkpoint and delete the WAL if it believed it was alone. W3 (the
-/// form) and W4 (the command) follow and must be in the database file as another process reads it; attaching the
-/// database, its `-wal` or `-shm` is refused, and W5 is recorded after that. All five stay, with the audit chain
-/// intact, after the app quits. Nothing here asks the app to take its locks back: that is the shell's own doing
-/// (its change poll and every write), so without it W3 and W4 go into a WAL nobody will read.
+/// window (through `pick_files`, as "Attach file…" does) on the folder that holds the database, and cancelled with
+/// Escape. Listing that folder, GTK opens and closes the database's files to sniff their type, and the folder
+/// monitor GLib leaves behind goes on doing so at every change: in the process that holds the connection, each such
+/// close drops its POSIX locks (measured before this design: the `-shm` lock held in 0 of 156 samples after a
+/// cancelled chooser). So the chooser runs in a child process of the app, and the test checks what that buys: the
+/// chooser window belongs to that child, GTK did open the workspace's files (in the child), the child is gone once
+/// the chooser is cancelled, and the app's own process holds its `-shm` and database-file locks in every sample from
+/// before the chooser opens to the end. The real `golive` CLI records W2 right after the chooser and exits at once,
+/// the moment it would checkpoint and delete the WAL if it believed it was alone; W3 (the form) and W4 (the command)
+/// follow and must be in the database file as another process reads it; attaching the database, its `-wal` or
+/// `-shm` is refused, and W5 is recorded after that. All five stay, with the audit chain intact, after the app quits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
     let cli = golive_cli();
@@ -1620,6 +1706,7 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
     let c = &c;
     let folder = db.parent().unwrap().to_path_buf();
     let shm = golive::store::locks::sidecar(&db, "-shm");
+    let wal = golive::store::locks::sidecar(&db, "-wal");
     let launch = "acme-eur-usdt";
     let w = [
         "W1: recorded in the window before the file chooser",
@@ -1669,19 +1756,31 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
     );
     let app = holders[0];
     assert_ne!(app, std::process::id());
+    assert_eq!(
+        std::fs::read_to_string(format!("/proc/{app}/comm"))
+            .unwrap()
+            .trim(),
+        "golive-desktop",
+        "the lock holder is the app"
+    );
+    assert!(lock_holders(&db).contains(&app));
     eprintln!("[{:?}] W1 recorded; app pid {app}", started.elapsed());
 
-    // The native chooser, opened from the window through the dialog plugin on the database's folder. The promise
-    // stays pending while the dialog is up, so its answer is parked on `window` rather than awaited.
-    let sampler = LockSampler::start(app, shm.clone());
+    // From here to the end, every sample of /proc/locks must show the app's locks; and every open of a file in the
+    // workspace's folder is counted (by any process: while the chooser is up, nothing but the chooser opens them).
+    let sampler = LockSampler::start(app, db.clone());
+    let opens = OpenWatch::start(&folder);
+
+    // The native chooser, opened from the window through the app's own command on the database's folder. The
+    // promise stays pending while the dialog is up, so its answer is parked on `window` rather than awaited.
     let title = format!("Evidence for: {}", item.title);
     c.execute(
         "const [folder, title] = arguments;
          window.__e2eChooser = { done: false };
          window.__TAURI_INTERNALS__
-           .invoke('plugin:dialog|open', { options: { defaultPath: folder, multiple: false, directory: false, title } })
+           .invoke('pick_files', { options: { defaultPath: folder, multiple: false, directory: false, title } })
            .then((r) => { window.__e2eChooser = { done: true, ok: r }; },
-                 (e) => { window.__e2eChooser = { done: true, err: String(e) }; });",
+                 (e) => { window.__e2eChooser = { done: true, err: e }; });",
         vec![folder.to_str().unwrap().into(), title.as_str().into()],
     )
     .await
@@ -1699,9 +1798,31 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     let shown = opened.elapsed();
-    // Long enough for GTK to list the folder (and sniff what it lists), and for the app's 400 ms watcher to notice.
+    // The chooser is a child of the app, the same program started with `--file-dialog`, and the window is its own.
+    let dialog_children = children_running(app, "--file-dialog");
+    assert_eq!(
+        dialog_children.len(),
+        1,
+        "one dialog child of the app: {dialog_children:?}"
+    );
+    let child = dialog_children[0];
+    assert_ne!(child, app);
+    let (has_pid, window_pid) = xdotool(&display, &["getwindowpid", &chooser]);
+    assert!(
+        has_pid && window_pid == child.to_string(),
+        "the chooser window belongs to the dialog child {child}, not to {window_pid:?}"
+    );
+    // A second dialog while this one is up is refused, not stacked.
+    let second = invoke(c, "pick_save_path", serde_json::json!({ "options": {} })).await;
+    assert_eq!(
+        second["err"]["code"], "file_dialog_open",
+        "a second dialog: {second}"
+    );
+    // Long enough for GTK to list the folder (and sniff what it lists), and for the app's 400 ms watcher to notice
+    // anything it could.
     tokio::time::sleep(Duration::from_secs(2)).await;
     capture(&display, "40-file-chooser-on-workspace-folder");
+    let sniffed = opens.opened();
 
     // Cancel, as a person would: Escape in the chooser. There is no window manager under Xvfb, so the focus is set
     // directly rather than by activating the window.
@@ -1729,22 +1850,35 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let closed = opened.elapsed();
-    let (samples, without, first_loss) = sampler.finish();
     assert_eq!(
         answer,
         serde_json::json!({ "done": true, "ok": null }),
         "a cancelled chooser answers null"
     );
+    // The app has read the child's answer and reaped it: the child, and GLib's folder monitor with it, is gone.
+    assert!(
+        exited(child) && children_running(app, "--file-dialog").is_empty(),
+        "the dialog child {child} is still running after the chooser closed"
+    );
+    let workspace_files =
+        [&db, &wal, &shm].map(|p| p.file_name().unwrap().to_string_lossy().into_owned());
+    let sniffed_workspace: u32 = workspace_files.iter().filter_map(|f| sniffed.get(f)).sum();
     eprintln!(
-        "[{:?}] chooser shown after {shown:?}, closed after {closed:?} ({escapes} Escape); the app's -shm lock was missing in \
-         {without} of {samples} samples, first {first_loss:?} after opening",
+        "[{:?}] chooser shown after {shown:?}, closed after {closed:?} ({escapes} Escape); while it was open the \
+         workspace folder's files were opened {sniffed:?}; the dialog child {child} has exited",
         started.elapsed()
     );
     assert!(
-        without > 0,
-        "the chooser never made the app lose its lock on {}: GTK did not sniff the folder's files, so this test \
-         proves nothing (see 40-file-chooser-on-workspace-folder.png)",
-        shm.display()
+        sniffed_workspace > 0,
+        "the chooser never opened the workspace's files ({sniffed:?}): GTK did not sniff the folder, so this test \
+         proves nothing (see 40-file-chooser-on-workspace-folder.png)"
+    );
+    // The two seconds after: before this design, GLib's monitor, outliving the dialog, dropped the lock here.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after_close = opens.opened();
+    eprintln!(
+        "[{:?}] in the 2 s after the chooser closed, the folder's files were opened {after_close:?}",
+        started.elapsed()
     );
 
     // At once, the real CLI records W2 and exits: the moment it would remove the WAL if it thought it was alone.
@@ -1764,15 +1898,14 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
         ],
     );
     assert!(recorded.contains("\"id\""), "{recorded}");
+    assert!(
+        wal.exists(),
+        "the CLI removed the -wal on exit: it believed it was alone with the database"
+    );
     eprintln!(
-        "[{:?}] the CLI recorded W2 in {:?}; the -wal is {} after it exited",
+        "[{:?}] the CLI recorded W2 in {:?}; the -wal is still there after it exited",
         started.elapsed(),
         cli_started.elapsed(),
-        if golive::store::locks::sidecar(&db, "-wal").exists() {
-            "still there"
-        } else {
-            "gone (checkpointed and removed)"
-        }
     );
 
     // W3 through the form, W4 through the command the form calls.
@@ -1796,7 +1929,6 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
 
     // The workspace's own files are refused as attachments (the shell checks them by `stat`, never opening them),
     // and the app keeps working: W5 through the form.
-    let wal = golive::store::locks::sidecar(&db, "-wal");
     for path in [&shm, &db, &wal] {
         let refused = invoke(
             c,
@@ -1824,19 +1956,25 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
     })
     .await;
     screenshot(c, &display, "41-after-chooser-cli-and-refusals").await;
-    // For the record, not a rule: how much of the time the app holds its locks now, the chooser long closed.
-    let (mut samples, mut on_shm, mut on_db) = (0, 0, 0);
-    let sampling = Instant::now();
-    while sampling.elapsed() < Duration::from_secs(1) {
-        samples += 1;
-        on_shm += u32::from(lock_holders(&shm).contains(&app));
-        on_db += u32::from(lock_holders(&db).contains(&app));
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+
+    // The app's own locks, in every sample from before the chooser opened until now.
+    let locks = sampler.finish();
     eprintln!(
-        "[{:?}] over 1 s the app held its -shm lock in {on_shm} and its database-file lock in {on_db} of \
-         {samples} samples",
-        started.elapsed()
+        "[{:?}] from before the chooser opened until after W5, the app (pid {app}) held its -shm lock in {} and its \
+         database-file lock in {} of {} samples",
+        started.elapsed(),
+        locks.samples - locks.without_shm,
+        locks.samples - locks.without_db,
+        locks.samples
+    );
+    assert!(
+        locks.samples > 500,
+        "too few samples to say anything: {locks:?}"
+    );
+    assert_eq!(
+        (locks.without_shm, locks.without_db),
+        (0, 0),
+        "the app lost its locks on the workspace while (or after) a file dialog ran: {locks:?}"
     );
     let verified: serde_json::Value =
         serde_json::from_str(&run_cli(&cli, &db, &["--json", "audit", "verify"])).unwrap();

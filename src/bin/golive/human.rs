@@ -280,6 +280,59 @@ pub fn packet_verification(v: &Verification) -> String {
     out
 }
 
+/// The whole `golive verify` answer: the seal, who signed and whether they are trusted, and the audit head.
+pub fn packet_check(
+    integrity: &Verification,
+    signature: &golive::packet::signature::SignatureCheck,
+    audit_head_known: Option<bool>,
+    integrity_only: bool,
+    passed: bool,
+) -> String {
+    let mut out = packet_verification(integrity);
+    if !integrity_only {
+        match (&signature.problem, &signature.fingerprint) {
+            (Some(p), _) if !signature.valid => {
+                let _ = writeln!(out, "signature: {p}");
+            }
+            (_, Some(fp)) => {
+                let _ = writeln!(out, "signature: valid, by key {fp}");
+            }
+            _ => {}
+        }
+        match signature.trusted {
+            Some(true) => {
+                let _ = writeln!(
+                    out,
+                    "signer: trusted as {}",
+                    signature.principals.join(", ")
+                );
+            }
+            Some(false) => {
+                let _ = writeln!(
+                    out,
+                    "signer: NOT TRUSTED: the key is not in the trust list for packets"
+                );
+            }
+            None if signature.valid => {
+                let _ = writeln!(
+                    out,
+                    "signer: not checked: pass --allowed-signers <file>, or run where the workspace is (--db)"
+                );
+            }
+            None => {}
+        }
+    }
+    match audit_head_known {
+        Some(true) => out.push_str("audit head: in this workspace's log\n"),
+        Some(false) => out.push_str(
+            "audit head: NOT in this workspace's log (another workspace, or the log was rewritten)\n",
+        ),
+        None => {}
+    }
+    out.push_str(if passed { "PASSED\n" } else { "FAILED\n" });
+    out
+}
+
 pub fn saved(s: &SavedFiles) -> String {
     let mut out = String::new();
     for (what, path) in [
@@ -292,6 +345,18 @@ pub fn saved(s: &SavedFiles) -> String {
         }
     }
     let _ = writeln!(out, "digest {}", s.digest);
+    match (&s.signature_path, &s.signed_by) {
+        (Some(p), Some(k)) => {
+            let _ = writeln!(out, "signed by {k}: {p}");
+        }
+        (None, Some(k)) => {
+            let _ = writeln!(
+                out,
+                "names {k} as its signer (write the JSON to get its signature file)"
+            );
+        }
+        _ => {}
+    }
     out
 }
 

@@ -81,10 +81,27 @@ enum Command {
         note: Option<String>,
     },
     /// Prove an exported packet is unaltered (exit 0) or say what differs (exit 1).
-    Verify { file: PathBuf },
-    /// Export the redacted, sealed signoff packet as JSON and / or PDF.
+    ///
+    /// A packet passes when it is unaltered AND signed by a key the reader trusts: the keys in --allowed-signers,
+    /// or (when the workspace exists) the launch's allowed signers, whose audit log must also hold the packet's
+    /// audit head. --integrity-only checks the seal alone.
+    Verify {
+        file: PathBuf,
+        /// The detached signature (default: <file>.sig).
+        #[arg(long)]
+        signature: Option<PathBuf>,
+        /// An OpenSSH allowed_signers file listing the keys you trust to sign packets.
+        #[arg(long = "allowed-signers")]
+        allowed_signers: Option<PathBuf>,
+        /// Check only that the packet is unaltered, not who signed it.
+        #[arg(long = "integrity-only")]
+        integrity_only: bool,
+    },
+    /// Export the redacted, sealed signoff packet as JSON and / or PDF, signed with your key (--key / --agent).
     Export {
         launch: String,
+        #[command(flatten)]
+        key: signing::KeyChoice,
         /// Where to write the JSON packet.
         #[arg(long = "json-out")]
         json_out: Option<PathBuf>,
@@ -402,17 +419,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         });
         return Ok(ExitCode::SUCCESS);
     }
-    if let Command::Verify { file } = &cli.command {
-        use golive::checklist::input_file;
-        let bytes = input_file::read(file, input_file::MAX_PACKET_BYTES, None)
-            .map_err(|e| e.into_invalid(file, "packets", "file", "file_unreadable"))?;
-        let v = golive::packet::integrity::verify(&bytes);
-        emit(json, &v, human::packet_verification);
-        return Ok(if v.intact {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        });
+    if let Command::Verify { .. } = &cli.command {
+        return signing::verify_packet(&cli, json);
     }
     if let Command::Probe(cmd) = &cli.command {
         if let Some(done) = probe::run_without_db(cmd, json) {
@@ -609,6 +617,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Verify { .. } => unreachable!("handled before opening the database"),
         Command::Export {
             launch,
+            key,
             json_out,
             pdf_out,
         } => {
@@ -617,8 +626,19 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 output::out(&ws.export_packet(&launch)?.json);
                 return Ok(ExitCode::SUCCESS);
             }
-            let saved = ws.save_packet(&launch, json_out.as_deref(), pdf_out.as_deref())?;
-            emit(json, &saved, human::saved)
+            let key = if key.given() { Some(key.load()?) } else { None };
+            let saved = ws.save_packet(
+                &launch,
+                json_out.as_deref(),
+                pdf_out.as_deref(),
+                key.as_ref(),
+            )?;
+            emit(json, &saved, human::saved);
+            if key.is_none() {
+                output::err_line(
+                    "note: the packet is not signed (no --key or --agent); `golive verify` will call it unsigned",
+                );
+            }
         }
         Command::Escalate {
             launch,

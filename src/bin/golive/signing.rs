@@ -12,7 +12,7 @@ use golive::signoff::statement::Slip;
 use golive::signoff::SignoffDecision;
 use golive::{Error, Role, Workspace};
 
-use crate::{emit, human, output, parse};
+use crate::{emit, human, output, parse, Cli, Command};
 
 /// The environment variable a key's passphrase may come from (never an argument: arguments show in `ps`).
 pub const PASSPHRASE_ENV: &str = "GOLIVE_KEY_PASSPHRASE";
@@ -32,6 +32,10 @@ pub struct KeyChoice {
 }
 
 impl KeyChoice {
+    pub fn given(&self) -> bool {
+        self.key.is_some() || self.agent
+    }
+
     pub fn load(&self) -> Result<SignerKey, Error> {
         let loaded = if self.agent {
             SignerKey::from_agent(self.fingerprint.as_deref())
@@ -292,4 +296,95 @@ pub fn slip_import(ws: &mut Workspace, cmd: SlipCmd, json: bool) -> Result<ExitC
     let signoff = ws.import_slip(&slip)?;
     emit(json, &signoff, |s| human::signoffs(std::slice::from_ref(s)));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `golive verify`: the seal, then the signature and who made it, then (with a workspace) the audit head.
+pub fn verify_packet(cli: &Cli, json: bool) -> Result<ExitCode, Error> {
+    let Command::Verify {
+        file,
+        signature,
+        allowed_signers,
+        integrity_only,
+    } = &cli.command
+    else {
+        unreachable!("called for verify only")
+    };
+    let bytes = input_file::read(file, input_file::MAX_PACKET_BYTES, None)
+        .map_err(|e| e.into_invalid(file, "packets", "file", "file_unreadable"))?;
+    let integrity = golive::packet::integrity::verify(&bytes);
+    let sig_path = signature
+        .clone()
+        .unwrap_or_else(|| golive::packet::signature::signature_path(file));
+    let sig_text = if sig_path.exists() {
+        Some(input_file::read_text(
+            &sig_path,
+            64 * 1024,
+            "signatures",
+            None,
+        )?)
+    } else {
+        None
+    };
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    // Trust: an allowed_signers file given, else the launch's signers in the workspace, when there is one.
+    let db = cli
+        .db
+        .clone()
+        .unwrap_or_else(golive::store::default_db_path);
+    let ws = if allowed_signers.is_none() && db.exists() {
+        Some(Workspace::open_existing(&db, "verifier")?)
+    } else {
+        None
+    };
+    let launch_id = doc
+        .pointer("/launch/id")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let trust = match (allowed_signers, &ws) {
+        (Some(path), _) => {
+            Some(signing::AllowedSigners::read(path).map_err(|e| Error::Invalid(e.into()))?)
+        }
+        (None, Some(ws)) if !launch_id.is_empty() => ws.packet_trust(launch_id).ok(),
+        _ => None,
+    };
+    let signature = golive::packet::signature::check(&bytes, sig_text.as_deref(), trust.as_ref());
+    let audit_head_known = match &ws {
+        Some(ws) => {
+            let seq = doc
+                .pointer("/integrity/audit_head_seq")
+                .and_then(|v| v.as_i64());
+            let hash = doc
+                .pointer("/integrity/audit_head_hash")
+                .and_then(|v| v.as_str());
+            match (seq, hash) {
+                (Some(seq), Some(hash)) => Some(ws.knows_audit_head(seq, hash)?),
+                _ => Some(false),
+            }
+        }
+        None => None,
+    };
+    let passed = integrity.intact
+        && audit_head_known != Some(false)
+        && (*integrity_only || (signature.valid && signature.trusted == Some(true)));
+    let report = serde_json::json!({
+        "passed": passed,
+        "integrity": integrity,
+        "signature": signature,
+        "audit_head_in_workspace": audit_head_known,
+        "integrity_only": integrity_only,
+    });
+    emit(json, &report, |_| {
+        human::packet_check(
+            &integrity,
+            &signature,
+            audit_head_known,
+            *integrity_only,
+            passed,
+        )
+    });
+    Ok(if passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

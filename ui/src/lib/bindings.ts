@@ -299,11 +299,23 @@ probe_runs: Array<PacketProbeRun>, rollback: PacketRollback, support: PacketSupp
  * The seeds' own record shapes, filled from recorded evidence: go_live_evidence, go_live_signoff,
  * launch_readiness, records_to_keep.
  */
-seed_blocks: Record<string, Record<string, unknown>>, redaction: RedactionReport, integrity: Integrity, };
+seed_blocks: Record<string, Record<string, unknown>>, redaction: RedactionReport, 
+/**
+ * The key that signs this packet's JSON (a detached SSHSIG beside it, `<file>.sig`); `None` when unsigned.
+ */
+signed_by: PacketKey | null, integrity: Integrity, };
 
 export type ExportedPacket = { packet: Packet, json: string, };
 
-export type SavedFiles = { json_path: string | null, pdf_path: string | null, text_path: string | null, digest: string, };
+export type SavedFiles = { json_path: string | null, pdf_path: string | null, text_path: string | null, digest: string, 
+/**
+ * The packet's detached signature (`<json>.sig`), when it was signed.
+ */
+signature_path: string | null, 
+/**
+ * The signing key's fingerprint.
+ */
+signed_by: string | null, };
 
 export type Verification = { intact: boolean, recorded_digest: string, computed_digest: string, 
 /**
