@@ -32,13 +32,59 @@ pub struct AuditEvent {
     pub hash: String,
 }
 
+/// Every kind of change the log records, one word each: a type, so a misspelt action cannot be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    TemplateImported,
+    LaunchCreated,
+    ItemStatusSet,
+    EvidenceRecorded,
+    EvidenceSuperseded,
+    SignerAllowed,
+    SignerRemoved,
+    SignoffRecorded,
+    SignoffRenewed,
+    DecisionRecorded,
+    PacketExported,
+    EscalationExported,
+    ProbeVarSet,
+    ProbeSecretStored,
+    ProbeSecretForgotten,
+    ProbeSensitiveConfirmed,
+    ProbeRunRecorded,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::TemplateImported => "template.imported",
+            Action::LaunchCreated => "launch.created",
+            Action::ItemStatusSet => "item.status_set",
+            Action::EvidenceRecorded => "evidence.recorded",
+            Action::EvidenceSuperseded => "evidence.superseded",
+            Action::SignerAllowed => "signer.allowed",
+            Action::SignerRemoved => "signer.removed",
+            Action::SignoffRecorded => "signoff.recorded",
+            Action::SignoffRenewed => "signoff.renewed",
+            Action::DecisionRecorded => "decision.recorded",
+            Action::PacketExported => "packet.exported",
+            Action::EscalationExported => "escalation.exported",
+            Action::ProbeVarSet => "probe.var_set",
+            Action::ProbeSecretStored => "probe.secret_stored",
+            Action::ProbeSecretForgotten => "probe.secret_forgotten",
+            Action::ProbeSensitiveConfirmed => "probe.sensitive_confirmed",
+            Action::ProbeRunRecorded => "probe.run_recorded",
+        }
+    }
+}
+
 /// What an append needs; the store fills in `seq`, `prev_hash` and `hash`.
 pub struct NewAuditEvent<'a> {
     pub at: &'a str,
     pub actor: &'a str,
     pub environment: Environment,
     pub launch_id: Option<&'a str>,
-    pub action: &'a str,
+    pub action: Action,
     pub subject: &'a str,
     pub details: serde_json::Value,
 }
@@ -101,13 +147,14 @@ pub fn append(tx: &Transaction<'_>, event: NewAuditEvent<'_>) -> Result<i64> {
     let seq = prev_seq + 1;
     let details = event.details.to_string();
     let env = event.environment.as_str();
+    let action = event.action.as_str();
     let hash = event_hash(
         seq,
         event.at,
         event.actor,
         env,
         event.launch_id,
-        event.action,
+        action,
         event.subject,
         &details,
         &prev_hash,
@@ -115,7 +162,7 @@ pub fn append(tx: &Transaction<'_>, event: NewAuditEvent<'_>) -> Result<i64> {
     );
     tx.prepare_cached("INSERT INTO audit_events (seq, at, actor, environment, launch_id, action, subject, details, prev_hash, hash, rows)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")?
-        .execute(params![seq, event.at, event.actor, env, event.launch_id, event.action, event.subject, details, prev_hash, hash, committed],
+        .execute(params![seq, event.at, event.actor, env, event.launch_id, action, event.subject, details, prev_hash, hash, committed],
     )?;
     Ok(seq)
 }

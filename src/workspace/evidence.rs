@@ -5,7 +5,7 @@ use std::path::Path;
 use rusqlite::params;
 use serde_json::json;
 
-use crate::audit::{self, NewAuditEvent};
+use crate::audit;
 use crate::checklist::evidence::{self, EvidenceKind, EvidenceRecord, EvidenceRow, NewEvidence};
 use crate::checklist::files;
 use crate::checklist::input_file;
@@ -13,14 +13,11 @@ use crate::checklist::item;
 use crate::checklist::launch;
 use crate::error::{Error, InvalidInput, Result};
 
-use super::{AttachFile, Workspace};
+use super::{AttachFile, Recorder, Workspace};
 
 impl Workspace {
     pub fn add_evidence(&mut self, new: &NewEvidence) -> Result<EvidenceRecord> {
-        let (at, actor) = (self.now(), self.actor.clone());
-        let id = self
-            .store
-            .write(|tx| record_evidence(tx, new, &at, &actor))?;
+        let id = self.audited(|tx| record_evidence(tx, new))?;
         evidence::get(self.store.conn(), &id)
     }
 
@@ -28,10 +25,10 @@ impl Workspace {
     /// written and the error names its position (1-based). Scripts importing ids from a pipeline use this.
     pub fn add_evidence_batch(&mut self, batch: &[NewEvidence]) -> Result<Vec<String>> {
         let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let mut ids = Vec::with_capacity(batch.len());
             for (n, new) in batch.iter().enumerate() {
-                let id = record_evidence(tx, new, &at, &actor).map_err(|e| match e {
+                let id = record_evidence(tx, new).map_err(|e| match e {
                     Error::Invalid(mut invalid) => {
                         invalid.message = format!(
                             "record {}: {}; nothing was recorded",
@@ -67,7 +64,7 @@ impl Workspace {
             input_file::MAX_IMPORT_BYTES,
         );
         let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let mut ids = Vec::new();
             loop {
                 let (n, line) = match lines.next_line() {
@@ -84,7 +81,7 @@ impl Workspace {
                         format!("{shown}:{n}:{}: {e}; nothing was recorded", e.column()),
                     )
                 })?;
-                let id = record_evidence(tx, &new, &at, &actor).map_err(|e| match e {
+                let id = record_evidence(tx, &new).map_err(|e| match e {
                     Error::Invalid(mut invalid) => {
                         invalid.message =
                             format!("{shown}:{n}: {}; nothing was recorded", invalid.message);
@@ -113,7 +110,7 @@ impl Workspace {
         )?;
         files::store(&self.store.files_dir(), &file)?;
         let id = new_evidence_id();
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             evidence::check_supersedes(tx, attach.item_id, attach.supersedes.as_deref())?;
             tx.execute(
                 "INSERT OR IGNORE INTO files (sha256, size, media_type, stored_at) VALUES (?1, ?2, ?3, ?4)",
@@ -151,12 +148,8 @@ impl Workspace {
 }
 
 /// Checks one piece of typed evidence against its item and writes it with its audit event. Returns its id.
-pub(super) fn record_evidence(
-    tx: &rusqlite::Transaction<'_>,
-    new: &NewEvidence,
-    at: &str,
-    actor: &str,
-) -> Result<String> {
+pub(super) fn record_evidence(tx: &Recorder<'_, '_>, new: &NewEvidence) -> Result<String> {
+    let (at, actor) = (tx.at, tx.actor);
     let id = new_evidence_id();
     let scope = evidence::item_scope(tx, new.item_id)?;
     let environment = new.environment.unwrap_or(scope.environment);
@@ -185,29 +178,24 @@ pub(super) fn record_evidence(
     Ok(id)
 }
 
-pub(super) fn audit_evidence(tx: &rusqlite::Transaction<'_>, row: &EvidenceRow<'_>) -> Result<()> {
-    audit::append(
-        tx,
-        NewAuditEvent {
-            at: row.recorded_at,
-            actor: row.actor,
-            environment: row.environment,
-            launch_id: Some(row.launch_id),
-            action: if row.supersedes.is_some() {
-                "evidence.superseded"
-            } else {
-                "evidence.recorded"
-            },
-            subject: &format!("evidence:{}", row.id),
-            details: json!({
-                "item_id": row.item_id,
-                "kind": row.kind.as_str(),
-                "identifier_type": row.identifier_type.map(|t| t.as_str()),
-                "value": row.value,
-                "sha256": row.file_sha256,
-                "supersedes": row.supersedes,
-            }),
+pub(super) fn audit_evidence(tx: &Recorder<'_, '_>, row: &EvidenceRow<'_>) -> Result<()> {
+    tx.record(
+        row.environment,
+        Some(row.launch_id),
+        if row.supersedes.is_some() {
+            audit::Action::EvidenceSuperseded
+        } else {
+            audit::Action::EvidenceRecorded
         },
+        &format!("evidence:{}", row.id),
+        json!({
+            "item_id": row.item_id,
+            "kind": row.kind.as_str(),
+            "identifier_type": row.identifier_type.map(|t| t.as_str()),
+            "value": row.value,
+            "sha256": row.file_sha256,
+            "supersedes": row.supersedes,
+        }),
     )?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::audit::{self, NewAuditEvent};
+use crate::audit;
 use crate::checklist::evidence;
 use crate::checklist::identifier::IdentifierType;
 use crate::checklist::launch;
@@ -120,7 +120,7 @@ impl Workspace {
             signature_path,
             signed_by: exported.signed_by.as_ref().map(|k| k.fingerprint.clone()),
         };
-        self.record_export(launch_id, "packet.exported", &saved)?;
+        self.record_export(launch_id, audit::Action::PacketExported, &saved)?;
         Ok(saved)
     }
 
@@ -169,13 +169,22 @@ impl Workspace {
             signature_path: None,
             signed_by: None,
         };
-        self.record_export(&request.launch_id, "escalation.exported", &saved)?;
+        self.record_export(
+            &request.launch_id,
+            audit::Action::EscalationExported,
+            &saved,
+        )?;
         Ok(saved)
     }
 
     /// Records an export. A packet's export also keeps each role's scope as exported, so a slip signed from the
     /// packet can later say what changed since.
-    fn record_export(&mut self, launch_id: &str, action: &str, saved: &SavedFiles) -> Result<()> {
+    fn record_export(
+        &mut self,
+        launch_id: &str,
+        action: audit::Action,
+        saved: &SavedFiles,
+    ) -> Result<()> {
         let details = json!({
             "digest": saved.digest,
             "json": saved.json_path.is_some(),
@@ -184,8 +193,8 @@ impl Workspace {
             "signed_by": saved.signed_by,
         });
         let (at, actor) = (self.now(), self.actor.clone());
-        let packet = action == "packet.exported";
-        self.store.write(|tx| {
+        let packet = action == audit::Action::PacketExported;
+        self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, launch_id)?;
             if packet {
                 for role in Role::ALL {
@@ -193,17 +202,12 @@ impl Workspace {
                     signoff::scope::snapshot(tx, launch_id, *role, &scope, &at)?;
                 }
             }
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment,
-                    launch_id: Some(launch_id),
-                    action,
-                    subject: &format!("launch:{launch_id}"),
-                    details,
-                },
+            tx.record(
+                environment,
+                Some(launch_id),
+                action,
+                &format!("launch:{launch_id}"),
+                details,
             )?;
             Ok(())
         })
@@ -215,26 +219,21 @@ impl Workspace {
         &mut self,
         launch_id: &str,
         environment: Option<Environment>,
-        action: &str,
+        action: audit::Action,
         details: serde_json::Value,
     ) -> Result<()> {
         let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let environment = match environment {
                 Some(environment) => environment,
                 None => launch::environment(tx, launch_id)?,
             };
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment,
-                    launch_id: Some(launch_id),
-                    action,
-                    subject: &format!("launch:{launch_id}"),
-                    details,
-                },
+            tx.record(
+                environment,
+                Some(launch_id),
+                action,
+                &format!("launch:{launch_id}"),
+                details,
             )?;
             Ok(())
         })

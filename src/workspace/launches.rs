@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::audit::{self, NewAuditEvent};
+use crate::audit;
 use crate::checklist::item::{self, ItemView, SetItemStatus};
 use crate::checklist::launch::{self, LaunchOverview, LaunchSummary, NewLaunch};
 use crate::checklist::template::Template;
@@ -30,26 +30,15 @@ impl Workspace {
             }
         }
         let (at, actor) = (self.now(), self.actor.clone());
-        let id = self.store.write(|tx| {
+        let id = self.audited_at(&at, &actor, |tx| {
             let id = launch::slug_id(tx, &checked.name)?;
             launch::insert(tx, &id, &checked, &chosen, &at, &actor)?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment: checked.environment,
-                    launch_id: Some(&id),
-                    action: "launch.created",
-                    subject: &format!("launch:{id}"),
-                    details: json!({
+            tx.record(checked.environment, Some(&id), audit::Action::LaunchCreated, &format!("launch:{id}"), json!({
                         "name": checked.name,
                         "partner_id": checked.partner_id,
                         "product_surface": checked.product_surface.as_str(),
                         "templates": chosen.iter().map(|t| format!("{}@{}", t.id, t.version)).collect::<Vec<_>>(),
-                    }),
-                },
-            )?;
+                    }))?;
             Ok(id)
         })?;
         self.launch_overview(&id)
@@ -74,25 +63,20 @@ impl Workspace {
 
     pub fn set_item_status(&mut self, change: &SetItemStatus) -> Result<ItemView> {
         let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let current = item::get(tx, change.item_id)?;
             let reason = item::check_status_change(tx, &current, change)?;
             item::insert_status(tx, &current, change.status, reason.as_deref(), &actor, &at)?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment: current.environment,
-                    launch_id: Some(&current.launch_id),
-                    action: "item.status_set",
-                    subject: &format!("item:{}", current.id),
-                    details: json!({
-                        "from": current.status.as_str(),
-                        "to": change.status.as_str(),
-                        "reason": reason,
-                    }),
-                },
+            tx.record(
+                current.environment,
+                Some(&current.launch_id),
+                audit::Action::ItemStatusSet,
+                &format!("item:{}", current.id),
+                json!({
+                    "from": current.status.as_str(),
+                    "to": change.status.as_str(),
+                    "reason": reason,
+                }),
             )?;
             Ok(())
         })?;

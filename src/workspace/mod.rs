@@ -47,7 +47,86 @@ pub struct AttachFile {
     pub supersedes: Option<String>,
 }
 
+/// A change being written: its transaction (it derefs to one), the time and actor stamped on its rows and events,
+/// and [`Recorder::record`], the only way an audit event is appended.
+pub(crate) struct Recorder<'a, 'c> {
+    tx: &'a rusqlite::Transaction<'c>,
+    pub at: &'a str,
+    pub actor: &'a str,
+    events: std::cell::Cell<u32>,
+}
+
+impl<'c> std::ops::Deref for Recorder<'_, 'c> {
+    type Target = rusqlite::Transaction<'c>;
+
+    fn deref(&self) -> &Self::Target {
+        self.tx
+    }
+}
+
+impl Recorder<'_, '_> {
+    /// Appends the event for rows this change has just written (it commits to them; see `audit::rows`).
+    pub fn record(
+        &self,
+        environment: Environment,
+        launch_id: Option<&str>,
+        action: audit::Action,
+        subject: &str,
+        details: serde_json::Value,
+    ) -> Result<i64> {
+        self.events.set(self.events.get() + 1);
+        audit::append(
+            self.tx,
+            audit::NewAuditEvent {
+                at: self.at,
+                actor: self.actor,
+                environment,
+                launch_id,
+                action,
+                subject,
+                details,
+            },
+        )
+    }
+}
+
 impl Workspace {
+    /// The one way a change is written: `f` writes its rows and records its audit events through the
+    /// [`Recorder`], all in one IMMEDIATE transaction. A change that records no event is refused (and rolled
+    /// back): every write is audited, by construction.
+    pub(crate) fn audited<T>(
+        &mut self,
+        f: impl FnOnce(&Recorder<'_, '_>) -> Result<T>,
+    ) -> Result<T> {
+        let (at, actor) = (self.now(), self.actor.clone());
+        self.audited_at(&at, &actor, f)
+    }
+
+    /// [`Workspace::audited`] with the time and actor the caller already stamped on what it prepared.
+    pub(crate) fn audited_at<T>(
+        &mut self,
+        at: &str,
+        actor: &str,
+        f: impl FnOnce(&Recorder<'_, '_>) -> Result<T>,
+    ) -> Result<T> {
+        self.store.write(|tx| {
+            let rec = Recorder {
+                tx,
+                at,
+                actor,
+                events: std::cell::Cell::new(0),
+            };
+            let value = f(&rec)?;
+            if rec.events.get() == 0 {
+                return Err(crate::error::StoreError::AppendOnly(
+                    "internal: a change wrote no audit event, so it was not saved".into(),
+                )
+                .into());
+            }
+            Ok(value)
+        })
+    }
+
     /// Opens the database at `path` with the wall clock, acting as `actor`, creating the workspace if the file
     /// does not exist yet.
     pub fn open(path: &Path, actor: &str) -> Result<Self> {

@@ -5,7 +5,7 @@ use std::path::Path;
 use rusqlite::params;
 use serde_json::json;
 
-use crate::audit::{self, NewAuditEvent};
+use crate::audit;
 use crate::checklist::evidence::{self, EvidenceKind, EvidenceRow};
 use crate::checklist::input_file::{self, WorkspaceFiles};
 use crate::checklist::launch;
@@ -149,25 +149,14 @@ impl Workspace {
             .into());
         }
         let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, launch_id)?;
             tx.execute(
                 "INSERT INTO probe_settings (launch_id, pack_id, name, value, environment, set_by, set_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![launch_id, pack_id, name, value, environment.as_str(), actor, at],
             )?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment,
-                    launch_id: Some(launch_id),
-                    action: "probe.var_set",
-                    subject: &format!("launch:{launch_id}"),
-                    details: json!({ "pack": pack_id, "name": name, "value": value }),
-                },
-            )?;
+            tx.record(environment, Some(launch_id), audit::Action::ProbeVarSet, &format!("launch:{launch_id}"), json!({ "pack": pack_id, "name": name, "value": value }))?;
             Ok(())
         })
     }
@@ -219,7 +208,7 @@ impl Workspace {
         self.append_launch_event(
             launch_id,
             Some(environment),
-            "probe.secret_stored",
+            audit::Action::ProbeSecretStored,
             json!({ "fingerprint": fingerprint }),
         )?;
         Ok(fingerprint)
@@ -243,7 +232,7 @@ impl Workspace {
         self.append_launch_event(
             launch_id,
             Some(environment),
-            "probe.secret_forgotten",
+            audit::Action::ProbeSecretForgotten,
             json!({ "name": name }),
         )
     }
@@ -338,19 +327,8 @@ impl Workspace {
                 let recorded = confirmation.clone();
                 let launch_id = request.launch_id.clone();
                 let pack_id = pack.id.clone();
-                self.store.write(|tx| {
-                    audit::append(
-                        tx,
-                        NewAuditEvent {
-                            at: &recorded.confirmed_at,
-                            actor: &recorded.confirmed_by,
-                            environment,
-                            launch_id: Some(&launch_id),
-                            action: "probe.sensitive_confirmed",
-                            subject: &format!("launch:{launch_id}"),
-                            details: json!({ "pack": pack_id, "amount_cap": recorded.amount_cap, "statement": recorded.statement }),
-                        },
-                    )?;
+                self.audited(|tx| {
+                    tx.record(environment, Some(&launch_id), audit::Action::ProbeSensitiveConfirmed, &format!("launch:{launch_id}"), json!({ "pack": pack_id, "amount_cap": recorded.amount_cap, "statement": recorded.statement }))?;
                     Ok(())
                 })?;
                 Some(confirmation)
@@ -410,7 +388,7 @@ impl Workspace {
         probe::record::redact_run(&mut run, &redactor, &input.secrets);
         let (at, actor) = (self.now(), self.actor.clone());
         let template = input.pack.template.clone();
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let items = probe::record::provable_items(tx, &launch_id, template.as_deref())?;
             for (item, step_ids) in probe::record::proven_items(&run, &items) {
                 let id = new_evidence_id();
@@ -434,16 +412,7 @@ impl Workspace {
                 run.evidence.push(probe::record::attached(item, id.clone(), step_ids));
             }
             probe::record::insert(tx, &run)?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment: run.environment,
-                    launch_id: Some(&launch_id),
-                    action: "probe.run_recorded",
-                    subject: &format!("probe_run:{}", run.id),
-                    details: json!({
+            tx.record(run.environment, Some(&launch_id), audit::Action::ProbeRunRecorded, &format!("probe_run:{}", run.id), json!({
                         "pack": run.pack_id,
                         "outcome": run.outcome.as_str(),
                         "passed": run.count(Outcome::Pass),
@@ -452,9 +421,7 @@ impl Workspace {
                         "skipped": run.count(Outcome::Skipped),
                         "evidence": run.evidence.iter().map(|e| e.evidence_id.clone()).collect::<Vec<_>>(),
                         "secrets": run.secrets,
-                    }),
-                },
-            )?;
+                    }))?;
             Ok(())
         })?;
         Ok(run)

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::audit::{self, NewAuditEvent};
+use crate::audit;
 use crate::checklist::evidence;
 use crate::checklist::launch;
 use crate::domain::Role;
@@ -117,7 +117,7 @@ impl Workspace {
         let (at, actor) = (self.now(), self.actor.clone());
         let id = format!("so_{}", uuid::Uuid::now_v7().simple());
         let payload = serde_json::to_string(statement).expect("a statement serializes");
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, &statement.launch_id)?;
             if let Some(scope) = scope {
                 signoff::scope::snapshot(tx, &statement.launch_id, statement.role, scope, &at)?;
@@ -132,31 +132,26 @@ impl Workspace {
                 source,
             };
             signoff::record::insert(tx, &id, &signed, environment, &at, previous.as_deref())?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment,
-                    launch_id: Some(&statement.launch_id),
-                    action: if previous.is_some() {
-                        "signoff.renewed"
-                    } else {
-                        "signoff.recorded"
-                    },
-                    subject: &format!("signoff:{id}"),
-                    details: json!({
-                        "role": statement.role.as_str(),
-                        "signer": statement.signer,
-                        "key": statement.key_fingerprint,
-                        "source": source,
-                        "decision": statement.decision.as_str(),
-                        "reason": statement.reason,
-                        "scope_digest": statement.scope_digest,
-                        "audit_head": statement.audit_head.seq,
-                        "supersedes": previous,
-                    }),
+            tx.record(
+                environment,
+                Some(&statement.launch_id),
+                if previous.is_some() {
+                    audit::Action::SignoffRenewed
+                } else {
+                    audit::Action::SignoffRecorded
                 },
+                &format!("signoff:{id}"),
+                json!({
+                    "role": statement.role.as_str(),
+                    "signer": statement.signer,
+                    "key": statement.key_fingerprint,
+                    "source": source,
+                    "decision": statement.decision.as_str(),
+                    "reason": statement.reason,
+                    "scope_digest": statement.scope_digest,
+                    "audit_head": statement.audit_head.seq,
+                    "supersedes": previous,
+                }),
             )?;
             Ok(())
         })
@@ -180,7 +175,7 @@ impl Workspace {
     pub fn add_signer(&mut self, new: &NewSigner) -> Result<SignerView> {
         let (principal, public_key, fingerprint) = signers::check(new)?;
         let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, &new.launch_id)?;
             if signers::find(tx, &new.launch_id, new.role, &fingerprint)?.is_some() {
                 return Err(InvalidInput::coded(
@@ -191,20 +186,23 @@ impl Workspace {
                 .into());
             }
             let id = signers::insert(
-                tx, &new.launch_id, new.role, &principal, &public_key, &fingerprint, None, &actor, &at,
+                tx,
+                &new.launch_id,
+                new.role,
+                &principal,
+                &public_key,
+                &fingerprint,
+                None,
+                &actor,
+                &at,
                 environment,
             )?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment,
-                    launch_id: Some(&new.launch_id),
-                    action: "signer.allowed",
-                    subject: &format!("signer:{id}"),
-                    details: json!({ "role": new.role.as_str(), "principal": principal, "key": fingerprint }),
-                },
+            tx.record(
+                environment,
+                Some(&new.launch_id),
+                audit::Action::SignerAllowed,
+                &format!("signer:{id}"),
+                json!({ "role": new.role.as_str(), "principal": principal, "key": fingerprint }),
             )?;
             Ok(())
         })?;
@@ -216,25 +214,28 @@ impl Workspace {
     /// vouches for the key.
     pub fn remove_signer(&mut self, launch_id: &str, role: Role, fingerprint: &str) -> Result<()> {
         let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, launch_id)?;
             let allowed = signers::revocable(tx, launch_id, role, fingerprint)?;
             let entry = signers::find(tx, launch_id, role, fingerprint)?.expect("just found");
             let id = signers::insert(
-                tx, launch_id, role, &entry.principal, &entry.public_key, fingerprint, Some(allowed), &actor, &at,
+                tx,
+                launch_id,
+                role,
+                &entry.principal,
+                &entry.public_key,
+                fingerprint,
+                Some(allowed),
+                &actor,
+                &at,
                 environment,
             )?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment,
-                    launch_id: Some(launch_id),
-                    action: "signer.removed",
-                    subject: &format!("signer:{id}"),
-                    details: json!({ "role": role.as_str(), "principal": entry.principal, "key": fingerprint }),
-                },
+            tx.record(
+                environment,
+                Some(launch_id),
+                audit::Action::SignerRemoved,
+                &format!("signer:{id}"),
+                json!({ "role": role.as_str(), "principal": entry.principal, "key": fingerprint }),
             )?;
             Ok(())
         })
@@ -277,21 +278,10 @@ impl Workspace {
         }
         let (at, actor) = (self.now(), self.actor.clone());
         let id = format!("dc_{}", uuid::Uuid::now_v7().simple());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, &new.launch_id)?;
             signoff::record::insert_decision(tx, &id, new, note.as_deref(), &verdict, &actor, &at, environment)?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment,
-                    launch_id: Some(&new.launch_id),
-                    action: "decision.recorded",
-                    subject: &format!("decision:{id}"),
-                    details: json!({ "decision": new.decision.as_str(), "note": note, "go_allowed": verdict.go }),
-                },
-            )?;
+            tx.record(environment, Some(&new.launch_id), audit::Action::DecisionRecorded, &format!("decision:{id}"), json!({ "decision": new.decision.as_str(), "note": note, "go_allowed": verdict.go }))?;
             Ok(())
         })?;
         Ok(

@@ -5,7 +5,7 @@ use std::path::Path;
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 
-use crate::audit::{self, NewAuditEvent};
+use crate::audit;
 use crate::checklist::builtin;
 use crate::checklist::input_file::WorkspaceFiles;
 use crate::checklist::located::{self, ReadFailure};
@@ -72,7 +72,7 @@ impl Workspace {
             .into());
         }
         let (at, actor) = (self.now(), self.actor.clone());
-        self.store.write(|tx| {
+        self.audited_at(&at, &actor, |tx| {
             let existing: Option<String> = tx
                 .query_row(
                     "SELECT sha256 FROM imported_templates WHERE template_id = ?1 AND version = ?2",
@@ -100,18 +100,7 @@ impl Workspace {
                  VALUES (?1, ?2, ?3, ?4, ?5, 'sandbox', ?6, ?7)",
                 params![parsed.id, parsed.version, parsed.name, body, parsed.sha256, at, actor],
             )?;
-            audit::append(
-                tx,
-                NewAuditEvent {
-                    at: &at,
-                    actor: &actor,
-                    environment: Environment::Sandbox,
-                    launch_id: None,
-                    action: "template.imported",
-                    subject: &format!("template:{}@{}", parsed.id, parsed.version),
-                    details: json!({ "sha256": parsed.sha256, "items": parsed.summary().items }),
-                },
-            )?;
+            tx.record(Environment::Sandbox, None, audit::Action::TemplateImported, &format!("template:{}@{}", parsed.id, parsed.version), json!({ "sha256": parsed.sha256, "items": parsed.summary().items }))?;
             Ok(())
         })?;
         Ok(parsed.summary())
