@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -69,8 +69,15 @@ fn digest(table: &str, rowid: i64, content: &str) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-/// `SELECT rowid, <key>, json_array(<every column>) FROM table` for one table, its columns read from the schema.
+/// `SELECT rowid, <key>, json_array(<every column>) FROM table` for one table, its columns read from the schema
+/// once per process (the schema of a workspace this build writes is this build's own).
 fn content_query(conn: &Connection, table: &str) -> Result<String> {
+    static QUERIES: std::sync::OnceLock<std::sync::Mutex<BTreeMap<String, String>>> =
+        std::sync::OnceLock::new();
+    let cache = QUERIES.get_or_init(Default::default);
+    if let Some(q) = cache.lock().ok().and_then(|c| c.get(table).cloned()) {
+        return Ok(q);
+    }
     let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
     let columns = stmt
         .query_map([table], |r| r.get::<_, String>(0))?
@@ -85,21 +92,49 @@ fn content_query(conn: &Connection, table: &str) -> Result<String> {
         .map(|c| format!("\"{c}\""))
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(format!(
-        "SELECT rowid, {key}, json_array({cols}) FROM \"{table}\""
-    ))
+    let query = format!("SELECT rowid, {key}, json_array({cols}) FROM \"{table}\"");
+    if let Ok(mut c) = cache.lock() {
+        c.insert(table.to_string(), query.clone());
+    }
+    Ok(query)
+}
+
+/// Each tracked table's newest rowid and how far the events have committed it, in two statements, so an append
+/// reads rows only from the tables its change touched.
+fn advanced_tables(conn: &Connection) -> Result<Vec<(&'static str, i64)>> {
+    static HIGHEST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let highest = HIGHEST.get_or_init(|| {
+        TRACKED
+            .iter()
+            .map(|t| format!("SELECT '{t}', (SELECT MAX(rowid) FROM \"{t}\")"))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ")
+    });
+    let marks: BTreeMap<String, i64> = conn
+        .prepare_cached("SELECT tbl, last_rowid FROM audit_marks")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(highest)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let table: String = r.get(0)?;
+        let max: Option<i64> = r.get(1)?;
+        let last = marks.get(&table).copied().unwrap_or(0);
+        if max.is_some_and(|m| m > last) {
+            if let Some(t) = TRACKED.iter().find(|t| **t == table) {
+                out.push((*t, last));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Commits to every row inserted since the last event: reads them, digests them, moves the marks. Returns the
 /// encoded `rows` text, or `None` when the change inserted no row.
 pub fn commit_new_rows(conn: &Connection) -> Result<Option<String>> {
     let mut parts = Vec::new();
-    for table in TRACKED {
-        let last: i64 = conn
-            .prepare_cached("SELECT last_rowid FROM audit_marks WHERE tbl = ?1")?
-            .query_row([table], |r| r.get(0))
-            .optional()?
-            .unwrap_or(0);
+    for (table, last) in advanced_tables(conn)? {
         let query = format!(
             "{} WHERE rowid > ?1 ORDER BY rowid",
             content_query(conn, table)?

@@ -97,12 +97,28 @@ impl LockWatch {
             // Not in WAL mode (or the files were never seen): there is no long-lived lock to lose.
             return LockState::Intact;
         };
-        if FileId::of(&self.shm) != Some(shm_id) || FileId::of(&self.wal) != self.wal_id {
+        if self.files_state() == LockState::FilesReplaced {
             return LockState::FilesReplaced;
         }
         match holds_lock_on(shm_id) {
             Some(false) => LockState::LockDropped,
             Some(true) | None => LockState::Intact,
+        }
+    }
+}
+
+impl LockWatch {
+    /// Only whether the `-wal` / `-shm` on disk are still the files this connection has open: two `stat`s. This
+    /// is what decides whether a commit may have gone where nobody reads.
+    pub fn files_state(&self) -> LockState {
+        match self.shm_id {
+            Some(shm_id)
+                if FileId::of(&self.shm) != Some(shm_id)
+                    || FileId::of(&self.wal) != self.wal_id =>
+            {
+                LockState::FilesReplaced
+            }
+            _ => LockState::Intact,
         }
     }
 }

@@ -30,7 +30,14 @@ pub struct Store {
     path: PathBuf,
     watch: LockWatch,
     reopened: u32,
+    /// When the kernel's lock table was last read; writes read it at most every [`LOCK_TABLE_EVERY`].
+    lock_table_read: Option<std::time::Instant>,
 }
+
+/// How often a writer reads `/proc/locks` at most. The file identities are checked on every write (a replaced
+/// `-wal` is what loses data); a dropped lock is taken back within this interval by writes, and by the desktop's
+/// change poll.
+const LOCK_TABLE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date. An existing file with an
@@ -95,6 +102,7 @@ impl Store {
             path: path.to_path_buf(),
             watch,
             reopened: 0,
+            lock_table_read: None,
         })
     }
 
@@ -115,6 +123,7 @@ impl Store {
     /// connection has open; if not, reopens the connection (which takes the locks again). Returns whether it
     /// reopened. Every write calls it; the desktop also calls it after file dialogs and on its change poll.
     pub fn ensure_locks(&mut self) -> Result<bool, StoreError> {
+        self.lock_table_read = Some(std::time::Instant::now());
         match self.watch.state() {
             LockState::Intact => Ok(false),
             LockState::LockDropped | LockState::FilesReplaced => {
@@ -148,26 +157,30 @@ impl Store {
     }
 
     /// Runs `f` in an IMMEDIATE transaction: the write lock is taken up front, so a read-then-write never has to
-    /// upgrade a shared lock (the classic "database is locked" failure with two processes). Before it, the locks
-    /// are checked (and the connection reopened if they were lost); after it, they are checked again, and a commit
-    /// that may have gone into a WAL another process already removed is reported, never passed off as saved.
+    /// upgrade a shared lock (the classic "database is locked" failure with two processes). Before it, the files on
+    /// disk must be the ones the connection has open and (every [`LOCK_TABLE_EVERY`]) the lock must still be held,
+    /// or the connection is reopened; after it, a commit that may have gone into a WAL another process already
+    /// removed is reported, never passed off as saved.
     pub fn write<T>(
         &mut self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        self.ensure_locks()?;
+        let due = self
+            .lock_table_read
+            .is_none_or(|at| at.elapsed() >= LOCK_TABLE_EVERY);
+        if due {
+            self.ensure_locks()?;
+        } else if self.watch.files_state() != LockState::Intact {
+            self.reopen()?;
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
         let value = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
-        match self.watch.state() {
-            LockState::Intact => Ok(value),
-            LockState::LockDropped => {
-                self.reopen()?;
-                Ok(value)
-            }
+        match self.watch.files_state() {
+            LockState::Intact | LockState::LockDropped => Ok(value),
             LockState::FilesReplaced => {
                 self.reopen()?;
                 Err(StoreError::WriteMayBeLost {
