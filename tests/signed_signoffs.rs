@@ -696,3 +696,52 @@ fn a_packet_from_another_workspace_is_not_in_this_log() {
     assert!(!passed, "{report}");
     assert!(report.contains("NOT in this workspace's log"), "{report}");
 }
+
+#[test]
+fn changing_a_signed_roles_scope_says_whose_signoff_it_makes_stale() {
+    let (_dir, db, launch, team) = team_workspace();
+    let key = team.key_path(Role::Finance);
+    ok(
+        &db,
+        &[
+            "signoff",
+            &launch,
+            "--role",
+            "finance",
+            "--key",
+            key.to_str().unwrap(),
+            "--statement",
+            "ok",
+        ],
+    );
+    let ws = golive::Workspace::open(&db, "launch_mgr").unwrap();
+    let item = find_item(&ws, &launch, Role::Finance, Environment::Live, "contact");
+    drop(ws);
+    let out = golive(
+        &db,
+        &[
+            "evidence",
+            "add",
+            &item.id.to_string(),
+            "--kind",
+            "contact",
+            "--value",
+            "finance_ops",
+        ],
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("this makes finance's signoff by Chidi Okafor stale"),
+        "{err}"
+    );
+    let list = signoffs(&db, &launch);
+    let finance = role_of(&list, "finance");
+    assert_eq!(finance["state"], "stale");
+    assert!(
+        finance["changes"]
+            .to_string()
+            .contains("evidence record(s) added"),
+        "{finance}"
+    );
+}

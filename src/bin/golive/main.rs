@@ -381,6 +381,32 @@ fn builtin_templates_without_workspace(cli: &Cli) -> Option<Result<ExitCode, Err
     Some(done.map(|()| ExitCode::SUCCESS))
 }
 
+/// Says on stderr which signoffs a change just made stale: a signed role's scope changed under its signer.
+fn note_stale_signoffs(
+    ws: &Workspace,
+    launch: &str,
+    before: &[golive::signoff::RoleSignoff],
+) -> Result<(), Error> {
+    use golive::signoff::SignoffState;
+    for now in ws.signoffs(launch)? {
+        let was = before.iter().find(|b| b.role == now.role).map(|b| b.state);
+        if matches!(was, Some(SignoffState::Approved | SignoffState::Rejected))
+            && now.state == SignoffState::Stale
+        {
+            let signer = now
+                .signoff
+                .as_ref()
+                .map(|s| s.signer.as_str())
+                .unwrap_or("?");
+            output::err_line(&format!(
+                "note: this makes {}'s signoff by {signer} stale; it must be signed again",
+                now.role
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Only commands that start something new may create the workspace file; every other command on a missing file
 /// (a mistyped --db) fails, rather than reporting on an empty workspace it just made.
 fn creates_workspace(command: &Command) -> bool {
@@ -483,6 +509,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 reason,
             } => {
                 let status: ItemStatus = parse(&status)?;
+                let launch = ws.item(item)?.launch_id;
+                let before = ws.signoffs(&launch)?;
                 let view = ws.set_item_status(&SetItemStatus {
                     item_id: item,
                     status,
@@ -490,7 +518,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 })?;
                 emit(json, &view, |v| {
                     format!("item {} '{}' is now {}\n", v.id, v.title, v.status)
-                })
+                });
+                note_stale_signoffs(&ws, &launch, &before)?;
             }
         },
         Command::Evidence(cmd) => match cmd {
@@ -512,7 +541,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     environment: parse_opt::<Environment>(environment.as_deref())?,
                     supersedes,
                 };
-                emit(json, &ws.add_evidence(&new)?, |r| {
+                let launch = ws.item(item)?.launch_id;
+                let before = ws.signoffs(&launch)?;
+                let recorded = ws.add_evidence(&new)?;
+                note_stale_signoffs(&ws, &launch, &before)?;
+                emit(json, &recorded, |r| {
                     format!("recorded {} on item {}\n", r.id, r.item_id)
                 })
             }
