@@ -439,17 +439,6 @@ fn stock_ssh_keygen_verifies_a_slip() {
     );
 }
 
-/// The published chain algorithm, as an attacker would re-implement it.
-fn rehash(seq: i64, fields: &[Option<String>; 7], prev: &str, rows: Option<&str>) -> String {
-    use sha2::{Digest, Sha256};
-    let [at, actor, env, launch, action, subject, details] = fields;
-    let mut v = serde_json::json!([seq, at, actor, env, launch, action, subject, details, prev]);
-    if let Some(r) = rows {
-        v.as_array_mut().unwrap().push(r.into());
-    }
-    hex::encode(Sha256::digest(v.to_string().as_bytes()))
-}
-
 #[test]
 fn re_chaining_below_a_signed_head_is_found_even_when_every_link_and_row_holds() {
     let (_dir, db, launch, team) = team_workspace();
@@ -486,49 +475,7 @@ fn re_chaining_below_a_signed_head_is_found_even_when_every_link_and_row_holds()
     let first_rowid: i64 = rows.split(':').nth(1).unwrap().parse().unwrap();
     conn.execute("DELETE FROM launch_signers WHERE rowid = ?1", [first_rowid])
         .unwrap();
-    conn.execute("DELETE FROM audit_events WHERE seq = ?1", [victim])
-        .unwrap();
-    let mut prev: String = conn
-        .query_row(
-            "SELECT hash FROM audit_events WHERE seq = ?1",
-            [victim - 1],
-            |r| r.get(0),
-        )
-        .unwrap();
-    type Later = (i64, [Option<String>; 7], Option<String>);
-    let later: Vec<Later> = conn
-        .prepare(
-            "SELECT seq, at, actor, environment, launch_id, action, subject, details, rows
-             FROM audit_events WHERE seq > ?1 ORDER BY seq",
-        )
-        .unwrap()
-        .query_map([victim], |r| {
-            Ok((
-                r.get(0)?,
-                [
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ],
-                r.get(8)?,
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for (seq, fields, rows) in later {
-        let hash = rehash(seq - 1, &fields, &prev, rows.as_deref());
-        conn.execute(
-            "UPDATE audit_events SET seq = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
-            rusqlite::params![seq - 1, prev, hash, seq],
-        )
-        .unwrap();
-        prev = hash;
-    }
+    common::attack::delete_and_rechain(&conn, victim);
     drop(conn);
     let out = golive(&db, &["audit", "verify"]);
     let report = String::from_utf8_lossy(&out.stdout);

@@ -12,7 +12,6 @@ use golive::checklist::identifier::IdentifierType;
 use golive::checklist::item::SetItemStatus;
 use golive::{Environment, ItemStatus, Role};
 use rusqlite::Connection;
-use sha2::{Digest, Sha256};
 
 /// A workspace with a launch, evidence and a status change, and the path of its file (closed).
 fn recorded() -> (tempfile::TempDir, std::path::PathBuf, String, i64) {
@@ -161,16 +160,6 @@ fn a_truncated_tail_leaves_rows_no_event_vouches_for() {
     assert!(out.contains("no audit event records this row"), "{out}");
 }
 
-/// The published chain algorithm, as an attacker would re-implement it.
-fn rehash(seq: i64, fields: &[Option<String>; 7], prev: &str, rows: Option<&str>) -> String {
-    let [at, actor, env, launch, action, subject, details] = fields;
-    let mut v = serde_json::json!([seq, at, actor, env, launch, action, subject, details, prev]);
-    if let Some(r) = rows {
-        v.as_array_mut().unwrap().push(r.into());
-    }
-    hex::encode(Sha256::digest(v.to_string().as_bytes()))
-}
-
 #[test]
 fn deleting_an_event_and_re_chaining_the_rest_is_found() {
     let (_dir, db, _launch, _item) = recorded();
@@ -179,49 +168,7 @@ fn deleting_an_event_and_re_chaining_the_rest_is_found() {
     let victim: i64 = conn
         .query_row("SELECT MAX(seq) - 1 FROM audit_events", [], |r| r.get(0))
         .unwrap();
-    conn.execute("DELETE FROM audit_events WHERE seq = ?1", [victim])
-        .unwrap();
-    let mut prev: String = conn
-        .query_row(
-            "SELECT hash FROM audit_events WHERE seq = ?1",
-            [victim - 1],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let later: Vec<(i64, [Option<String>; 7], Option<String>)> = conn
-        .prepare(
-            "SELECT seq, at, actor, environment, launch_id, action, subject, details, rows
-             FROM audit_events WHERE seq > ?1 ORDER BY seq",
-        )
-        .unwrap()
-        .query_map([victim], |r| {
-            Ok((
-                r.get(0)?,
-                [
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ],
-                r.get(8)?,
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for (seq, fields, rows) in later {
-        let new_seq = seq - 1;
-        let hash = rehash(new_seq, &fields, &prev, rows.as_deref());
-        conn.execute(
-            "UPDATE audit_events SET seq = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
-            rusqlite::params![new_seq, prev, hash, seq],
-        )
-        .unwrap();
-        prev = hash;
-    }
+    common::attack::delete_and_rechain(&conn, victim);
     drop(conn);
     let (ok, out) = verify(&db);
     assert!(

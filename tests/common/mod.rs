@@ -10,6 +10,7 @@ use golive::checklist::identifier::IdentifierType;
 use golive::checklist::launch::{NewLaunch, ProductSurface, RoleOwner, Targets};
 use golive::{Environment, FixedClock, Role, Workspace};
 
+pub mod attack;
 pub mod probes;
 
 pub struct Fixture {
