@@ -26,9 +26,10 @@ use crate::packet::escalation::{
 use crate::packet::export::{ExportedPacket, SavedFiles};
 use crate::packet::integrity::Verification;
 use crate::packet::model::{
-    Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketLaunch,
-    PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback, PacketRuleLine,
-    PacketSigner, PacketSignoff, PacketSupport, PacketTemplate, RedactionReport, Severity,
+    Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketKey,
+    PacketLaunch, PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback,
+    PacketRuleLine, PacketSigner, PacketSignoff, PacketSupport, PacketTemplate, RedactionReport,
+    Severity,
 };
 use crate::probe::pack::{PackSummary, StepSummary};
 use crate::probe::result::{
@@ -37,7 +38,7 @@ use crate::probe::result::{
 };
 use crate::probe::secrets::{KeyMode, SecretFingerprint, SecretSource};
 use crate::redact::RedactionSummary;
-use crate::signing::KeyRequest;
+use crate::signing::{Candidate, CandidateSource, KeyRequest};
 use crate::signoff::signers::{NewSigner, SignerView};
 use crate::signoff::statement::{AuditHead, SignoffStatement, Slip};
 use crate::signoff::{
@@ -87,6 +88,8 @@ pub fn typescript() -> String {
         RowProblem,
         AuditVerification,
         KeyRequest,
+        CandidateSource,
+        Candidate,
         NewSigner,
         SignerView,
         AuditHead,
@@ -106,6 +109,7 @@ pub fn typescript() -> String {
         PacketTemplate,
         PacketLaunch,
         PacketSignoff,
+        PacketKey,
         PacketSigner,
         PacketFile,
         PacketEvidence,

@@ -12,7 +12,7 @@ use golive::checklist::template::TemplateSummary;
 use golive::error::ErrorPayload;
 use golive::packet::escalation::{EscalationPacket, EscalationRequest};
 use golive::packet::export::{ExportedPacket, SavedFiles};
-use golive::signoff::{DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, SignoffView};
+use golive::signoff::{DecisionRecord, Gate, NewDecision, SignoffView};
 use golive::workspace::AttachFile;
 use golive::{Role, Workspace};
 use serde::Serialize;
@@ -53,6 +53,8 @@ pub fn check_workspace_locks(state: State<'_, AppState>) -> Reply<bool> {
 pub struct AppInfo {
     db_path: String,
     actor: String,
+    /// Where "Create my signing key" puts the key (`None` when the system names no home directory).
+    signing_key_path: Option<String>,
 }
 
 #[tauri::command]
@@ -61,6 +63,7 @@ pub fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
         Ok(AppInfo {
             db_path: ws.db_path().display().to_string(),
             actor: ws.actor().to_string(),
+            signing_key_path: golive::signing::default_key_path().map(|p| p.display().to_string()),
         })
     })
 }
@@ -135,19 +138,6 @@ pub fn signoff_history(state: State<'_, AppState>, launch_id: String) -> Reply<V
     with(&state, |ws| ws.signoff_history(&launch_id))
 }
 
-/// Signs a role's signoff with the chosen key (a key file, with its passphrase, or an ssh-agent key).
-#[tauri::command]
-pub fn sign(
-    state: State<'_, AppState>,
-    signoff: NewSignoff,
-    key: golive::signing::KeyRequest,
-) -> Reply<RoleSignoff> {
-    with(&state, |ws| {
-        let key = key.load().map_err(|e| golive::Error::Invalid(e.into()))?;
-        ws.sign(&signoff, &key)
-    })
-}
-
 /// Signoffs and verdict together, as the overview shows them (each role's scope is hashed once for both).
 #[tauri::command]
 pub fn launch_gate(state: State<'_, AppState>, launch_id: String) -> Reply<Gate> {
@@ -170,27 +160,6 @@ pub fn latest_decision(
 #[tauri::command]
 pub fn preview_packet(state: State<'_, AppState>, launch_id: String) -> Reply<ExportedPacket> {
     with(&state, |ws| ws.export_packet(&launch_id))
-}
-
-#[tauri::command]
-pub fn save_packet(
-    state: State<'_, AppState>,
-    launch_id: String,
-    json_path: Option<String>,
-    pdf_path: Option<String>,
-    key: Option<golive::signing::KeyRequest>,
-) -> Reply<SavedFiles> {
-    with(&state, |ws| {
-        let key = key
-            .map(|k| k.load().map_err(|e| golive::Error::Invalid(e.into())))
-            .transpose()?;
-        ws.save_packet(
-            &launch_id,
-            json_path.as_deref().map(Path::new),
-            pdf_path.as_deref().map(Path::new),
-            key.as_ref(),
-        )
-    })
 }
 
 #[tauri::command]

@@ -7,6 +7,7 @@
 mod commands;
 mod dialogs;
 mod probe_commands;
+mod signing_commands;
 mod watcher;
 
 use std::path::PathBuf;
@@ -62,11 +63,18 @@ fn main() {
             commands::verify_audit,
             commands::launch_gate,
             commands::signoff_history,
-            commands::sign,
+            signing_commands::sign,
             commands::decide,
             commands::latest_decision,
             commands::preview_packet,
-            commands::save_packet,
+            signing_commands::save_packet,
+            signing_commands::signing_keys,
+            signing_commands::signing_key_file,
+            signing_commands::create_signing_key,
+            signing_commands::launch_signers,
+            signing_commands::add_signer,
+            signing_commands::remove_signer,
+            signing_commands::import_slip,
             commands::build_escalation,
             commands::save_escalation,
             probe_commands::probe_packs,

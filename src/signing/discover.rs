@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use ssh_key::{HashAlg, PublicKey};
+use ts_rs::TS;
 
 use super::key::public_path;
 use super::{agent, keyfile, read_small_file};
 
 /// A key that could sign, as found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Candidate {
     pub source: CandidateSource,
     /// `ssh-ed25519 AAAA… comment`.
@@ -23,7 +24,7 @@ pub struct Candidate {
     pub passphrase_protected: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CandidateSource {
     Agent { socket: PathBuf },

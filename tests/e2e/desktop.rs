@@ -270,6 +270,9 @@ struct Desktop {
     c: Client,
     display: String,
     db: PathBuf,
+    /// The app's own home folder (`HOME`; `XDG_CONFIG_HOME` is its `.config`): empty at the start, so the app never
+    /// sees, and "Create my signing key" never writes to, the real user's keys.
+    home: PathBuf,
     _data: tempfile::TempDir,
     _reaper: Reaper,
     _turn: tokio::sync::MutexGuard<'static, ()>,
@@ -278,16 +281,31 @@ struct Desktop {
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn desktop(prepare: impl FnOnce(&Path)) -> Desktop {
+    desktop_with(prepare, None).await
+}
+
+/// The app's home folder for a session whose database is `db` (see [`Desktop::home`]), for a `prepare` step that
+/// puts keys there before the app starts.
+fn home_of(db: &Path) -> PathBuf {
+    db.parent().unwrap().join("home")
+}
+
+/// [`desktop`], with the app talking to the ssh-agent at `agent` (`SSH_AUTH_SOCK`); without one the app sees no
+/// agent at all, whatever this process's environment says.
+async fn desktop_with(prepare: impl FnOnce(&Path), agent: Option<&Path>) -> Desktop {
     let turn = ONE_AT_A_TIME.lock().await;
     let app = PathBuf::from(env!("CARGO_BIN_EXE_golive-desktop"));
     let data = tempfile::tempdir().unwrap();
     let db = data.path().join("golive.sqlite");
+    let home = home_of(&db);
+    std::fs::create_dir_all(home.join(".config")).unwrap();
     prepare(&db);
 
     let (display, xvfb) = start_xvfb();
     let port = free_port();
     let native_port = free_port();
-    let driver = Command::new(require("tauri-driver"))
+    let mut driver = Command::new(require("tauri-driver"));
+    driver
         .args([
             "--port",
             &port.to_string(),
@@ -298,6 +316,15 @@ async fn desktop(prepare: impl FnOnce(&Path)) -> Desktop {
         .env("GOLIVE_DB", &db)
         .env("GOLIVE_ACTOR", "launch_mgr")
         .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        // Keys are looked for, and created, under the app's own home only.
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env_remove("SSH_AUTH_SOCK")
+        .env_remove("GOLIVE_KEY_PASSPHRASE");
+    if let Some(agent) = agent {
+        driver.env("SSH_AUTH_SOCK", agent);
+    }
+    let driver = driver
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -308,6 +335,7 @@ async fn desktop(prepare: impl FnOnce(&Path)) -> Desktop {
         c,
         display,
         db,
+        home,
         _data: data,
         _reaper: reaper,
         _turn: turn,
@@ -522,43 +550,212 @@ async fn create_launch_record_evidence_and_see_progress_move() {
     c.clone().close().await.unwrap();
 }
 
-/// Issue 4's journey: all four roles sign in the window, a piece of finance evidence changes and only finance's
-/// signoff turns stale, it is renewed, and the packet is exported as JSON and PDF and verifies.
+/// An ssh-agent of the test's own, listening on a socket in `dir`, holding `keys` (private key files without a
+/// passphrase): the socket and the agent's process, for a [`Reaper`].
+fn start_agent(dir: &Path, keys: &[&Path]) -> (PathBuf, Child) {
+    let socket = dir.join("agent.sock");
+    let agent = Command::new(require("ssh-agent"))
+        .args(["-D", "-a"])
+        .arg(&socket)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !socket.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "ssh-agent did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for key in keys {
+        let out = Command::new(require("ssh-add"))
+            .arg(key)
+            .env("SSH_AUTH_SOCK", &socket)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ssh-add {}: {}",
+            key.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    (socket, agent)
+}
+
+/// The value the key pickers give a key: `agent:<fingerprint>` or `file:<path>` (ui/src/lib/signing.ts `keyId`).
+fn agent_choice(key: &golive::signing::SignerKey) -> String {
+    format!("agent:{}", key.fingerprint())
+}
+
+fn file_choice(path: &Path) -> String {
+    format!("file:{}", path.display())
+}
+
+/// Signs `role` in the window: opens its dialog, chooses `key`, checks the name the signoff will carry, types the
+/// statement (and the passphrase, if any) and signs; waits until the role's card says approved.
+async fn sign_in_window(
+    c: &Client,
+    role: &str,
+    key: &str,
+    name: &str,
+    statement: &str,
+    passphrase: Option<&str>,
+) {
+    click(c, &format!("[data-testid='sign-{role}']")).await;
+    css(c, "[data-testid='signoff-dialog']").await;
+    select(c, "#signoff-key", key).await;
+    wait_text(c, "[data-testid='signs-as-name']", name, |t| t == name).await;
+    let typed = css(c, "#signoff-statement")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        typed.as_deref(),
+        Some(""),
+        "the statement starts empty, never someone else's words"
+    );
+    fill(c, "#signoff-statement", statement).await;
+    if let Some(passphrase) = passphrase {
+        fill(c, "#signoff-passphrase", passphrase).await;
+    }
+    click(c, "[data-testid='submit-signoff']").await;
+    wait_text_within(
+        c,
+        &format!("[data-testid='signoff-state-{role}']"),
+        "approved",
+        30,
+        |t| t == "approved",
+    )
+    .await;
+}
+
+/// Issue 4's journey, with keys (issue 10): the launch manager has allowed one key per role; three signers hold
+/// theirs in ssh-agent, finance's is a passphrase-protected `~/.ssh/id_ed25519`. All four sign in the window, each
+/// dialog naming the signer its key is listed as (and saying so when a key may not sign for the role). A piece of
+/// finance evidence changes: the walkthrough warns first that this makes finance's signoff stale, and only finance's
+/// goes stale, saying what changed. It is renewed with the key remembered from before, and the packet, signed with
+/// product's agent key, verifies as trusted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
-    let d = desktop(|db| {
-        acme_launch(db, Targets::default());
-    })
-    .await;
-    let (c, display) = (&d.c, d.display.clone());
-    let launch = "acme-eur-usdt";
-    go(c, &format!("#/launch/{launch}")).await;
-    css(c, "[data-testid='role-progress-finance']").await;
+    use golive::signing::SignerKey;
+    use golive::signoff::signers::NewSigner;
 
+    let cli = golive_cli();
+    let keys = tempfile::tempdir().unwrap();
     let signers = [
         ("product", "José Álvarez"),
         ("engineering", "Zoë Kowalski"),
         ("support", "Łukasz Nowak"),
         ("finance", "Chidi Okafor"),
     ];
-    for (role, signer) in signers {
-        click(c, &format!("[data-testid='sign-{role}']")).await;
-        fill(c, "#signoff-signer", signer).await;
-        if role == "finance" {
-            screenshot(c, &display, "10-signoff-dialog").await;
-        }
-        click(c, "[data-testid='submit-signoff']").await;
-        wait_text(
-            c,
-            &format!("[data-testid='signoff-state-{role}']"),
-            "approved",
-            |t| t == "approved",
-        )
-        .await;
-    }
-    screenshot(c, &display, "11-all-signed").await;
+    let agent_keys: Vec<(PathBuf, SignerKey)> = signers[..3]
+        .iter()
+        .map(|(role, name)| {
+            let path = keys.path().join(role);
+            let key = SignerKey::create(&path, name, None).unwrap();
+            (path, key)
+        })
+        .collect();
+    let (socket, agent) = start_agent(
+        keys.path(),
+        &agent_keys
+            .iter()
+            .map(|(p, _)| p.as_path())
+            .collect::<Vec<_>>(),
+    );
+    let _agent = Reaper(vec![agent]);
+    const FINANCE_PASSPHRASE: &str = "ledger close 2026";
+    let d = desktop_with(
+        |db| {
+            let mut ws = acme_launch(db, Targets::default());
+            // Finance's own key, where OpenSSH keeps one, behind a passphrase.
+            let finance = SignerKey::create(
+                home_of(db).join(".ssh").join("id_ed25519"),
+                "Chidi Okafor",
+                Some(FINANCE_PASSPHRASE),
+            )
+            .unwrap();
+            for (i, (role, name)) in signers.iter().enumerate() {
+                let key = agent_keys.get(i).map_or(&finance, |(_, k)| k);
+                ws.add_signer(&NewSigner {
+                    launch_id: "acme-eur-usdt".into(),
+                    role: role.parse().unwrap(),
+                    principal: name.to_string(),
+                    public_key: key.public_key_openssh(),
+                })
+                .unwrap();
+            }
+        },
+        Some(&socket),
+    )
+    .await;
+    let finance_choice = file_choice(&d.home.join(".ssh").join("id_ed25519"));
+    let (c, display) = (&d.c, d.display.clone());
+    let launch = "acme-eur-usdt";
+    go(c, &format!("#/launch/{launch}")).await;
+    css(c, "[data-testid='role-progress-finance']").await;
 
-    // Finance evidence changes in the walkthrough: only finance's signoff goes stale.
+    // A key the launch does not allow for the role: the dialog says so before anything is signed, and offers the
+    // way to the signers screen.
+    click(c, "[data-testid='sign-product']").await;
+    select(c, "#signoff-key", &finance_choice).await;
+    let refused = text_of(c, "[data-testid='key-not-allowed']").await;
+    assert!(
+        refused.contains("not allowed to sign for product")
+            && refused.contains("finance (as Chidi Okafor)"),
+        "{refused}"
+    );
+    css(c, "[data-testid='allow-key-link']").await;
+    screenshot(c, &display, "10-signoff-key-not-allowed").await;
+    click(c, "[data-testid='cancel-signoff']").await;
+
+    for (i, (role, name)) in signers.iter().enumerate() {
+        let statement = format!("{name}: {role} items and evidence reviewed");
+        match agent_keys.get(i) {
+            Some((_, key)) => {
+                sign_in_window(c, role, &agent_choice(key), name, &statement, None).await
+            }
+            None => {
+                // Finance's key file needs its passphrase: a wrong one is refused at the passphrase field.
+                click(c, "[data-testid='sign-finance']").await;
+                select(c, "#signoff-key", &finance_choice).await;
+                wait_text(c, "[data-testid='signs-as-name']", name, |t| t == *name).await;
+                fill(c, "#signoff-statement", &statement).await;
+                fill(c, "#signoff-passphrase", "not the passphrase").await;
+                click(c, "[data-testid='submit-signoff']").await;
+                let wrong = wait_text_within(
+                    c,
+                    "[data-testid='signoff-passphrase-error']",
+                    "the wrong passphrase refused",
+                    30,
+                    |t| !t.is_empty(),
+                )
+                .await;
+                assert!(wrong.contains("passphrase"), "{wrong}");
+                screenshot(c, &display, "11-signoff-dialog-passphrase").await;
+                fill(c, "#signoff-passphrase", FINANCE_PASSPHRASE).await;
+                click(c, "[data-testid='submit-signoff']").await;
+                wait_text_within(
+                    c,
+                    "[data-testid='signoff-state-finance']",
+                    "approved",
+                    30,
+                    |t| t == "approved",
+                )
+                .await;
+            }
+        }
+        let by = text_of(c, &format!("[data-testid='signed-by-{role}']")).await;
+        assert!(by.contains(name), "{by}");
+    }
+    screenshot(c, &display, "12-all-signed").await;
+
+    // Finance evidence changes in the walkthrough: a warning first (cancelled once: nothing is recorded), then
+    // only finance's signoff goes stale.
     let ws = Workspace::open(&d.db, "launch_mgr").unwrap();
     let item = ws
         .items(launch, Some(Role::Finance))
@@ -587,6 +784,20 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
     )
     .await;
     click(c, "[data-testid='add-evidence']").await;
+    let warning = text_of(c, "[data-testid='stale-confirm-text']").await;
+    assert!(
+        warning.contains("makes finance's signoff by Chidi Okafor stale"),
+        "{warning}"
+    );
+    screenshot(c, &display, "13-stale-warning").await;
+    click(c, "[data-testid='cancel-stale']").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        ws.item_evidence(item.id).unwrap().is_empty(),
+        "a cancelled change is not recorded"
+    );
+    click(c, "[data-testid='add-evidence']").await;
+    click(c, "[data-testid='confirm-stale']").await;
     wait_text(c, "[data-testid='evidence-row']", "the new evidence", |t| {
         t.contains("Ledger close")
     })
@@ -602,16 +813,41 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
             "approved"
         );
     }
+    let changes = text_of(c, "[data-testid='signoff-changes-finance']").await;
+    assert!(
+        !changes.trim().is_empty(),
+        "the stale card says what changed"
+    );
     let verdict = text_of(c, "[data-testid='verdict']").await;
     assert!(verdict.contains("finance's signoff is stale"), "{verdict}");
-    screenshot(c, &display, "12-finance-stale").await;
+    screenshot(c, &display, "14-finance-stale").await;
 
+    // Renewal: the dialog offers the key chosen last (finance's), shows what changed, and asks for its own words.
     click(c, "[data-testid='sign-finance']").await;
+    let offered = css(c, "#signoff-key").await.prop("value").await.unwrap();
+    assert_eq!(
+        offered.as_deref(),
+        Some(finance_choice.as_str()),
+        "the last key chosen is offered first"
+    );
+    css(c, "[data-testid='stale-changes']").await;
+    wait_text(c, "[data-testid='signs-as-name']", "Chidi Okafor", |t| {
+        t == "Chidi Okafor"
+    })
+    .await;
+    fill(
+        c,
+        "#signoff-statement",
+        "Renewed after the ledger close evidence",
+    )
+    .await;
+    fill(c, "#signoff-passphrase", FINANCE_PASSPHRASE).await;
     click(c, "[data-testid='submit-signoff']").await;
-    wait_text(
+    wait_text_within(
         c,
         "[data-testid='signoff-state-finance']",
         "approved again",
+        30,
         |t| t == "approved",
     )
     .await;
@@ -621,55 +857,52 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
     let refusal = text_of(c, "[data-testid='decision-error']").await;
     assert!(refusal.contains("go is refused"), "{refusal}");
 
-    // Export: the preview shows the digest and the redaction summary; saving goes through the same command the
-    // native save dialog calls (the dialog itself is the one part WebDriver cannot drive).
+    // The packet, signed with product's agent key through the command the export screen calls (the
+    // one-save-dialog export is driven end to end in `one_click_key_slip_import_and_one_saved_packet`).
     click(c, "[data-testid='open-export']").await;
-    let digest = text_of(c, "[data-testid='export-digest']").await;
-    assert_eq!(digest.len(), 64, "{digest}");
     let summary = text_of(c, "[data-testid='redaction-summary']").await;
     assert!(summary.contains("Redaction summary"), "{summary}");
-    screenshot(c, &display, "13-export").await;
     let out = tempfile::tempdir().unwrap();
     let json_path = out.path().join("packet.json");
     let pdf_path = out.path().join("packet.pdf");
-    let saved = c
-        .execute_async(
-            "const [launchId, jsonPath, pdfPath, done] = arguments;
-             window.__TAURI_INTERNALS__.invoke('save_packet', { launchId, jsonPath, pdfPath })
-               .then((r) => done({ ok: r }), (e) => done({ err: e }));",
-            vec![
-                launch.into(),
-                json_path.to_str().unwrap().into(),
-                pdf_path.to_str().unwrap().into(),
-            ],
-        )
-        .await
-        .unwrap();
-    assert!(saved.get("ok").is_some(), "save_packet failed: {saved}");
+    let product_key = &agent_keys[0].1;
+    let saved = invoke(
+        c,
+        "save_packet",
+        serde_json::json!({
+            "launchId": launch,
+            "jsonPath": json_path,
+            "pdfPath": pdf_path,
+            "key": { "agent": true, "fingerprint": product_key.fingerprint() },
+        }),
+    )
+    .await;
+    let saved = saved
+        .get("ok")
+        .unwrap_or_else(|| panic!("save_packet failed: {saved}"));
+    assert_eq!(saved["signed_by"], product_key.fingerprint());
 
     let bytes = std::fs::read(&json_path).unwrap();
     let verification = golive::packet::integrity::verify(&bytes);
     assert!(verification.intact, "{verification:?}");
+    assert_eq!(saved["digest"], verification.recorded_digest.as_str());
     let text = String::from_utf8(bytes).unwrap();
     assert!(!text.contains("LiquidityProviderX"));
     for (_, signer) in signers {
         assert!(text.contains(signer), "{signer} missing from the packet");
     }
-    let pdf_text = Command::new(require("pdftotext"))
-        .args([pdf_path.to_str().unwrap(), "-"])
-        .output()
-        .unwrap();
-    let pdf_text = String::from_utf8_lossy(&pdf_text.stdout);
+    let pdf_text = pdf_text(&pdf_path);
     assert!(
         pdf_text.contains("Zoë Kowalski") && pdf_text.contains("Łukasz Nowak"),
         "{pdf_text}"
     );
-    let digest_in_file = verification.recorded_digest;
     assert!(
-        pdf_text.contains(&digest_in_file),
+        pdf_text.contains(&verification.recorded_digest),
         "the PDF footer carries the JSON's digest"
     );
-    let pages = artifacts_dir().join("14-packet");
+    let verified = verify_with_cli(&cli, &d.db, &json_path);
+    assert!(verified.contains("trusted as José Álvarez"), "{verified}");
+    let pages = artifacts_dir().join("15-packet");
     let status = Command::new(require("pdftoppm"))
         .args([
             "-png",
@@ -683,6 +916,433 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
         .status()
         .unwrap();
     assert!(status.success());
+    c.clone().close().await.unwrap();
+}
+
+/// The text of a PDF, as `pdftotext` reads it.
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new(require("pdftotext"))
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftotext {}", pdf.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `golive verify <json> --db <db>`, which must pass; its report.
+fn verify_with_cli(cli: &Path, db: &Path, json: &Path) -> String {
+    let out = Command::new(cli)
+        .arg("verify")
+        .arg(json)
+        .arg("--db")
+        .arg(db)
+        .env_remove("GOLIVE_DB")
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "golive verify failed: {report}");
+    report
+}
+
+/// Answers the native file dialog titled `title` (a regex for `xdotool search --name`), which the app shows from
+/// its `--file-dialog` child, by typing `path` as a person would: the name field of a save dialog (its suggestion
+/// selected first), or the location field of an open dialog (Ctrl+L), then Enter. There is no window manager under
+/// Xvfb, so the focus is set directly.
+async fn answer_dialog(
+    display: &str,
+    title: &str,
+    path: &Path,
+    save: bool,
+    screenshot_as: Option<&str>,
+) {
+    let opened = Instant::now();
+    let window = loop {
+        let (found, ids) = xdotool(display, &["search", "--name", title]);
+        if found && !ids.is_empty() {
+            break ids.lines().last().unwrap().to_string();
+        }
+        assert!(
+            opened.elapsed() < Duration::from_secs(20),
+            "the dialog {title:?} did not open within 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Let GTK finish laying the dialog out and list its folder before typing into it.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let typed = path.to_str().unwrap();
+    // Keystrokes sent while GTK is still busy (listing the folder, completing what is typed) can be lost; a dialog
+    // still open a few seconds after Enter is answered again, from scratch.
+    for attempt in 1..=3 {
+        assert!(xdotool(display, &["windowfocus", "--sync", &window]).0);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let select_field = if save { "ctrl+a" } else { "ctrl+l" };
+        assert!(xdotool(display, &["key", "--clearmodifiers", select_field]).0);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if !save {
+            // The location field, once open, keeps what it had: select it all before typing.
+            assert!(xdotool(display, &["key", "--clearmodifiers", "ctrl+a"]).0);
+        }
+        assert!(xdotool(display, &["type", "--delay", "30", typed]).0);
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        if let (Some(name), 1) = (screenshot_as, attempt) {
+            capture(display, name);
+        }
+        assert!(xdotool(display, &["key", "--clearmodifiers", "Return"]).0);
+        let sent = Instant::now();
+        while sent.elapsed() < Duration::from_secs(6) {
+            let (found, ids) = xdotool(display, &["search", "--name", title]);
+            if !found || ids.is_empty() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        capture(display, &format!("dialog-still-open-{attempt}"));
+        eprintln!("the dialog {title:?} was still open 6 s after Enter (attempt {attempt}); answering it again");
+    }
+    panic!("the dialog {title:?} did not take {typed} (see dialog-still-open-*.png)");
+}
+
+/// Nothing on the page (the window, or an open dialog) scrolls sideways: every line fits the window's width.
+async fn assert_fits_width(c: &Client, what: &str) {
+    let wide = c
+        .execute(
+            "const w = document.documentElement.clientWidth;
+             const dialog = document.querySelector('.dialog');
+             const over = [document.documentElement, dialog].filter((e) => e && e.scrollWidth > e.clientWidth + 1);
+             return over.map((e) => `${e.tagName}.${e.className}: ${e.scrollWidth} > ${e.clientWidth} (window ${w})`);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(wide, serde_json::json!([]), "{what} scrolls sideways");
+}
+
+/// Issue 10 on the desktop, end to end, with nobody's real keys (the app's HOME is empty): a signing key created in
+/// one click (behind a passphrase) and allowed for finance as "Chidi Okafor"; engineering's key, made by the CLI,
+/// allowed by pasting its public key line (a malformed line is refused at the field first; a key allowed by
+/// mistake for support is removed after a confirmation); finance signs in the window with the remembered key;
+/// engineering signs a slip from a packet with the CLI, imported through the app's own open dialog; and one save
+/// dialog on the export screen writes `<name>.json`, `<name>.json.sig` and `<name>.pdf` from one build, whose digest
+/// the screen shows and the audit log, the JSON and every PDF footer carry, and which `golive verify` trusts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_click_key_slip_import_and_one_saved_packet() {
+    let cli = golive_cli();
+    let d = desktop(|db| {
+        acme_launch(db, Targets::default());
+    })
+    .await;
+    let (c, display, db) = (&d.c, d.display.clone(), d.db.clone());
+    let launch = "acme-eur-usdt";
+    let outside = tempfile::tempdir().unwrap();
+    const PASSPHRASE: &str = "finance key for acme";
+
+    // The signers screen, from the overview: no key anywhere yet.
+    go(c, &format!("#/launch/{launch}")).await;
+    click(c, "[data-testid='open-signers']").await;
+    css(c, "[data-testid='signers-no-keys']").await;
+    screenshot(c, &display, "50-signers-no-key").await;
+
+    // One click (with the optional passphrase) makes the key, at golive's own path in the app's home.
+    fill(c, "[data-testid='signers-new-passphrase']", PASSPHRASE).await;
+    click(c, "[data-testid='signers-create-key']").await;
+    let created = wait_text_within(
+        c,
+        "[data-testid='signers-created']",
+        "the new key",
+        30,
+        |t| !t.is_empty(),
+    )
+    .await;
+    let key_path = d
+        .home
+        .join(".config")
+        .join("go-livesignoff")
+        .join("signing")
+        .join("id_ed25519");
+    assert!(
+        created.contains(key_path.to_str().unwrap()) && created.contains("passphrase"),
+        "{created}"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the private key is the owner's only");
+    }
+    let mine = golive::signing::SignerKey::from_file(&key_path, Some(PASSPHRASE)).unwrap();
+    assert_eq!(
+        css(c, "#signers-key")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(file_choice(&key_path).as_str()),
+        "the new key is chosen"
+    );
+    // A second key of one's own is never written over the first: the button is gone.
+    assert!(c
+        .find_all(Locator::Css("[data-testid='signers-create-key']"))
+        .await
+        .unwrap()
+        .is_empty());
+
+    // "Add my key" for finance.
+    select(c, "#signer-role", "finance").await;
+    fill(c, "#signer-principal", "Chidi Okafor").await;
+    click(c, "[data-testid='add-signer']").await;
+    wait_text(c, "[data-testid='signer-added']", "finance's key", |t| {
+        t.contains("Chidi Okafor may now sign for finance")
+    })
+    .await;
+
+    // Engineering's key comes from the CLI; its public key line is pasted. A malformed line is refused at the field.
+    let zoe_key = outside.path().join("zoe").join("id_ed25519");
+    run_cli(
+        &cli,
+        &db,
+        &[
+            "key",
+            "create",
+            "--path",
+            zoe_key.to_str().unwrap(),
+            "--comment",
+            "Zoë Kowalski",
+        ],
+    );
+    let zoe_public = std::fs::read_to_string(zoe_key.with_extension("pub")).unwrap();
+    select(c, "#signer-role", "engineering").await;
+    fill(c, "#signer-principal", "Zoë Kowalski").await;
+    click(c, "[data-testid='key-source-paste']").await;
+    fill(c, "#signer-public-key", "ssh-ed25519 not-a-key").await;
+    click(c, "[data-testid='add-signer']").await;
+    let refused = text_of(c, "[data-testid='public-key-error']").await;
+    assert!(
+        !refused.is_empty(),
+        "a malformed key is refused at its field"
+    );
+    fill(c, "#signer-public-key", &zoe_public).await;
+    click(c, "[data-testid='add-signer']").await;
+    wait_text(
+        c,
+        "[data-testid='signer-added']",
+        "engineering's key",
+        |t| t.contains("Zoë Kowalski may now sign for engineering"),
+    )
+    .await;
+    // Allowed for support by mistake, then removed: the removal asks first.
+    select(c, "#signer-role", "support").await;
+    fill(c, "#signer-principal", "Zoë Kowalski").await;
+    fill(c, "#signer-public-key", &zoe_public).await;
+    click(c, "[data-testid='add-signer']").await;
+    let support_row = "[data-testid='signers-support'] [data-testid='signer-row']";
+    css(c, support_row).await;
+    click(c, &format!("{support_row} [data-testid='remove-signer']")).await;
+    let asked = text_of(c, &format!("{support_row} [role='alertdialog']")).await;
+    assert!(asked.contains("stop counting"), "{asked}");
+    screenshot(c, &display, "51-signers-remove-confirm").await;
+    click(c, "[data-testid='confirm-remove']").await;
+    wait_text(c, "[data-testid='signer-removed']", "the removal", |t| {
+        t.contains("may no longer sign for support")
+    })
+    .await;
+    let ws = Workspace::open_existing(&db, "auditor").unwrap();
+    let allowed: Vec<(Role, String)> = ws
+        .signers(launch)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.role, s.principal))
+        .collect();
+    assert_eq!(
+        allowed,
+        [
+            (Role::Engineering, "Zoë Kowalski".to_string()),
+            (Role::Finance, "Chidi Okafor".to_string())
+        ]
+    );
+    screenshot(c, &display, "52-signers").await;
+
+    // Finance signs in the window: the key made a moment ago is offered first, with the name it signs as; its
+    // passphrase is asked for.
+    click(c, "[data-testid='back-to-overview']").await;
+    click(c, "[data-testid='sign-finance']").await;
+    assert_eq!(
+        css(c, "#signoff-key")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(file_choice(&key_path).as_str())
+    );
+    wait_text(c, "[data-testid='signs-as-name']", "Chidi Okafor", |t| {
+        t == "Chidi Okafor"
+    })
+    .await;
+    fill(c, "#signoff-statement", "Ledger close and funding reviewed").await;
+    fill(c, "#signoff-passphrase", PASSPHRASE).await;
+    screenshot(c, &display, "53-signoff-dialog-created-key").await;
+    click(c, "[data-testid='submit-signoff']").await;
+    wait_text_within(
+        c,
+        "[data-testid='signoff-state-finance']",
+        "approved",
+        30,
+        |t| t == "approved",
+    )
+    .await;
+
+    // Engineering signs a slip with the CLI on "their own machine", from a packet exported after their key was
+    // allowed, and it is imported through the app's open dialog.
+    let for_slip = outside.path().join("for-slip.json");
+    let slip = outside.path().join("engineering-slip.json");
+    run_cli(
+        &cli,
+        &db,
+        &["export", launch, "--json-out", for_slip.to_str().unwrap()],
+    );
+    run_cli(
+        &cli,
+        &db,
+        &[
+            "slip",
+            "sign",
+            for_slip.to_str().unwrap(),
+            "--role",
+            "engineering",
+            "--statement",
+            "Webhooks and idempotency reviewed",
+            "--key",
+            zoe_key.to_str().unwrap(),
+            "--out",
+            slip.to_str().unwrap(),
+        ],
+    );
+    click(c, "[data-testid='import-slip']").await;
+    answer_dialog(&display, "^A signoff slip to import", &slip, false, None).await;
+    let imported = wait_text_within(
+        c,
+        "[data-testid='slip-result']",
+        "the imported slip",
+        30,
+        |t| !t.is_empty(),
+    )
+    .await;
+    assert!(
+        imported.contains(slip.to_str().unwrap())
+            && imported.contains("Engineering: approved by Zoë Kowalski."),
+        "{imported}"
+    );
+    wait_text(
+        c,
+        "[data-testid='signoff-state-engineering']",
+        "approved",
+        |t| t == "approved",
+    )
+    .await;
+    let by = text_of(c, "[data-testid='signed-by-engineering']").await;
+    assert!(by.contains("Zoë Kowalski (slip)"), "{by}");
+    screenshot(c, &display, "54-slip-imported").await;
+
+    // One export, one packet: the export screen signs with the remembered key, and one save dialog names the packet.
+    click(c, "[data-testid='open-export']").await;
+    assert_eq!(
+        css(c, "#export-key")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some(file_choice(&key_path).as_str())
+    );
+    css(c, "[data-testid='export-trusted']").await;
+    fill(c, "#export-passphrase", PASSPHRASE).await;
+    screenshot(c, &display, "55-export").await;
+    let base = outside.path().join("acme-go-live");
+    click(c, "[data-testid='save-packet']").await;
+    answer_dialog(
+        &display,
+        "^Save the signoff packet",
+        &base.with_extension("json"),
+        true,
+        Some("56-export-save-dialog"),
+    )
+    .await;
+    let shown = wait_text_within(
+        c,
+        "[data-testid='saved-digest']",
+        "the saved digest",
+        60,
+        |t| t.len() == 64,
+    )
+    .await;
+    screenshot(c, &display, "57-export-saved").await;
+    let (json, sig, pdf) = (
+        base.with_extension("json"),
+        base.with_extension("json.sig"),
+        base.with_extension("pdf"),
+    );
+    for f in [&json, &sig, &pdf] {
+        assert!(f.is_file(), "{} was not written", f.display());
+        let listed = text_of(c, "[data-testid='saved-packet']").await;
+        assert!(listed.contains(f.to_str().unwrap()), "{listed}");
+    }
+    // The digest on screen is the saved packet's: the one the save recorded (SavedFiles.digest, in the audit
+    // log), the JSON's own, and the one in every PDF footer.
+    let recorded = ws
+        .audit_events(Some(launch), 50)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "packet.exported")
+        .expect("the export is in the audit log");
+    assert_eq!(
+        recorded.details["digest"], shown,
+        "the screen shows SavedFiles.digest"
+    );
+    assert_eq!(recorded.details["signed_by"], mine.fingerprint());
+    let bytes = std::fs::read(&json).unwrap();
+    let integrity = golive::packet::integrity::verify(&bytes);
+    assert!(integrity.intact, "{integrity:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(doc["integrity"]["digest"], shown);
+    assert_eq!(doc["signed_by"]["fingerprint"], mine.fingerprint());
+    let pdf_text = pdf_text(&pdf);
+    let footers = pdf_text.matches(shown.as_str()).count();
+    assert!(
+        footers >= 1 && pdf_text.contains("Chidi Okafor") && pdf_text.contains("Zoë Kowalski"),
+        "the PDF carries the digest ({footers} times) and both signers:\n{pdf_text}"
+    );
+    let verified = verify_with_cli(&cli, &db, &json);
+    assert!(
+        verified.contains("trusted as Chidi Okafor") && verified.contains("PASSED"),
+        "{verified}"
+    );
+    eprintln!("golive verify:\n{verified}");
+
+    // The new screens in a 1024x700 window, the smallest the app is meant to be comfortable in.
+    c.set_window_size(1024, 700).await.unwrap();
+    go(c, &format!("#/launch/{launch}/signers?role=support")).await;
+    css(
+        c,
+        "[data-testid='signers-finance'] [data-testid='signer-row']",
+    )
+    .await;
+    screenshot(c, &display, "58-signers-1024x700").await;
+    assert_fits_width(c, "the signers screen").await;
+    go(c, &format!("#/launch/{launch}")).await;
+    click(c, "[data-testid='sign-finance']").await;
+    css(c, "[data-testid='signs-as-name']").await;
+    screenshot(c, &display, "59-signoff-dialog-1024x700").await;
+    assert_fits_width(c, "the signoff dialog").await;
+    click(c, "[data-testid='cancel-signoff']").await;
+    screenshot(c, &display, "60-overview-1024x700").await;
+    go(c, &format!("#/launch/{launch}/export")).await;
+    css(c, "#export-passphrase").await;
+    screenshot(c, &display, "61-export-1024x700").await;
+    assert_fits_width(c, "the export screen").await;
     c.clone().close().await.unwrap();
 }
 
@@ -1454,6 +2114,7 @@ fn run_cli(cli: &Path, db: &Path, args: &[&str]) -> String {
         .args(["--actor", "finance_ops"])
         .args(args)
         .env_remove("GOLIVE_DB")
+        .env_remove("GOLIVE_KEY_PASSPHRASE")
         .output()
         .unwrap();
     let (stdout, stderr) = (
@@ -1699,6 +2360,7 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
         c,
         display,
         db,
+        home: _,
         _data,
         _reaper: reaper,
         _turn,

@@ -73,12 +73,41 @@ describe("api", () => {
     await api.launchGate("acme");
     await api.latestDecision("acme");
     await api.previewPacket("acme");
-    await api.savePacket("acme", "/tmp/p.json", null);
+    await api.savePacket("acme", "/tmp/p.json", null, null);
+    const key = { file: "/home/me/.ssh/id_ed25519", agent: false, fingerprint: null, passphrase: "pw" };
+    await api.savePacket("acme", "/tmp/p.json", "/tmp/p.pdf", key);
     expect(invoke.mock.calls).toEqual([
       ["launch_gate", { launchId: "acme" }],
       ["latest_decision", { launchId: "acme" }],
       ["preview_packet", { launchId: "acme" }],
-      ["save_packet", { launchId: "acme", jsonPath: "/tmp/p.json", pdfPath: null }],
+      ["save_packet", { launchId: "acme", jsonPath: "/tmp/p.json", pdfPath: null, key: null }],
+      ["save_packet", { launchId: "acme", jsonPath: "/tmp/p.json", pdfPath: "/tmp/p.pdf", key }],
+    ]);
+  });
+
+  it("calls the signing commands with camelCase arguments", async () => {
+    const key = { file: null, agent: true, fingerprint: "SHA256:abc", passphrase: null };
+    const signoff = { launch_id: "acme", role: "finance" as const, statement: "Reviewed", decision: "approve" as const, reason: null };
+    const signer = { launch_id: "acme", role: "finance" as const, principal: "Chidi Okafor", public_key: "ssh-ed25519 AAAA" };
+    await api.sign(signoff, key);
+    await api.importSlip("/home/me/slip.json");
+    await api.signingKeys();
+    await api.signingKeyFile("/home/me/.ssh/id_ed25519");
+    await api.createSigningKey("Chidi Okafor", null);
+    await api.createSigningKey("Chidi Okafor", "correct horse");
+    await api.launchSigners("acme");
+    await api.addSigner(signer);
+    await api.removeSigner("acme", "finance", "SHA256:abc");
+    expect(invoke.mock.calls).toEqual([
+      ["sign", { signoff, key }],
+      ["import_slip", { path: "/home/me/slip.json" }],
+      ["signing_keys"],
+      ["signing_key_file", { path: "/home/me/.ssh/id_ed25519" }],
+      ["create_signing_key", { comment: "Chidi Okafor", passphrase: null }],
+      ["create_signing_key", { comment: "Chidi Okafor", passphrase: "correct horse" }],
+      ["launch_signers", { launchId: "acme" }],
+      ["add_signer", { signer }],
+      ["remove_signer", { launchId: "acme", role: "finance", fingerprint: "SHA256:abc" }],
     ]);
   });
 

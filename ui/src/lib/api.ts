@@ -4,6 +4,9 @@ import { invoke as invokeShell } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import type {
   AttachFile,
+  Candidate,
+  NewSigner,
+  SignerView,
   AuditEvent,
   AuditVerification,
   DecisionRecord,
@@ -43,7 +46,8 @@ function invoke<T>(command: string, args?: Record<string, unknown>): Promise<T> 
   return retryWhileBusy(() => (args === undefined ? invokeShell<T>(command) : invokeShell<T>(command, args)));
 }
 
-export type AppInfo = { db_path: string; actor: string };
+/** The workspace, who is acting, and where "Create my signing key" puts the key (null: no home directory). */
+export type AppInfo = { db_path: string; actor: string; signing_key_path: string | null };
 
 /** The event the shell emits whenever the database changes, from this window or from another process. */
 export const DB_CHANGED = "db-changed";
@@ -66,15 +70,37 @@ export const appInfo = (): Promise<AppInfo> => invoke("app_info");
 // Signoffs, verdict and decisions.
 // Each role's signoff and the verdict over them, read together (staleness is judged once for both).
 export const launchGate = (launchId: string): Promise<Gate> => invoke("launch_gate", { launchId });
+/** Signs a role's signoff with the chosen key; the signer's name is the principal the launch lists for the key. */
 export const sign = (signoff: NewSignoff, key: KeyRequest): Promise<RoleSignoff> => invoke("sign", { signoff, key });
+/** Imports a signoff slip signed elsewhere (`golive slip sign`), from a file picked through `dialogs.ts`. */
+export const importSlip = (path: string): Promise<RoleSignoff> => invoke("import_slip", { path });
 export const decide = (decision: NewDecision): Promise<DecisionRecord> => invoke("decide", { decision });
 export const latestDecision = (launchId: string): Promise<DecisionRecord | null> =>
   invoke("latest_decision", { launchId });
 
 // Packet export and escalations.
 export const previewPacket = (launchId: string): Promise<ExportedPacket> => invoke("preview_packet", { launchId });
-export const savePacket = (launchId: string, jsonPath: string | null, pdfPath: string | null): Promise<SavedFiles> =>
-  invoke("save_packet", { launchId, jsonPath, pdfPath });
+/** JSON and / or PDF from one build, signed with `key` (the signature beside the JSON) unless it is null. */
+export const savePacket = (
+  launchId: string,
+  jsonPath: string | null,
+  pdfPath: string | null,
+  key: KeyRequest | null,
+): Promise<SavedFiles> => invoke("save_packet", { launchId, jsonPath, pdfPath, key });
+
+// Signing keys and who may sign. These commands' errors also say which input they are about (`field`; see
+// `signingErrorAt` in signing.ts).
+/** The keys this person has (ssh-agent, ~/.ssh/id_ed25519, golive's own key); only public halves are read. */
+export const signingKeys = (): Promise<Candidate[]> => invoke("signing_keys");
+/** A key file picked through `dialogs.ts`, described like the others (nothing decrypted), or refused with why. */
+export const signingKeyFile = (path: string): Promise<Candidate> => invoke("signing_key_file", { path });
+/** Creates an Ed25519 key at golive's own key path; never overwrites one that is there. */
+export const createSigningKey = (comment: string, passphrase: string | null): Promise<Candidate> =>
+  invoke("create_signing_key", { comment, passphrase });
+export const launchSigners = (launchId: string): Promise<SignerView[]> => invoke("launch_signers", { launchId });
+export const addSigner = (signer: NewSigner): Promise<SignerView> => invoke("add_signer", { signer });
+export const removeSigner = (launchId: string, role: Role, fingerprint: string): Promise<void> =>
+  invoke("remove_signer", { launchId, role, fingerprint });
 export const buildEscalation = (request: EscalationRequest): Promise<EscalationPacket> =>
   invoke("build_escalation", { request });
 export const saveEscalation = (

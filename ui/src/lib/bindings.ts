@@ -130,6 +130,23 @@ agent: boolean, fingerprint: string | null,
  */
 passphrase: string | null, };
 
+export type CandidateSource = { "kind": "agent", socket: string, } | { "kind": "file", path: string, };
+
+export type Candidate = { source: CandidateSource, 
+/**
+ * `ssh-ed25519 AAAA… comment`.
+ */
+public_key: string, 
+/**
+ * `SHA256:…`.
+ */
+fingerprint: string, comment: string, 
+/**
+ * A key file protected by a passphrase (ask for it before [`super::SignerKey::from_file`]); never for agent
+ * keys, which the agent has already unlocked.
+ */
+passphrase_protected: boolean, };
+
 export type NewSigner = { launch_id: string, role: Role, 
 /**
  * Who the key belongs to, as signoffs will name them: `zoe.kowalski` or `zoe@finance.example`.
@@ -219,6 +236,8 @@ key_fingerprint: string | null,
  * Why a recorded signoff does not count, or what changed since a stale one was signed.
  */
 note: string | null, };
+
+export type PacketKey = { fingerprint: string, public_key: string, };
 
 export type PacketSigner = { role: Role, principal: string, fingerprint: string, };
 

@@ -12,6 +12,9 @@ describe("parseRoute", () => {
     expect(parseRoute("#/launch/acme/export")).toEqual({ name: "export", launchId: "acme" });
     expect(parseRoute("#/launch/acme/escalate")).toEqual({ name: "escalate", launchId: "acme" });
     expect(parseRoute("#/launch/acme/probes")).toEqual({ name: "probes", launchId: "acme" });
+    expect(parseRoute("#/launch/acme/signers")).toEqual({ name: "signers", launchId: "acme", role: null });
+    expect(parseRoute("#/launch/acme/signers?role=finance")).toEqual({ name: "signers", launchId: "acme", role: "finance" });
+    expect(parseRoute("#/launch/acme/signers?role=legal")).toEqual({ name: "signers", launchId: "acme", role: null });
   });
 
   it("parses the walkthrough with and without ?item=", () => {
@@ -72,6 +75,8 @@ describe("href", () => {
       { name: "walkthrough", launchId: "acme", role: "engineering", itemId: null },
       { name: "export", launchId: "ü" },
       { name: "probes", launchId: "acme eur/usdt" },
+      { name: "signers", launchId: "acme", role: null },
+      { name: "signers", launchId: "a b", role: "support" },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
     expect(href({ name: "walkthrough", launchId: "a b", role: "support", itemId: 7 })).toBe(

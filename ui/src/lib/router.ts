@@ -1,5 +1,5 @@
 // Hash routes: #/, #/new, #/launch/<id>, #/launch/<id>/role/<role>?item=<id>, #/launch/<id>/export,
-// #/launch/<id>/escalate, #/launch/<id>/probes.
+// #/launch/<id>/escalate, #/launch/<id>/probes, #/launch/<id>/signers?role=<role>.
 import type { Role } from "./bindings";
 
 export type Route =
@@ -10,6 +10,7 @@ export type Route =
   | { name: "export"; launchId: string }
   | { name: "escalate"; launchId: string }
   | { name: "probes"; launchId: string }
+  | { name: "signers"; launchId: string; role: Role | null }
   | { name: "not-found"; path: string };
 
 const ROLES: readonly Role[] = ["product", "engineering", "support", "finance"];
@@ -41,6 +42,10 @@ export function parseRoute(hash: string): Route {
   const launchId = parts[1];
   if (parts.length === 2) return { name: "overview", launchId };
   if (parts.length === 3 && isSubscreen(parts[2])) return { name: parts[2], launchId };
+  if (parts.length === 3 && parts[2] === "signers") {
+    const role = params.get("role");
+    return { name: "signers", launchId, role: role !== null && ROLES.includes(role as Role) ? (role as Role) : null };
+  }
   if (parts.length === 4 && parts[2] === "role" && ROLES.includes(parts[3] as Role)) {
     const item = params.get("item");
     const id = item !== null && /^\d+$/.test(item) ? Number(item) : NaN;
@@ -61,6 +66,10 @@ export function href(route: Route): string {
     case "escalate":
     case "probes":
       return `#/launch/${encodeURIComponent(route.launchId)}/${route.name}`;
+    case "signers": {
+      const base = `#/launch/${encodeURIComponent(route.launchId)}/signers`;
+      return route.role !== null ? `${base}?role=${route.role}` : base;
+    }
     case "walkthrough": {
       const base = `#/launch/${encodeURIComponent(route.launchId)}/role/${route.role}`;
       return route.itemId !== null ? `${base}?item=${route.itemId}` : base;
