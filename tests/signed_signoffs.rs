@@ -692,3 +692,71 @@ fn changing_a_signed_roles_scope_says_whose_signoff_it_makes_stale() {
         "{finance}"
     );
 }
+
+#[test]
+fn a_probe_re_run_that_finds_the_same_keeps_a_signoff_and_a_changed_outcome_makes_it_stale() {
+    use common::probes::{self, SANDBOX_KEY};
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = golive::Workspace::open(&dir.path().join("p.sqlite"), "launch_mgr").unwrap();
+    let servers = probes::servers(Environment::Sandbox, 90);
+    let launch = ws
+        .create_launch(&probes::launch_for("Probed", Some(&servers), None))
+        .unwrap()
+        .summary
+        .id;
+    let team = Team::enrol(&mut ws, &launch);
+    let request = probes::request(&launch, Environment::Sandbox, &["transact-retry"]);
+    let first = probes::run(&mut ws, &request, probes::secrets(SANDBOX_KEY));
+    assert_eq!(
+        first.outcome.as_str(),
+        "pass",
+        "{}",
+        probes::outline(&first)
+    );
+    let signed = team.sign(
+        &mut ws,
+        &launch,
+        Role::Engineering,
+        golive::signoff::SignoffDecision::Approve,
+        None,
+    );
+    assert_eq!(signed.state, golive::signoff::SignoffState::Approved);
+
+    // The same run again, and again: new run records and new evidence records, the same findings.
+    for _ in 0..2 {
+        let again = probes::run(&mut ws, &request, probes::secrets(SANDBOX_KEY));
+        assert_eq!(again.outcome.as_str(), "pass");
+    }
+    let engineering = |ws: &golive::Workspace| {
+        ws.signoffs(&launch)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.role == Role::Engineering)
+            .unwrap()
+    };
+    assert_eq!(
+        engineering(&ws).state,
+        golive::signoff::SignoffState::Approved,
+        "{:?}",
+        engineering(&ws).changes
+    );
+
+    // The provider breaks idempotency: the same step now fails, which the signer never saw.
+    servers.provider.set(|b| b.idempotency_broken = true);
+    let broken = probes::run(&mut ws, &request, probes::secrets(SANDBOX_KEY));
+    assert_eq!(
+        broken.outcome.as_str(),
+        "fail",
+        "{}",
+        probes::outline(&broken)
+    );
+    let now = engineering(&ws);
+    assert_eq!(now.state, golive::signoff::SignoffState::Stale);
+    assert!(
+        now.changes
+            .iter()
+            .any(|c| c.contains("latest run pass → fail")),
+        "{:?}",
+        now.changes
+    );
+}

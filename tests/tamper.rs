@@ -177,3 +177,22 @@ fn deleting_an_event_and_re_chaining_the_rest_is_found() {
     );
     assert!(out.contains("evidence ev_"), "{out}");
 }
+
+#[test]
+fn a_decision_inserted_by_hand_is_never_the_packets_decision() {
+    let (_dir, db, launch, _item) = recorded();
+    let conn = attacker(&db);
+    conn.execute(
+        "INSERT INTO decisions (id, launch_id, decision, note, verdict, decided_by, decided_at, environment)
+         VALUES ('dc_forged', ?1, 'go', NULL, '{\"go\":true,\"evaluated_at\":\"2026-11-23T09:00:00Z\",\"rules\":[]}',
+                 'launch_mgr', '2030-01-01T00:00:00Z', 'live')",
+        [&launch],
+    )
+    .unwrap();
+    drop(conn);
+    let ws = golive::Workspace::open(&db, "auditor").unwrap();
+    assert_eq!(ws.latest_decision(&launch).unwrap(), None);
+    let packet: serde_json::Value =
+        serde_json::from_str(&ws.export_packet(&launch).unwrap().json).unwrap();
+    assert!(packet["decision"].is_null(), "{}", packet["decision"]);
+}

@@ -379,7 +379,11 @@ pub fn insert_decision(
 pub fn latest_decision(conn: &Connection, launch_id: &str) -> Result<Option<DecisionRecord>> {
     let row = conn
         .prepare_cached(
-            "SELECT id, decision, note, verdict, decided_by, decided_at FROM decisions WHERE launch_id = ?1
+            // Only a decision the audit log recorded counts: a row inserted by hand (no event) is never "the"
+            // decision a packet reports, whatever it says.
+            "SELECT id, decision, note, verdict, decided_by, decided_at FROM decisions d WHERE launch_id = ?1
+               AND EXISTS (SELECT 1 FROM audit_events a WHERE a.launch_id = d.launch_id
+                             AND a.action = 'decision.recorded' AND a.subject = 'decision:' || d.id)
              ORDER BY decided_at DESC, rowid DESC LIMIT 1",
         )?
         .query_row([launch_id], |r| {

@@ -92,8 +92,8 @@ impl Recorder<'_, '_> {
 
 impl Workspace {
     /// The one way a change is written: `f` writes its rows and records its audit events through the
-    /// [`Recorder`], all in one IMMEDIATE transaction. A change that records no event is refused (and rolled
-    /// back): every write is audited, by construction.
+    /// [`Recorder`], all in one IMMEDIATE transaction. A change that writes rows but records no event is refused
+    /// (and rolled back): every write is audited, by construction.
     pub(crate) fn audited<T>(
         &mut self,
         f: impl FnOnce(&Recorder<'_, '_>) -> Result<T>,
@@ -116,8 +116,11 @@ impl Workspace {
                 actor,
                 events: std::cell::Cell::new(0),
             };
+            let before = tx.total_changes();
             let value = f(&rec)?;
-            if rec.events.get() == 0 {
+            // A change that turned out to be a no-op (importing identical content again) writes nothing and needs
+            // no event; one that wrote rows without an event is a bug and is rolled back.
+            if rec.events.get() == 0 && tx.total_changes() != before {
                 return Err(crate::error::StoreError::AppendOnly(
                     "internal: a change wrote no audit event, so it was not saved".into(),
                 )
