@@ -19,8 +19,10 @@ pub fn signature_path(packet: &std::path::Path) -> std::path::PathBuf {
     std::path::PathBuf::from(name)
 }
 
+/// Signs the packet file's bytes (SHA-256 inside SSHSIG: the file is megabytes, and SHA-256 runs in hardware).
 pub fn sign(json: &[u8], key: &SignerKey) -> Result<String, InvalidInput> {
-    key.sign(PACKET_NAMESPACE, json).map_err(InvalidInput::from)
+    key.sign_document(PACKET_NAMESPACE, json)
+        .map_err(InvalidInput::from)
 }
 
 /// What checking a packet's signature found.

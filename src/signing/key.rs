@@ -245,18 +245,34 @@ impl SignerKey {
     /// Signs `message` for `namespace` and returns the armored SSHSIG text (`-----BEGIN SSH SIGNATURE-----`), the
     /// same bytes `ssh-keygen -Y sign -n <namespace>` would write for this key and message.
     pub fn sign(&self, namespace: &str, message: &[u8]) -> Result<String, SigningError> {
+        self.sign_with(namespace, message, HASH)
+    }
+
+    /// Like [`SignerKey::sign`], hashing `message` with SHA-256 instead of SHA-512: for large documents (a packet
+    /// is megabytes), where SHA-256 runs on the CPU's SHA extensions several times faster. `ssh-keygen -Y verify`
+    /// accepts either (ssh-keygen writes these itself with `-O hashalg=sha256`).
+    pub fn sign_document(&self, namespace: &str, message: &[u8]) -> Result<String, SigningError> {
+        self.sign_with(namespace, message, HashAlg::Sha256)
+    }
+
+    fn sign_with(
+        &self,
+        namespace: &str,
+        message: &[u8],
+        hash: HashAlg,
+    ) -> Result<String, SigningError> {
         if namespace.is_empty() {
             return Err(SigningError::EmptyNamespace);
         }
         let failed = |e: ssh_key::Error| SigningError::SigningFailed(e.to_string());
         let signature = match (&self.private, &self.source) {
-            (Some(private), _) => private.sign(namespace, HASH, message).map_err(failed)?,
+            (Some(private), _) => private.sign(namespace, hash, message).map_err(failed)?,
             (None, KeySource::Agent(socket)) => {
-                let data = SshSig::signed_data(namespace, HASH, message).map_err(failed)?;
+                let data = SshSig::signed_data(namespace, hash, message).map_err(failed)?;
                 let blob = self.public.to_bytes().map_err(failed)?;
                 let reply = agent::sign(socket, &blob, &data)?;
                 let signature = agent_signature(&reply)?;
-                let sig = SshSig::new(self.public.key_data().clone(), namespace, HASH, signature)
+                let sig = SshSig::new(self.public.key_data().clone(), namespace, hash, signature)
                     .map_err(failed)?;
                 // An agent could answer with a signature by another key or over other bytes; check before
                 // handing out something that would only fail later, elsewhere.
