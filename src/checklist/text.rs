@@ -548,6 +548,9 @@ pub fn team_handle(field: &'static str, value: &str) -> Result<String, InvalidIn
     // Hidden characters first: the messages below quote the value, which must not carry them to a terminal.
     refuse_hidden(field, value, Lines::One)?;
     let value = value.trim();
+    // A key or token pasted into a handle field has a handle's characters (`sk_live_…`); it is refused like any
+    // secret, by class and position, before any message could quote it.
+    refuse_secrets(field, value)?;
     if value.contains('@') && !value.starts_with('@') {
         return Err(InvalidInput::coded(
             "pii_refused",
@@ -562,14 +565,14 @@ pub fn team_handle(field: &'static str, value: &str) -> Result<String, InvalidIn
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
     if !ok {
-        let shown = if value.chars().count() > 80 {
-            format!("a {}-character value", value.chars().count())
-        } else {
-            format!("'{value}'")
-        };
+        // The value is not quoted: a refused field may hold what the user should not have typed there.
         return Err(InvalidInput::new(
             field,
-            format!("{shown} is not a team handle; use 2–64 letters, digits, '_', '-' or '.', like finance_ops"),
+            format!(
+                "the {}-character value is not a team handle; use 2–64 letters, digits, '_', '-' or '.', like \
+                 finance_ops",
+                value.chars().count()
+            ),
         ));
     }
     Ok(value.to_string())
@@ -581,6 +584,17 @@ mod tests {
 
     fn code(value: &str) -> &'static str {
         single_line("name", value, 120).unwrap_err().code
+    }
+
+    #[test]
+    fn a_secret_in_a_handle_field_is_refused_and_never_quoted() {
+        let key = "sk_live_51HqFAKEkeyFAKEkeyFAKEkey00";
+        let err = team_handle("owner", key).unwrap_err();
+        assert_eq!(err.code, "secret_detected");
+        assert!(!err.message.contains(key), "{}", err.message);
+        let err = team_handle("owner", "finance ops team!").unwrap_err();
+        assert!(!err.message.contains("finance ops"), "{}", err.message);
+        assert_eq!(team_handle("owner", "finance_ops").unwrap(), "finance_ops");
     }
 
     #[test]
