@@ -90,15 +90,15 @@ pub struct WorkspaceFiles {
     files_dir: Option<PathBuf>,
 }
 
+// Unix identifies a file by device and inode, as the store's lock watch does; elsewhere by its canonical path.
 #[cfg(unix)]
-type FileId = (u64, u64);
+type FileId = crate::store::locks::FileId;
 #[cfg(not(unix))]
 type FileId = PathBuf;
 
 #[cfg(unix)]
 fn file_id(_path: &Path, meta: &Metadata) -> Option<FileId> {
-    use std::os::unix::fs::MetadataExt;
-    Some((meta.dev(), meta.ino()))
+    Some(FileId::from_metadata(meta))
 }
 
 #[cfg(not(unix))]
@@ -128,7 +128,7 @@ impl WorkspaceFiles {
             ("-shm", "this workspace's shared-memory file (-shm)"),
             ("-journal", "this workspace's rollback journal (-journal)"),
         ] {
-            add(&db.with_file_name(format!("{name}{suffix}")), which);
+            add(&crate::store::locks::sidecar(db, suffix), which);
         }
         let dir = db
             .parent()

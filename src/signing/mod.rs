@@ -209,26 +209,22 @@ const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Reads a small regular file. A directory, a FIFO (which would block) or a device is refused before it is opened,
 /// and at most [`MAX_FILE_BYTES`] are read.
 pub(crate) fn read_small_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    use std::io::{Error, ErrorKind, Read as _};
-    let metadata = std::fs::metadata(path)?;
-    if !metadata.is_file() {
-        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
-    }
-    let mut bytes = Vec::with_capacity(metadata.len().min(MAX_FILE_BYTES) as usize);
-    std::fs::File::open(path)?
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        bytes.fill(0);
-        return Err(Error::new(
+    use crate::checklist::input_file::{self, InputError};
+    use std::io::{Error, ErrorKind};
+    // The one reader of picked files: a regular file only (a FIFO is never opened), counted while reading.
+    input_file::read(path, MAX_FILE_BYTES, None).map_err(|e| match e {
+        InputError::Unreadable(e) => e,
+        InputError::NotRegular(_) | InputError::WorkspaceFile(_) => {
+            Error::new(ErrorKind::InvalidInput, "not a regular file")
+        }
+        InputError::TooLarge { .. } => Error::new(
             ErrorKind::InvalidData,
             format!(
                 "larger than {} KiB, so not a key or allowed_signers file",
                 MAX_FILE_BYTES / 1024
             ),
-        ));
-    }
-    Ok(bytes)
+        ),
+    })
 }
 
 #[cfg(test)]

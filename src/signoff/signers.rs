@@ -2,14 +2,14 @@
 //! append-only; removing a key appends a row that revokes the one that added it, so the history of who was allowed
 //! when stays readable and audited.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::checklist::text;
 use crate::domain::{Environment, Role};
-use crate::error::{Error, InvalidInput, Result};
-use crate::signing::{AllowedSigner, AllowedSigners, SIGNOFF_NAMESPACE};
+use crate::error::{InvalidInput, Result};
+use crate::signing::{AllowedSigner, AllowedSigners};
 
 /// A key to allow for a role.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -125,33 +125,24 @@ pub fn find(
         .find(|s| s.role == role && s.fingerprint == fingerprint))
 }
 
-/// The id of the row that allowed `fingerprint` for `role`, for a revocation.
-pub fn revocable(conn: &Connection, launch_id: &str, role: Role, fingerprint: &str) -> Result<i64> {
-    find(conn, launch_id, role, fingerprint)?
-        .map(|s| s.id)
-        .ok_or_else(|| Error::not_found("signer key for this role", fingerprint))
-}
-
-/// The role's allowed keys as an `allowed_signers` file: what `ssh-keygen -Y verify -f` reads.
-pub fn allowed_signers(conn: &Connection, launch_id: &str, role: Role) -> Result<AllowedSigners> {
+/// The launch's allowed keys, of one role or of all, as an `allowed_signers` file for `namespace`: what
+/// `ssh-keygen -Y verify -f` reads. A role's file checks signoffs; every role's, for the packet namespace, checks
+/// who may sign a packet.
+pub fn allowed_signers(
+    conn: &Connection,
+    launch_id: &str,
+    role: Option<Role>,
+    namespace: &str,
+) -> Result<AllowedSigners> {
     let mut file = AllowedSigners::new();
     for s in current(conn, launch_id)?
         .into_iter()
-        .filter(|s| s.role == role)
+        .filter(|s| role.is_none_or(|r| s.role == r))
     {
         let line = AllowedSigner::new([s.principal.as_str()], &s.public_key)
-            .and_then(|l| l.with_namespaces([SIGNOFF_NAMESPACE]))
+            .and_then(|l| l.with_namespaces([namespace]))
             .map_err(InvalidInput::from)?;
         file.push(line);
     }
     Ok(file)
-}
-
-/// Whether the launch exists and lists any key at all (a launch with none cannot collect signed signoffs yet).
-pub fn any(conn: &Connection, launch_id: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM launch_signers WHERE launch_id = ?1 LIMIT 1")?
-        .query_row([launch_id], |_| Ok(()))
-        .optional()?
-        .is_some())
 }

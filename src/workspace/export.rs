@@ -18,10 +18,10 @@ use crate::packet::{
 };
 use crate::probe::{self, ProbeRun};
 use crate::redact::Redactor;
-use crate::signing::{AllowedSigner, AllowedSigners, SignerKey};
+use crate::signing::{AllowedSigners, SignerKey};
 use crate::signoff;
 
-use super::Workspace;
+use super::{Recorder, Workspace};
 
 impl Workspace {
     /// The launch's redactor: the shared detectors plus its private terms.
@@ -56,14 +56,13 @@ impl Workspace {
 
     /// The keys a packet of this launch may be signed by: the launch's allowed signers, for the packet namespace.
     pub fn packet_trust(&self, launch_id: &str) -> Result<AllowedSigners> {
-        let mut trust = AllowedSigners::new();
-        for s in self.signers(launch_id)? {
-            let line = AllowedSigner::new([s.principal.as_str()], &s.public_key)
-                .and_then(|l| l.with_namespaces([crate::signing::PACKET_NAMESPACE]))
-                .map_err(InvalidInput::from)?;
-            trust.push(line);
-        }
-        Ok(trust)
+        launch::exists(self.store.conn(), launch_id)?;
+        signoff::signers::allowed_signers(
+            self.store.conn(),
+            launch_id,
+            None,
+            crate::signing::PACKET_NAMESPACE,
+        )
     }
 
     /// Whether this workspace's audit log has the head a packet was sealed over.
@@ -192,23 +191,14 @@ impl Workspace {
             "text": saved.text_path.is_some(),
             "signed_by": saved.signed_by,
         });
-        let (at, actor) = (self.now(), self.actor.clone());
         let packet = action == audit::Action::PacketExported;
-        self.audited_at(&at, &actor, |tx| {
-            let environment = launch::environment(tx, launch_id)?;
+        self.launch_event(launch_id, None, action, details, |tx| {
             if packet {
                 for role in Role::ALL {
                     let scope = signoff::scope::role_scope(tx, launch_id, *role)?;
-                    signoff::scope::snapshot(tx, launch_id, *role, &scope, &at)?;
+                    signoff::scope::snapshot(tx, launch_id, *role, &scope, tx.at)?;
                 }
             }
-            tx.record(
-                environment,
-                Some(launch_id),
-                action,
-                &format!("launch:{launch_id}"),
-                details,
-            )?;
             Ok(())
         })
     }
@@ -222,12 +212,24 @@ impl Workspace {
         action: audit::Action,
         details: serde_json::Value,
     ) -> Result<()> {
-        let (at, actor) = (self.now(), self.actor.clone());
-        self.audited_at(&at, &actor, |tx| {
+        self.launch_event(launch_id, environment, action, details, |_| Ok(()))
+    }
+
+    /// An event about a launch, after `before` has written whatever rows it vouches for.
+    fn launch_event(
+        &mut self,
+        launch_id: &str,
+        environment: Option<Environment>,
+        action: audit::Action,
+        details: serde_json::Value,
+        before: impl FnOnce(&Recorder<'_, '_>) -> Result<()>,
+    ) -> Result<()> {
+        self.audited(|tx| {
             let environment = match environment {
                 Some(environment) => environment,
                 None => launch::environment(tx, launch_id)?,
             };
+            before(tx)?;
             tx.record(
                 environment,
                 Some(launch_id),

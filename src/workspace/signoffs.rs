@@ -216,8 +216,8 @@ impl Workspace {
         let (at, actor) = (self.now(), self.actor.clone());
         self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, launch_id)?;
-            let allowed = signers::revocable(tx, launch_id, role, fingerprint)?;
-            let entry = signers::find(tx, launch_id, role, fingerprint)?.expect("just found");
+            let entry = signers::find(tx, launch_id, role, fingerprint)?
+                .ok_or_else(|| Error::not_found("signer key for this role", fingerprint))?;
             let id = signers::insert(
                 tx,
                 launch_id,
@@ -225,7 +225,7 @@ impl Workspace {
                 &entry.principal,
                 &entry.public_key,
                 fingerprint,
-                Some(allowed),
+                Some(entry.id),
                 &actor,
                 &at,
                 environment,
@@ -244,7 +244,13 @@ impl Workspace {
     /// The role's allowed keys as an OpenSSH `allowed_signers` file, for `ssh-keygen -Y verify -f`.
     pub fn allowed_signers_file(&self, launch_id: &str, role: Role) -> Result<String> {
         launch::exists(self.store.conn(), launch_id)?;
-        Ok(signers::allowed_signers(self.store.conn(), launch_id, role)?.to_text())
+        let file = signers::allowed_signers(
+            self.store.conn(),
+            launch_id,
+            Some(role),
+            crate::signing::SIGNOFF_NAMESPACE,
+        )?;
+        Ok(file.to_text())
     }
 
     /// Go / no-go as the rules stand right now, with the default 24 h probe freshness window.
