@@ -50,6 +50,21 @@ fn team_workspace() -> (tempfile::TempDir, PathBuf, String, Team) {
     (dir, db, launch, team)
 }
 
+/// `golive signoff LAUNCH --role ROLE --key <ROLE's key file> --statement STATEMENT`, which must succeed.
+fn sign_with_cli(db: &Path, launch: &str, team: &Team, role: Role, statement: &str) {
+    let key = team.key_path(role);
+    let role = role.to_string();
+    let args = [
+        "signoff",
+        launch,
+        "--role",
+        &role,
+        "--key",
+        key.to_str().unwrap(),
+    ];
+    ok(db, &[&args[..], &["--statement", statement]].concat());
+}
+
 fn signoffs(db: &Path, launch: &str) -> Value {
     serde_json::from_str(&ok(db, &["--json", "signoff", launch])).unwrap()
 }
@@ -65,20 +80,7 @@ fn role_of<'a>(list: &'a Value, role: &str) -> &'a Value {
 #[test]
 fn a_role_signs_with_its_key_and_the_name_comes_from_the_key() {
     let (_dir, db, launch, team) = team_workspace();
-    let key = team.key_path(Role::Finance);
-    ok(
-        &db,
-        &[
-            "signoff",
-            &launch,
-            "--role",
-            "finance",
-            "--key",
-            key.to_str().unwrap(),
-            "--statement",
-            "Ledger close reviewed",
-        ],
-    );
+    sign_with_cli(&db, &launch, &team, Role::Finance, "Ledger close reviewed");
     let list = signoffs(&db, &launch);
     let finance = role_of(&list, "finance");
     assert_eq!(finance["state"], "approved", "{finance}");
@@ -128,20 +130,7 @@ fn a_role_signs_with_its_key_and_the_name_comes_from_the_key() {
 #[test]
 fn a_forged_signoff_row_does_not_count_and_audit_verify_names_it() {
     let (_dir, db, launch, team) = team_workspace();
-    let key = team.key_path(Role::Support);
-    ok(
-        &db,
-        &[
-            "signoff",
-            &launch,
-            "--role",
-            "support",
-            "--key",
-            key.to_str().unwrap(),
-            "--statement",
-            "Runbook ok",
-        ],
-    );
+    sign_with_cli(&db, &launch, &team, Role::Support, "Runbook ok");
     // The attacker copies the support signoff into an engineering one, changing what it says.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute(
@@ -187,20 +176,7 @@ fn a_forged_signoff_row_does_not_count_and_audit_verify_names_it() {
 #[test]
 fn a_removed_key_stops_counting() {
     let (_dir, db, launch, team) = team_workspace();
-    let key = team.key_path(Role::Product);
-    ok(
-        &db,
-        &[
-            "signoff",
-            &launch,
-            "--role",
-            "product",
-            "--key",
-            key.to_str().unwrap(),
-            "--statement",
-            "ok",
-        ],
-    );
+    sign_with_cli(&db, &launch, &team, Role::Product, "ok");
     let fp = team.key(Role::Product).fingerprint();
     ok(
         &db,
@@ -442,29 +418,12 @@ fn stock_ssh_keygen_verifies_a_slip() {
 #[test]
 fn re_chaining_below_a_signed_head_is_found_even_when_every_link_and_row_holds() {
     let (_dir, db, launch, team) = team_workspace();
-    let key = team.key_path(Role::Finance);
-    ok(
-        &db,
-        &[
-            "signoff",
-            &launch,
-            "--role",
-            "finance",
-            "--key",
-            key.to_str().unwrap(),
-            "--statement",
-            "ok",
-        ],
-    );
+    sign_with_cli(&db, &launch, &team, Role::Finance, "ok");
     assert!(golive(&db, &["audit", "verify"]).status.success());
 
     // Remove the event that allowed product's key, and its row, then renumber and re-hash everything after it:
     // every link holds again and every remaining row matches an event. Only the signed head can tell.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch(
-        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER launch_signers_no_delete;",
-    )
-    .unwrap();
+    let conn = common::attack::open_unguarded(&db);
     let (victim, rows): (i64, String) = conn
         .query_row(
             "SELECT seq, rows FROM audit_events WHERE action = 'signer.allowed' AND details LIKE '%product%'",
@@ -647,20 +606,7 @@ fn a_packet_from_another_workspace_is_not_in_this_log() {
 #[test]
 fn changing_a_signed_roles_scope_says_whose_signoff_it_makes_stale() {
     let (_dir, db, launch, team) = team_workspace();
-    let key = team.key_path(Role::Finance);
-    ok(
-        &db,
-        &[
-            "signoff",
-            &launch,
-            "--role",
-            "finance",
-            "--key",
-            key.to_str().unwrap(),
-            "--statement",
-            "ok",
-        ],
-    );
+    sign_with_cli(&db, &launch, &team, Role::Finance, "ok");
     let ws = golive::Workspace::open(&db, "launch_mgr").unwrap();
     let item = find_item(&ws, &launch, Role::Finance, Environment::Live, "contact");
     drop(ws);

@@ -358,19 +358,7 @@ fn a_damaged_stored_value_is_an_error_naming_table_row_and_column_never_a_guess(
     drop(f.ws);
     {
         // Damage the way a bad disk or a careless script would, past any trigger that guards the table.
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        let triggers: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'items'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for t in triggers {
-            conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
-        }
-        conn.execute_batch("PRAGMA ignore_check_constraints = ON")
-            .unwrap();
+        let conn = common::attack::open_unguarded(&db);
         conn.execute(
             "UPDATE items SET environment = 'prod' WHERE id = ?1",
             [item.id],

@@ -11,7 +11,6 @@ use golive::checklist::evidence::EvidenceKind;
 use golive::checklist::identifier::IdentifierType;
 use golive::checklist::item::SetItemStatus;
 use golive::{Environment, ItemStatus, Role};
-use rusqlite::Connection;
 
 /// A workspace with a launch, evidence and a status change, and the path of its file (closed).
 fn recorded() -> (tempfile::TempDir, std::path::PathBuf, String, i64) {
@@ -55,24 +54,6 @@ fn verify(db: &Path) -> (bool, String) {
     )
 }
 
-/// The attacker's shell: triggers out of the way, checks off.
-fn attacker(db: &Path) -> Connection {
-    let conn = Connection::open(db).unwrap();
-    let triggers: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for t in triggers {
-        conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
-    }
-    conn.execute_batch("PRAGMA ignore_check_constraints = ON; PRAGMA foreign_keys = OFF;")
-        .unwrap();
-    conn
-}
-
 #[test]
 fn an_untouched_workspace_verifies_and_counts_its_rows() {
     let (_dir, db, _launch, _item) = recorded();
@@ -84,7 +65,7 @@ fn an_untouched_workspace_verifies_and_counts_its_rows() {
 #[test]
 fn rows_inserted_by_hand_are_named() {
     let (_dir, db, launch, item) = recorded();
-    let conn = attacker(&db);
+    let conn = common::attack::open_unguarded(&db);
     conn.execute(
         "INSERT INTO signoffs (id, launch_id, role, signer, statement, decision, reason, signed_at, scope_digest,
                                supersedes, environment)
@@ -122,7 +103,7 @@ fn rows_inserted_by_hand_are_named() {
 #[test]
 fn rows_changed_or_removed_after_their_event_are_named() {
     let (_dir, db, _launch, item) = recorded();
-    let conn = attacker(&db);
+    let conn = common::attack::open_unguarded(&db);
     conn.execute(
         "UPDATE evidence SET value = 'req_live_forged' WHERE value = 'req_live_original'",
         [],
@@ -148,7 +129,7 @@ fn rows_changed_or_removed_after_their_event_are_named() {
 #[test]
 fn a_truncated_tail_leaves_rows_no_event_vouches_for() {
     let (_dir, db, _launch, _item) = recorded();
-    let conn = attacker(&db);
+    let conn = common::attack::open_unguarded(&db);
     conn.execute(
         "DELETE FROM audit_events WHERE seq > (SELECT MAX(seq) - 2 FROM audit_events)",
         [],
@@ -163,7 +144,7 @@ fn a_truncated_tail_leaves_rows_no_event_vouches_for() {
 #[test]
 fn deleting_an_event_and_re_chaining_the_rest_is_found() {
     let (_dir, db, _launch, _item) = recorded();
-    let conn = attacker(&db);
+    let conn = common::attack::open_unguarded(&db);
     // Remove the evidence event (the second to last) and renumber and re-hash everything after it.
     let victim: i64 = conn
         .query_row("SELECT MAX(seq) - 1 FROM audit_events", [], |r| r.get(0))
@@ -181,7 +162,7 @@ fn deleting_an_event_and_re_chaining_the_rest_is_found() {
 #[test]
 fn a_decision_inserted_by_hand_is_never_the_packets_decision() {
     let (_dir, db, launch, _item) = recorded();
-    let conn = attacker(&db);
+    let conn = common::attack::open_unguarded(&db);
     conn.execute(
         "INSERT INTO decisions (id, launch_id, decision, note, verdict, decided_by, decided_at, environment)
          VALUES ('dc_forged', ?1, 'go', NULL, '{\"go\":true,\"evaluated_at\":\"2026-11-23T09:00:00Z\",\"rules\":[]}',

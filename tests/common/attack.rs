@@ -4,6 +4,24 @@
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
+/// The attacker's shell on the workspace file: every trigger dropped, CHECK and foreign keys off.
+pub fn open_unguarded(db: &std::path::Path) -> Connection {
+    let conn = Connection::open(db).unwrap();
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+    }
+    conn.execute_batch("PRAGMA ignore_check_constraints = ON; PRAGMA foreign_keys = OFF;")
+        .unwrap();
+    conn
+}
+
 /// The published chain algorithm, as an attacker would re-implement it.
 fn rehash(seq: i64, fields: &[Option<String>; 7], prev: &str, rows: Option<&str>) -> String {
     let [at, actor, env, launch, action, subject, details] = fields;
