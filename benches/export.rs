@@ -124,7 +124,17 @@ fn main() {
         let gate = ws.gate(&launch).unwrap();
         println!("  phase signoffs + verdict: {}", ms(t.elapsed()));
         let t = Instant::now();
-        let packet = golive::packet::build::build(&conn, &launch, gate, "t", "bench").unwrap();
+        let digests = golive::Role::ALL
+            .iter()
+            .map(|r| {
+                (
+                    *r,
+                    golive::signoff::scope::role_digest(&conn, &launch, *r).unwrap(),
+                )
+            })
+            .collect();
+        let packet =
+            golive::packet::build::build(&conn, &launch, gate, &digests, "t", "bench").unwrap();
         println!("  phase build: {}", ms(t.elapsed()));
         let t = Instant::now();
         let mut value = serde_json::to_value(&packet).unwrap();

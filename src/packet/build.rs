@@ -18,10 +18,13 @@ use crate::packet::model::*;
 use crate::packet::support;
 use crate::signoff::{self, Gate, SignoffState};
 
+/// Builds the packet from the launch's rows, its gate (signoffs and verdict) and each role's scope digest as the
+/// caller computed it (the same scopes it keeps as the export's snapshots).
 pub fn build(
     conn: &Connection,
     launch_id: &str,
     gate: Gate,
+    scope_digests: &BTreeMap<Role, String>,
     generated_at: &str,
     generated_by: &str,
 ) -> Result<Packet> {
@@ -70,7 +73,9 @@ pub fn build(
         .map(|r| {
             Ok(PacketRole {
                 role: r.role,
-                scope_digest: signoff::scope::role_digest(conn, launch_id, r.role)?,
+                scope_digest: scope_digests.get(&r.role).cloned().ok_or_else(|| {
+                    crate::error::Error::not_found("scope digest of role", r.role.as_str())
+                })?,
                 owner: r.owner.clone(),
                 progress: r.progress.clone(),
                 items: items

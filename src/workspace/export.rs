@@ -44,14 +44,34 @@ impl Workspace {
         launch_id: &str,
         key: Option<&SignerKey>,
     ) -> Result<ExportedPacket> {
+        Ok(self.packet_with_scopes(launch_id, key)?.0)
+    }
+
+    /// The packet and each role's scope as it covers it: computed once, for the packet's digests and, when the
+    /// packet is saved, as the snapshots a slip signed from it is later compared with.
+    fn packet_with_scopes(
+        &self,
+        launch_id: &str,
+        key: Option<&SignerKey>,
+    ) -> Result<(ExportedPacket, Vec<(Role, serde_json::Value)>)> {
         let gate = self.gate(launch_id)?;
+        let conn = self.store.conn();
+        let scopes = Role::ALL
+            .iter()
+            .map(|r| Ok((*r, signoff::scope::role_scope(conn, launch_id, *r)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let digests = scopes
+            .iter()
+            .map(|(r, scope)| (*r, signoff::scope::digest(scope)))
+            .collect();
         let mut packet =
-            packet::build::build(self.store.conn(), launch_id, gate, &self.now(), &self.actor)?;
+            packet::build::build(conn, launch_id, gate, &digests, &self.now(), &self.actor)?;
         packet.signed_by = key.map(|k| PacketKey {
             fingerprint: k.fingerprint(),
             public_key: k.public_key_openssh(),
         });
-        packet::export::redact_and_seal(packet, &self.redactor(launch_id)?)
+        let exported = packet::export::redact_and_seal(packet, &self.redactor(launch_id)?)?;
+        Ok((exported, scopes))
     }
 
     /// The keys a packet of this launch may be signed by: the launch's allowed signers, for the packet namespace.
@@ -84,10 +104,13 @@ impl Workspace {
                 InvalidInput::new("path", "choose where to save the JSON or the PDF").into(),
             );
         }
-        let ExportedPacket {
-            packet: exported,
-            json: text,
-        } = self.export_packet_signed_by(launch_id, key)?;
+        let (
+            ExportedPacket {
+                packet: exported,
+                json: text,
+            },
+            scopes,
+        ) = self.packet_with_scopes(launch_id, key)?;
         // Both files (and the signature) are staged, then put in place together: a crash never leaves a new JSON
         // beside an old PDF or an old signature.
         let mut out = StagedWrite::default();
@@ -119,7 +142,7 @@ impl Workspace {
             signature_path,
             signed_by: exported.signed_by.as_ref().map(|k| k.fingerprint.clone()),
         };
-        self.record_export(launch_id, audit::Action::PacketExported, &saved)?;
+        self.record_export(launch_id, audit::Action::PacketExported, &saved, &scopes)?;
         Ok(saved)
     }
 
@@ -172,17 +195,19 @@ impl Workspace {
             &request.launch_id,
             audit::Action::EscalationExported,
             &saved,
+            &[],
         )?;
         Ok(saved)
     }
 
-    /// Records an export. A packet's export also keeps each role's scope as exported, so a slip signed from the
-    /// packet can later say what changed since.
+    /// Records an export, keeping each role's scope as exported (`scopes`, none for an escalation) so a slip signed
+    /// from the packet can later say what changed since.
     fn record_export(
         &mut self,
         launch_id: &str,
         action: audit::Action,
         saved: &SavedFiles,
+        scopes: &[(Role, serde_json::Value)],
     ) -> Result<()> {
         let details = json!({
             "digest": saved.digest,
@@ -191,13 +216,9 @@ impl Workspace {
             "text": saved.text_path.is_some(),
             "signed_by": saved.signed_by,
         });
-        let packet = action == audit::Action::PacketExported;
         self.launch_event(launch_id, None, action, details, |tx| {
-            if packet {
-                for role in Role::ALL {
-                    let scope = signoff::scope::role_scope(tx, launch_id, *role)?;
-                    signoff::scope::snapshot(tx, launch_id, *role, &scope, tx.at)?;
-                }
+            for (role, scope) in scopes {
+                signoff::scope::snapshot(tx, launch_id, *role, scope, tx.at)?;
             }
             Ok(())
         })
