@@ -38,10 +38,13 @@ impl Error {
     }
 
     /// The shape the desktop UI and `--json` output receive.
+    /// The error as it leaves the process (the desktop's IPC, the CLI's stderr and `--json`): its message through
+    /// the redactor, so a value a message quotes — a refused key, an e-mail in a path — never reaches a log or a
+    /// ticket. The door refuses what the redactor finds, so every refused value is removed here too.
     pub fn to_payload(&self) -> ErrorPayload {
         ErrorPayload {
             code: self.code().to_string(),
-            message: self.to_string(),
+            message: crate::redact::message(&self.to_string()),
         }
     }
 }

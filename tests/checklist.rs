@@ -339,7 +339,7 @@ fn files_are_stored_by_content_hash_with_limits_enforced() {
     let msg = refused(&mut f, "secret_detected", |ws| {
         ws.attach_file(&attach(&leaky))
     });
-    assert!(msg.contains("webhook-secret at line 2"), "{msg}");
+    assert!(msg.contains("[webhook-secret] at line 2"), "{msg}");
     assert!(!msg.contains("MfKQ9r8"), "{msg}");
 
     refused(&mut f, "file_unreadable", |ws| {

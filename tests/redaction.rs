@@ -401,7 +401,7 @@ fn counts_per_class_for_hand_made_examples() {
         }),
         &mut summary,
     );
-    assert_eq!(out["headers"]["Cookie"], "[REDACTED:cookie]");
+    assert_eq!(out["headers"]["Cookie"], "[REDACTED:session-cookie]");
     assert_eq!(out["headers"]["X-Request-Id"], "req_01HZY0POOLS");
     assert_eq!(out["client_secret"], "[REDACTED:secret]");
     assert_eq!(out["password"], "[REDACTED:password]");
@@ -413,7 +413,7 @@ fn counts_per_class_for_hand_made_examples() {
         summary,
         RedactionSummary {
             counts: [
-                ("cookie", 1),
+                ("session-cookie", 1),
                 ("secret", 1),
                 ("password", 1),
                 ("seed-phrase", 1)
@@ -429,7 +429,7 @@ fn counts_per_class_for_hand_made_examples() {
     let serialized = serde_json::to_value(&summary).unwrap();
     assert_eq!(
         serialized,
-        json!({"counts": {"cookie": 1, "password": 1, "secret": 1, "seed-phrase": 1}, "total": 4})
+        json!({"counts": {"password": 1, "secret": 1, "seed-phrase": 1, "session-cookie": 1}, "total": 4})
     );
     for value in ["sid=abc", "not-a-known-format", "hunter2", "abandon"] {
         assert!(!serialized.to_string().contains(value));

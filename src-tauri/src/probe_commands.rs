@@ -173,6 +173,13 @@ pub async fn run_probes(
     let secrets = sessions.for_run(&request.launch_id, request.environment);
     let prepared = with(&state, |ws| ws.prepare_probe_run(&request, secrets))?;
     let launch_id = request.launch_id.clone();
+    // What the live list shows goes through the run's scrubber first, as everything the run stores does.
+    let scrubber = with(&state, |ws| {
+        Ok(golive::probe::record::RunScrubber::new(
+            ws.redactor(&request.launch_id)?,
+            &prepared.input.secrets,
+        ))
+    })?;
     let sink = {
         let app = app.clone();
         Arc::new(move |progress: ProbeProgress| {
@@ -180,7 +187,7 @@ pub async fn run_probes(
                 PROBE_PROGRESS,
                 ProgressEvent {
                     launch_id: launch_id.clone(),
-                    progress,
+                    progress: scrubber.progress(progress),
                 },
             );
         })

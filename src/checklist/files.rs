@@ -40,16 +40,9 @@ pub fn read_checked(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
     let name = text::checked("file name", &name, 255, true)?;
+    text::refuse_sensitive_value("file name", &name)?;
     let media_type = media_type(&name);
-    if let Some(content) = as_text(&bytes) {
-        text::refuse_secrets("file", content).map_err(|e| {
-            InvalidInput::coded(
-                e.code,
-                "file",
-                format!("{shown} {}; nothing was stored", e.message),
-            )
-        })?;
-    }
+    refuse_secrets_inside(&shown, &bytes)?;
     let sha256 = hex::encode(Sha256::digest(&bytes));
     Ok(CheckedFile {
         name,
@@ -59,12 +52,49 @@ pub fn read_checked(
     })
 }
 
-/// Text is UTF-8 without NUL bytes; anything else (PDF, PNG …) is stored as is.
-fn as_text(bytes: &[u8]) -> Option<&str> {
-    if bytes.contains(&0) {
-        return None;
+/// Refuses a file that holds a secret. Text is decoded first (UTF-8, UTF-16, Latin-1: see
+/// [`input_file::decode_text`]) and scanned whole; a binary file's printable runs are scanned for vendor-format
+/// secrets (the formats a key written in plain text keeps anywhere). A file that declares an encoding it does not
+/// hold is refused: it cannot be scanned.
+fn refuse_secrets_inside(shown: &str, bytes: &[u8]) -> Result<()> {
+    let refused = |e: InvalidInput| {
+        InvalidInput::coded(
+            e.code,
+            "file",
+            format!("{shown} {}; nothing was stored", e.message),
+        )
+    };
+    match input_file::decode_text(bytes) {
+        Ok(input_file::FileText::Text(content)) => {
+            text::refuse_secrets("file", &content).map_err(refused)?
+        }
+        Ok(input_file::FileText::Binary) => {
+            let runs = input_file::printable_runs(bytes);
+            let mut found = Vec::new();
+            crate::redact::detect::vendor::find(&runs, &mut found);
+            if let Some(f) = found.first() {
+                return Err(InvalidInput::coded(
+                    "secret_detected",
+                    "file",
+                    format!(
+                        "{shown} holds what looks like {} in its readable text; secrets are never stored — \
+                         nothing was stored",
+                        crate::redact::describe(f.class)
+                    ),
+                )
+                .into());
+            }
+        }
+        Err(reason) => {
+            return Err(InvalidInput::coded(
+                "file_unreadable",
+                "file",
+                format!("cannot scan {shown}: {reason}; nothing was stored"),
+            )
+            .into())
+        }
     }
-    std::str::from_utf8(bytes).ok()
+    Ok(())
 }
 
 fn media_type(name: &str) -> &'static str {

@@ -6,7 +6,6 @@ use ts_rs::TS;
 
 use crate::domain::Environment;
 use crate::error::InvalidInput;
-use crate::redact::detect;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -88,13 +87,9 @@ pub fn check(
             ),
         ));
     }
-    if let Some(finding) = detect::first_secret(value) {
-        return Err(InvalidInput::coded(
-            "secret_detected",
-            field,
-            format!("this {kind} looks like a {} — secrets are never stored; record the id, not the key", finding.class),
-        ));
-    }
+    // Before any message quotes the value: a key, a signature's hex, an encoded credential or personal data
+    // typed as an id is refused by class and position.
+    crate::checklist::text::refuse_sensitive_value(field, value)?;
     if let Some(bad) = value
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))

@@ -291,6 +291,117 @@ pub fn read_text(
     })
 }
 
+/// Reads a text file in any encoding [`decode_text`] reads (for scanning what it says); a binary file is refused.
+pub fn read_text_any_encoding(
+    path: &Path,
+    max: u64,
+    what: &str,
+    own: Option<&WorkspaceFiles>,
+) -> Result<String, Error> {
+    let bytes =
+        read(path, max, own).map_err(|e| e.into_invalid(path, what, "file", "file_unreadable"))?;
+    let unreadable = |reason: String| -> Error {
+        InvalidInput::coded(
+            "file_unreadable",
+            "file",
+            format!("cannot read {}: {reason}", path.display()),
+        )
+        .into()
+    };
+    match decode_text(&bytes).map_err(unreadable)? {
+        FileText::Text(text) => Ok(text.into_owned()),
+        FileText::Binary => Err(unreadable(
+            "it is not text (it holds NUL bytes and is not UTF-16)".into(),
+        )),
+    }
+}
+
+/// How a file's bytes read as text, so what it says can be scanned whatever its encoding.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FileText<'a> {
+    /// Text, decoded: UTF-8 (a byte order mark dropped), UTF-16 with a byte order mark or plainly UTF-16 without
+    /// one, and otherwise Latin-1 (every byte is a character there, so a file with one stray `é` byte is still
+    /// read, not waved through as binary).
+    Text(std::borrow::Cow<'a, str>),
+    /// Not text (NUL bytes, not UTF-16): an image, a PDF, an archive.
+    Binary,
+}
+
+/// Reads `bytes` as text ([`FileText`]); `Err` names why a file that declares an encoding does not hold it.
+pub fn decode_text(bytes: &[u8]) -> Result<FileText<'_>, String> {
+    use std::borrow::Cow;
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(|t| FileText::Text(Cow::Borrowed(t)))
+            .map_err(|e| {
+                format!(
+                    "it starts with a UTF-8 byte order mark but byte {} is not UTF-8",
+                    e.valid_up_to() + 4
+                )
+            });
+    }
+    let utf16 = |rest: &[u8], little: bool, what: &str| -> Result<FileText<'static>, String> {
+        if rest.len() % 2 != 0 {
+            return Err(format!("it is {what} but has an odd number of bytes"));
+        }
+        let units = rest.chunks_exact(2).map(|p| {
+            if little {
+                u16::from_le_bytes([p[0], p[1]])
+            } else {
+                u16::from_be_bytes([p[0], p[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map(|t| FileText::Text(Cow::Owned(t)))
+            .map_err(|_| format!("it is {what} but holds an unpaired surrogate"))
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, true, "UTF-16 (little-endian byte order mark)");
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, false, "UTF-16 (big-endian byte order mark)");
+    }
+    if bytes.contains(&0) {
+        // UTF-16 without a byte order mark: text in Latin script has a NUL in every other byte.
+        let zeros_at = |parity: usize| {
+            bytes
+                .iter()
+                .skip(parity)
+                .step_by(2)
+                .filter(|b| **b == 0)
+                .count()
+        };
+        let half = bytes.len() / 2;
+        if bytes.len() >= 4 && bytes.len() % 2 == 0 {
+            if zeros_at(1) * 10 >= half * 9 && zeros_at(0) * 10 < half {
+                return utf16(bytes, true, "UTF-16");
+            }
+            if zeros_at(0) * 10 >= half * 9 && zeros_at(1) * 10 < half {
+                return utf16(bytes, false, "UTF-16");
+            }
+        }
+        return Ok(FileText::Binary);
+    }
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(t) => FileText::Text(Cow::Borrowed(t)),
+        Err(_) => FileText::Text(Cow::Owned(bytes.iter().map(|&b| b as char).collect())),
+    })
+}
+
+/// The printable ASCII runs of at least 8 bytes in a binary file (what `strings` prints), one per line: where a
+/// key written in plain text inside a PDF, an archive or an image's metadata can be seen.
+pub fn printable_runs(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for run in bytes.split(|b| !(0x20..0x7F).contains(b) && *b != b'\t') {
+        if run.len() >= 8 {
+            out.push_str(std::str::from_utf8(run).expect("printable ASCII"));
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Why a line of a [`LineReader`] could not be had.
 #[derive(Debug)]
 pub enum LineError {

@@ -279,6 +279,23 @@ pub fn check_url(
     Ok(Some(value.to_string()))
 }
 
+/// The text a launch's id is slugged from: its name without anything the export redacts from the name (secrets,
+/// personal and account data, the launch's private terms). The id is quoted as it is — in packets, signed
+/// statements and file names — so it must never carry what the name's redaction removes: a name `Refund to
+/// NL91 ABNA …` gives `refund-to`, not an id spelling the IBAN.
+pub fn id_source(launch: &CheckedLaunch) -> String {
+    let redactor = crate::redact::Redactor::new(&launch.private_terms);
+    let mut out = String::with_capacity(launch.name.len());
+    let mut at = 0;
+    for f in redactor.scan(&launch.name) {
+        out.push_str(&launch.name[at..f.start]);
+        out.push(' ');
+        at = f.end;
+    }
+    out.push_str(&launch.name[at..]);
+    out
+}
+
 /// A readable, unique launch id from its name: `Acme EUR/USDT` → `acme-eur-usdt`, then `-2`, `-3` …
 pub fn slug_id(conn: &Connection, name: &str) -> Result<String> {
     let mut base = String::new();

@@ -164,7 +164,9 @@ fn parse_with(
     };
     check_size(text, MAX_TEMPLATE_BYTES, "templates").map_err(|p| invalid(vec![p]))?;
     let mut problems = Problems::new(text);
-    if strictness == Strictness::Input && !text::located_file(&mut problems, text) {
+    if strictness == Strictness::Input
+        && !(text::located_file(&mut problems, text) & text::located_sensitive(&mut problems, text))
+    {
         return Err(invalid(problems.list));
     }
     let raw: RawTemplate = parse_toml(text).map_err(|p| invalid(vec![p]))?;

@@ -359,6 +359,33 @@ pub(crate) fn located_file(p: &mut Problems<'_>, source: &str) -> bool {
     p.list.len() == before
 }
 
+/// Places a problem at the line and column of every secret and every piece of personal data in a data file
+/// (template, probe pack), by class: the file is shared, imported into other workspaces and quoted in packets.
+/// Whether it had none.
+pub(crate) fn located_sensitive(p: &mut Problems<'_>, source: &str) -> bool {
+    let before = p.list.len();
+    for f in detect::secrets_and_personal_data(source)
+        .into_iter()
+        .take(MAX_FILE_PROBLEMS)
+    {
+        let advice = if crate::redact::is_secret_class(f.class) {
+            "secrets never go into shared files; reference them as {{secret.NAME}} in packs and not at all in \
+             templates"
+        } else {
+            "personal and account data never goes into shared files; name a team handle or a published support \
+             address instead"
+        };
+        p.at(
+            f.start,
+            format!(
+                "this looks like {}; {advice}",
+                crate::redact::describe(f.class)
+            ),
+        );
+    }
+    p.list.len() == before
+}
+
 /// Where `ch` is spelled as it is inside the TOML string at `span` (after its opening delimiter, and the line break
 /// a multi-line string may start with); `None` when the file wrote it as an escape.
 fn literal_offset(source: &str, span: std::ops::Range<usize>, ch: char) -> Option<usize> {
@@ -528,19 +555,65 @@ fn name(c: char) -> Option<&'static str> {
 
 /// Refuses text that holds a secret, naming the class and where it starts, never the value.
 pub fn refuse_secrets(field: &'static str, value: &str) -> Result<(), InvalidInput> {
-    if let Some(f) = detect::first_secret(value) {
-        let (line, column) = crate::checklist::located::line_column(value, f.start);
+    // Key material too: a signature's hex or a PEM line pasted into a note is a secret on disk all the same.
+    if let Some(f) = detect::first_secret_or_key_material(value) {
+        let place = if value.contains('\n') {
+            let (line, column) = crate::checklist::located::line_column(value, f.start);
+            format!("line {line}, column {column}")
+        } else {
+            format!("character {}", value[..f.start].chars().count() + 1)
+        };
         return Err(InvalidInput::coded(
             "secret_detected",
             field,
             format!(
-                "contains what looks like a {} at line {line}, column {column}; secrets are never stored — \
+                "contains what looks like {} at {place}; secrets are never stored — \
                  remove it and record an id or a fingerprint instead",
-                f.class
+                crate::redact::describe(f.class)
             ),
         ));
     }
     Ok(())
+}
+
+/// The door for a field that holds one value quoted as it is in packets and tickets: an id, a team handle, an
+/// actor, a partner id, a file name. Such a value has no context around it, so it is checked by the export's own
+/// redactor — every secret format, encoded credentials, bare key material (signature hex, PEM lines, generated
+/// credentials) and personal data, in every encoding — and refused if the export would redact any of it. Named by
+/// class and position, never by value.
+pub fn refuse_sensitive_value(field: &'static str, value: &str) -> Result<(), InvalidInput> {
+    static DOOR: std::sync::LazyLock<crate::redact::Redactor> =
+        std::sync::LazyLock::new(crate::redact::Redactor::default);
+    let Some(f) = DOOR.scan(value).into_iter().next() else {
+        return Ok(());
+    };
+    let position = value[..f.start].chars().count() + 1;
+    let (code, advice) = if crate::redact::is_secret_class(f.class) {
+        (
+            "secret_detected",
+            "secrets are never stored — record an id or a fingerprint instead",
+        )
+    } else {
+        (
+            "pii_refused",
+            "personal and account data never goes into ids, handles or names — use a team handle or a support-safe id",
+        )
+    };
+    Err(InvalidInput::coded(
+        code,
+        field,
+        format!(
+            "holds what looks like {} at character {position}; {advice}",
+            crate::redact::describe(f.class)
+        ),
+    ))
+}
+
+/// Who acts: a team handle (`finance_ops`) or a person's name, never contact data or a secret.
+pub fn actor(field: &'static str, value: &str) -> Result<String, InvalidInput> {
+    refuse_hidden(field, value, Lines::One)?;
+    refuse_sensitive_value(field, value.trim())?;
+    team_handle(field, value).or_else(|_| single_line(field, value, 64))
 }
 
 /// A team handle such as `finance_ops` or `@partner-ops`. Personal e-mail addresses are PII and are refused.
@@ -548,9 +621,9 @@ pub fn team_handle(field: &'static str, value: &str) -> Result<String, InvalidIn
     // Hidden characters first: the messages below quote the value, which must not carry them to a terminal.
     refuse_hidden(field, value, Lines::One)?;
     let value = value.trim();
-    // A key or token pasted into a handle field has a handle's characters (`sk_live_…`); it is refused like any
-    // secret, by class and position, before any message could quote it.
-    refuse_secrets(field, value)?;
+    // A key or token pasted into a handle field has a handle's characters (`sk_live_…`); so does a signature's hex
+    // or an encoded credential. Each is refused by class and position before any message could quote it.
+    refuse_sensitive_value(field, value)?;
     if value.contains('@') && !value.starts_with('@') {
         return Err(InvalidInput::coded(
             "pii_refused",

@@ -5,10 +5,12 @@
 //! - [`engine`]: scheduling (concurrent where steps do not wait for each other) and the fail-closed key check;
 //!   [`steps`]: the four step kinds; [`assert`]: expectations and captures; [`signature`]: webhook signing.
 //! - [`secrets`]: in-memory secrets and the fingerprints that are stored instead; [`keychain`]: the OS keychain.
+//! - [`echoes`]: finding a run's secrets wherever a server echoed them (encoded, escaped, in part).
 //! - [`record`]: storing runs and attaching evidence; [`report`]: JSON and JUnit XML reports.
 
 pub mod assert;
 pub mod builtin;
+pub mod echoes;
 pub mod engine;
 pub mod keychain;
 pub mod money;

@@ -7,63 +7,168 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::checklist::evidence::{EvidenceKind, EvidenceSpec};
 use crate::domain::Environment;
 use crate::error::{Error, Result};
+use crate::probe::echoes::EchoMatcher;
 use crate::probe::result::{AttachedEvidence, Outcome, ProbeRun, ProbeRunSummary};
 use crate::probe::secrets::Secrets;
-use crate::redact::{placeholder, RedactionSummary, Redactor};
+use crate::redact::{RedactionSummary, Redactor};
 
-/// Removes every secret value (exactly, wherever a server echoed it) and then runs the launch's redactor over
-/// everything that came from the wire, so what is stored is safe to show and to export.
-pub fn redact_run(run: &mut ProbeRun, redactor: &Redactor, secrets: &Secrets) {
-    let values = secrets.values_for_scrubbing();
-    let scrub = |text: &str| -> String {
-        let mut out = text.to_string();
-        for v in &values {
-            if out.contains(v) {
-                out = out.replace(v, &placeholder("secret"));
-            }
-        }
-        out
-    };
-    let mut summary = RedactionSummary::default();
-    for step in &mut run.steps {
-        for x in &mut step.exchanges {
-            x.url = redactor.redact_text(&scrub(&x.url), &mut summary);
-            let headers: Vec<(String, String)> = x
-                .request_headers
-                .iter()
-                .map(|(n, v)| (n.clone(), scrub(v)))
-                .collect();
-            x.request_headers = redactor.redact_headers(&headers, &mut summary);
-            let headers: Vec<(String, String)> = x
-                .response_headers
-                .iter()
-                .map(|(n, v)| (n.clone(), scrub(v)))
-                .collect();
-            x.response_headers = redactor.redact_headers(&headers, &mut summary);
-            x.request_body = redactor.redact_text(&scrub(&x.request_body), &mut summary);
-            x.response_body = redactor.redact_text(&scrub(&x.response_body), &mut summary);
-            if let Some(e) = &x.error {
-                x.error = Some(redactor.redact_text(&scrub(e), &mut summary));
-            }
-        }
-        for a in &mut step.assertions {
-            a.check = redactor.redact_text(&scrub(&a.check), &mut summary);
-            a.expected = redactor.redact_text(&scrub(&a.expected), &mut summary);
-            a.actual = redactor.redact_text(&scrub(&a.actual), &mut summary);
-            a.message = redactor.redact_text(&scrub(&a.message), &mut summary);
-        }
-        for c in &mut step.captures {
-            c.value = redactor.redact_text(&scrub(&c.value), &mut summary);
-        }
-        step.request_ids = step
-            .request_ids
-            .iter()
-            .map(|i| redactor.redact_text(&scrub(i), &mut summary))
-            .collect();
-        if let Some(r) = &step.reason {
-            step.reason = Some(redactor.redact_text(&scrub(r), &mut summary));
+/// What every text of a probe run goes through before it is stored, written to a report or printed: every echo
+/// of the run's secrets (exact, encoded, escaped or in part; see [`crate::probe::echoes`]) becomes
+/// `[REDACTED:secret]`, then the launch's redactor runs. Built once per run.
+pub struct RunScrubber {
+    echoes: EchoMatcher,
+    redactor: Redactor,
+}
+
+impl std::fmt::Debug for RunScrubber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunScrubber")
+            .field("echoes", &self.echoes)
+            .field("redactor", &self.redactor)
+            .finish()
+    }
+}
+
+impl RunScrubber {
+    pub fn new(redactor: Redactor, secrets: &Secrets) -> RunScrubber {
+        RunScrubber {
+            echoes: EchoMatcher::for_secrets(secrets),
+            redactor,
         }
     }
+
+    /// `text` safe to store and show; each placeholder is counted in `summary`.
+    pub fn text(&self, text: &str, summary: &mut RedactionSummary) -> String {
+        let (scrubbed, echoes) = self.echoes.scrub_counted(text);
+        for _ in 0..echoes {
+            summary.record("secret");
+        }
+        self.redactor.redact_text(&scrubbed, summary)
+    }
+
+    /// [`RunScrubber::text`] for a line shown once and not kept (a progress line, an error message).
+    pub fn line(&self, text: &str) -> String {
+        self.text(text, &mut RedactionSummary::default())
+    }
+
+    /// A progress report safe to show as it happens (the desktop's live list, the CLI's progress lines): step ids
+    /// and reasons through [`RunScrubber::line`], like everything the run stores.
+    pub fn progress(&self, progress: crate::probe::ProbeProgress) -> crate::probe::ProbeProgress {
+        use crate::probe::ProbeProgress as P;
+        match progress {
+            P::Planned { steps } => P::Planned {
+                steps: steps.iter().map(|s| self.line(s)).collect(),
+            },
+            P::Started { step_id } => P::Started {
+                step_id: self.line(&step_id),
+            },
+            P::Finished {
+                step_id,
+                outcome,
+                reason,
+                duration_ms,
+            } => P::Finished {
+                step_id: self.line(&step_id),
+                outcome,
+                reason: reason.map(|r| self.line(&r)),
+                duration_ms,
+            },
+        }
+    }
+
+    /// Header names and values safe to store: echoes out of both, then the redactor's name and value rules.
+    pub fn headers(
+        &self,
+        headers: &[(String, String)],
+        summary: &mut RedactionSummary,
+    ) -> Vec<(String, String)> {
+        let mut echoes = 0;
+        let scrubbed: Vec<(String, String)> = headers
+            .iter()
+            .map(|(n, v)| {
+                let (n, a) = self.echoes.scrub_counted(n);
+                let (v, b) = self.echoes.scrub_counted(v);
+                echoes += a + b;
+                (n, v)
+            })
+            .collect();
+        for _ in 0..echoes {
+            summary.record("secret");
+        }
+        self.redactor.redact_headers(&scrubbed, summary)
+    }
+
+    fn field(&self, text: &mut String, summary: &mut RedactionSummary) {
+        let clean = self.text(text, summary);
+        if clean != *text {
+            *text = clean;
+        }
+    }
+
+    /// Every text field of a run, in place: what came from the wire (urls, headers, bodies, errors, request ids,
+    /// captures, assertion texts, reasons), what came from the pack (its id, step ids and titles, capture names),
+    /// and what was typed for the run (the step filter, the sensitive-step confirmation). Ids the app made (the
+    /// run's and the launch's), times, the pack digest, the secrets' fingerprints and the `proves` keys (template
+    /// keys the run's evidence is matched by) are left as they are.
+    pub fn run(&self, run: &mut ProbeRun) -> RedactionSummary {
+        let mut summary = RedactionSummary::default();
+        let s = &mut summary;
+        self.field(&mut run.pack_id, s);
+        self.field(&mut run.actor, s);
+        for f in &mut run.step_filter {
+            self.field(f, s);
+        }
+        if let Some(c) = &mut run.confirmation {
+            self.field(&mut c.statement, s);
+            self.field(&mut c.confirmed_by, s);
+            self.field(&mut c.amount_cap, s);
+        }
+        for step in &mut run.steps {
+            self.field(&mut step.step_id, s);
+            self.field(&mut step.title, s);
+            for x in &mut step.exchanges {
+                self.field(&mut x.label, s);
+                self.field(&mut x.method, s);
+                self.field(&mut x.url, s);
+                x.request_headers = self.headers(&x.request_headers, s);
+                x.response_headers = self.headers(&x.response_headers, s);
+                self.field(&mut x.request_body, s);
+                self.field(&mut x.response_body, s);
+                if let Some(e) = &mut x.error {
+                    self.field(e, s);
+                }
+            }
+            for a in &mut step.assertions {
+                self.field(&mut a.check, s);
+                self.field(&mut a.expected, s);
+                self.field(&mut a.actual, s);
+                self.field(&mut a.message, s);
+            }
+            for c in &mut step.captures {
+                self.field(&mut c.name, s);
+                self.field(&mut c.value, s);
+                if let Some(t) = &mut c.identifier_type {
+                    self.field(t, s);
+                }
+            }
+            for id in &mut step.request_ids {
+                self.field(id, s);
+            }
+            if let Some(r) = &mut step.reason {
+                self.field(r, s);
+            }
+        }
+        for e in &mut run.evidence {
+            self.field(&mut e.item, s);
+        }
+        summary
+    }
+}
+
+/// Removes every echo of the run's secrets (exact, encoded, escaped or in part, wherever a server put it) and then
+/// runs the launch's redactor over every text of the run, so what is stored is safe to show and to export.
+pub fn redact_run(run: &mut ProbeRun, redactor: &Redactor, secrets: &Secrets) {
+    RunScrubber::new(redactor.clone(), secrets).run(run);
 }
 
 /// Writes the run and its step rows. The report column holds the whole redacted run.
@@ -294,4 +399,180 @@ pub fn latest_runs(conn: &Connection, launch_id: &str) -> Result<Vec<ProbeRun>> 
         .query_map([launch_id], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     ids.iter().map(|id| get(conn, id)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::result::{
+        AssertionResult, CapturedValue, Exchange, SensitiveConfirmation, StepResult,
+    };
+    use crate::probe::secrets::{SecretSource, SecretValue};
+
+    const KEY: &str = "sk_live_4eC39HqLyjWDarjtT1zdp7dcXyZ9Qw";
+    const HOOK: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    fn secrets() -> Secrets {
+        let mut s = Secrets::default();
+        s.insert("api_key", SecretValue::new(KEY), SecretSource::Session);
+        s.insert(
+            "webhook_secret",
+            SecretValue::new(HOOK),
+            SecretSource::Session,
+        );
+        s
+    }
+
+    fn b64(text: &str) -> String {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(text)
+    }
+
+    /// A run whose every text field holds an echo of the key (`echo`) next to `body`.
+    fn run(steps: usize, echo: &str, body: &str) -> ProbeRun {
+        let t = |what: &str| format!("{what} {echo} end");
+        let step = |i: usize| StepResult {
+            step_id: t(&format!("step-{i}")),
+            title: t("title"),
+            kind: "http".into(),
+            sensitive: false,
+            outcome: Outcome::Fail,
+            reason: Some(t("reason")),
+            started_at: "2026-11-23T09:00:00Z".into(),
+            duration_ms: 1,
+            attempts: 1,
+            assertions: vec![AssertionResult {
+                check: t("check"),
+                outcome: Outcome::Fail,
+                expected: t("expected"),
+                actual: t("actual"),
+                message: t("message"),
+            }],
+            captures: vec![CapturedValue {
+                name: t("name"),
+                value: t("value"),
+                identifier_type: Some(t("type")),
+            }],
+            request_ids: vec![t("req")],
+            exchanges: vec![Exchange {
+                label: t("label"),
+                method: "GET".into(),
+                url: format!("https://api.example.com/v1/x?k={echo}"),
+                request_headers: vec![(t("x-h"), t("v"))],
+                request_body: format!("{body}{}", t("request")),
+                status: Some(200),
+                response_headers: vec![(format!("x-{echo}"), t("v"))],
+                response_body: format!("{body}{}", t("response")),
+                duration_ms: 1,
+                error: Some(t("error")),
+            }],
+            proves: vec!["sandbox-tests/discovery".into()],
+        };
+        ProbeRun {
+            id: "pr_1".into(),
+            launch_id: "acme".into(),
+            environment: Environment::Live,
+            pack_id: t("pack"),
+            pack_version: 1,
+            pack_sha256: "00".into(),
+            outcome: Outcome::Fail,
+            started_at: "2026-11-23T09:00:00Z".into(),
+            duration_ms: 1,
+            actor: "ci_pipeline".into(),
+            step_filter: vec![t("filter")],
+            secrets: secrets().fingerprints(),
+            confirmation: Some(SensitiveConfirmation {
+                confirmed_by: "ci_pipeline".into(),
+                amount_cap: "10.00".into(),
+                statement: format!("{} via LiquidityProviderX", t("statement")),
+                confirmed_at: "2026-11-23T09:00:00Z".into(),
+            }),
+            steps: (0..steps).map(step).collect(),
+            evidence: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn every_text_of_a_run_loses_every_echo_and_the_private_terms() {
+        let tail = &KEY[KEY.len() - 12..];
+        for echo in [
+            KEY.to_string(),
+            tail.to_string(),
+            b64(&format!("user:{KEY}")),
+            hex::encode_upper(HOOK),
+            KEY.replace('_', "%5F"),
+        ] {
+            let mut r = run(2, &echo, "{}");
+            let redactor = Redactor::new(&["LiquidityProviderX".to_string()]);
+            let summary = RunScrubber::new(redactor, &secrets()).run(&mut r);
+            let text = serde_json::to_string(&r).unwrap();
+            assert!(!text.contains(&echo), "{echo}: {text}");
+            assert!(
+                !text.contains(tail) && !text.contains("LiquidityProviderX"),
+                "{text}"
+            );
+            // At least: 2 steps × 20 fields, plus the pack, the filter and the statement.
+            assert!(
+                summary.counts["secret"] >= 2 * 20 + 3,
+                "{echo}: {summary:?}"
+            );
+            let statement = &r.confirmation.as_ref().unwrap().statement;
+            assert_eq!(
+                statement,
+                "statement [REDACTED:secret] end via [REDACTED:private-term]"
+            );
+            assert_eq!(r.steps[0].proves, ["sandbox-tests/discovery"]);
+        }
+    }
+
+    #[test]
+    fn redact_run_keeps_its_signature_and_scrubs_the_same() {
+        let mut a = run(1, KEY, "{}");
+        let mut b = a.clone();
+        redact_run(&mut a, &Redactor::default(), &secrets());
+        RunScrubber::new(Redactor::default(), &secrets()).run(&mut b);
+        assert_eq!(a, b);
+        assert!(!serde_json::to_string(&a).unwrap().contains(KEY));
+    }
+
+    /// Timing printout (no assertion): `cargo test --release --lib probe::record -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing printout"]
+    fn timing_of_a_twenty_step_run() {
+        let body: String = (0..500)
+            .map(|i| {
+                format!(
+                    "{{\"id\":\"pq_live_{i:08}\",\"amount\":\"25.00\",\"note\":\"a%20b\\/c\"}},"
+                )
+            })
+            .collect();
+        let body = format!("[{body}]");
+        let redactor = Redactor::new(&["LiquidityProviderX".to_string()]);
+        let started = std::time::Instant::now();
+        let scrubber = RunScrubber::new(redactor.clone(), &secrets());
+        let built = started.elapsed();
+        let original = run(20, &b64(&format!("user:{KEY}")), &body);
+        let mut r = original.clone();
+        let started = std::time::Instant::now();
+        scrubber.run(&mut r);
+        let whole = started.elapsed();
+        let mut r = original.clone();
+        let started = std::time::Instant::now();
+        RunScrubber::new(redactor, &Secrets::default()).run(&mut r);
+        let redactor_only = started.elapsed();
+        let started = std::time::Instant::now();
+        for step in &original.steps {
+            for x in &step.exchanges {
+                std::hint::black_box(scrubber.echoes.scrub(&x.request_body));
+                std::hint::black_box(scrubber.echoes.scrub(&x.response_body));
+            }
+        }
+        let echoes_only = started.elapsed();
+        println!("the echo matcher alone over the bodies: {echoes_only:?}");
+        println!(
+            "matcher built in {built:?}; a 20-step run with 2 bodies of {} KB per step scrubbed in {whole:?} \
+             (the launch redactor alone: {redactor_only:?})",
+            body.len() / 1024
+        );
+    }
 }

@@ -52,7 +52,8 @@ pub struct SecretFingerprint {
     pub name: String,
     pub source: SecretSource,
     pub mode: KeyMode,
-    /// The vendor prefix up to its last underscore in the first 12 characters (`sk_test_`), if any.
+    /// The vendor prefix up to its last underscore in the first 11 characters (`sk_test_`), if any: never the
+    /// 12 characters that would count as an echo of the value.
     pub prefix: String,
     pub last4: String,
     /// The first 12 hex digits of the value's SHA-256.
@@ -60,7 +61,10 @@ pub struct SecretFingerprint {
 }
 
 pub fn fingerprint(name: &str, value: &str, source: SecretSource) -> SecretFingerprint {
-    let head: String = value.chars().take(12).collect();
+    let head: String = value
+        .chars()
+        .take(crate::probe::echoes::WINDOW - 1)
+        .collect();
     let prefix = head
         .rfind('_')
         .map(|i| head[..=i].to_string())
@@ -205,5 +209,12 @@ mod tests {
         let text = serde_json::to_string(&fp).unwrap();
         assert!(!text.contains("4eC39HqLyjWDarjtT1zd"), "{text}");
         assert_eq!(format!("{:?}", SecretValue::new(value)), "[secret]");
+        // A prefix never holds the 12 characters that count as an echo of the value.
+        let fp = fingerprint(
+            "api_key",
+            "acme_partnr_9f8e7d6c5b4a3f2e1d0c",
+            SecretSource::Session,
+        );
+        assert_eq!(fp.prefix, "acme_");
     }
 }

@@ -11,8 +11,12 @@
 //! Each finding carries its class and the byte span of the sensitive part only, so a caller can say what was found
 //! without ever echoing the value. The redaction pipeline ([`crate::redact::Redactor`]) runs every family.
 
+pub mod bare;
 pub mod checksum;
+pub mod cookies;
 pub mod fields;
+pub mod labelled;
+pub mod phone;
 pub mod pii;
 pub mod prefilter;
 pub mod vendor;
@@ -27,11 +31,66 @@ pub struct Finding {
     pub end: usize,
 }
 
-/// Every vendor-format secret in `text`, in order of position; overlapping findings are merged into the first.
+/// Every secret in `text`, in order of position, overlapping findings merged into the first: vendor formats and
+/// encoded credentials ([`bare::encoded`]), in the text as written and in its decoded view
+/// ([`crate::redact::decode`]), so `%3Dsk_live_…`, `\u0073k_live_…` and a zero-width space inside a key are found,
+/// each as the whole span it was written with.
 pub fn secrets(text: &str) -> Vec<Finding> {
     let mut found: Vec<Finding> = Vec::new();
-    vendor::find(text, &mut found);
+    secrets_as_written(text, &mut found);
+    for decoded in crate::redact::decode::views(text) {
+        let mut inner = Vec::new();
+        secrets_as_written(&decoded.text, &mut inner);
+        found.extend(inner.into_iter().map(|f| {
+            let (start, end) = decoded.original_span(f.start, f.end);
+            Finding {
+                class: f.class,
+                start,
+                end,
+            }
+        }));
+    }
     merge(found)
+}
+
+fn secrets_as_written(text: &str, out: &mut Vec<Finding>) {
+    vendor::find(text, out);
+    cookies::sessions(text, out);
+    bare::encoded(text, &|decoded| first_secret(decoded).map(|f| f.class), out);
+}
+
+/// Every secret and every piece of personal or account data in `text` (as written and decoded), merged: what a
+/// file other people read — a template, a pack — may not hold. Published support addresses are not personal data.
+pub fn secrets_and_personal_data(text: &str) -> Vec<Finding> {
+    let mut found = secrets(text);
+    let mut personal = Vec::new();
+    pii::find(text, &mut personal);
+    for decoded in crate::redact::decode::views(text) {
+        let mut inner = Vec::new();
+        pii::find(&decoded.text, &mut inner);
+        personal.extend(inner.into_iter().map(|f| {
+            let (start, end) = decoded.original_span(f.start, f.end);
+            Finding {
+                class: f.class,
+                start,
+                end,
+            }
+        }));
+    }
+    found.extend(personal.into_iter().filter(|f| {
+        !crate::redact::SUPPORT_SAFE_ADDRESSES
+            .iter()
+            .any(|a| text[f.start..f.end].eq_ignore_ascii_case(a))
+    }));
+    merge(found)
+}
+
+/// A secret in `text`, or key material ([`bare::opaque`]): the check for fields that hold one id or one handle,
+/// where a bare signature or key has nothing around it to say what it is.
+pub fn first_secret_or_key_material(text: &str) -> Option<Finding> {
+    let mut found = secrets(text);
+    bare::opaque(text, &mut found);
+    merge(found).into_iter().next()
 }
 
 pub fn first_secret(text: &str) -> Option<Finding> {

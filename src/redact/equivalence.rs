@@ -80,6 +80,52 @@ const PIECES: &[&str] = &[
     "+44 20 7946 0958",
     "+1 (415) 555-0132",
     "+1000000.00",
+    "415-555-0198",
+    "(415) 555-0198",
+    "415.555.0198",
+    "415 555 0198",
+    "1-415-555-0198",
+    "1 (415) 555-0198",
+    "0044 20 7946 0958",
+    "0049-151-1234-5678",
+    "004915112345678",
+    "0044(20)79460958",
+    "004420)79460958",
+    "routing number 021000021",
+    "ABA #: 026009593",
+    "RTN 021000022",
+    "acct # 000123456789",
+    "\"account_number\": \"12345678\"",
+    "021000021, account 000123456789",
+    "sort code 12-34-56",
+    "Sort_Code: 123456",
+    "12-34-56 12345678",
+    "DOB: 1985-04-12",
+    "D.O.B. 12/04/1985",
+    "date of birth 12 April 1985",
+    "born on April 12, 1985",
+    "fecha de nacimiento: 12.04.1985",
+    "\"birthDate\": \"1985-04-12T00:00:00Z\"",
+    "passport no X1234567",
+    "Pasaporte: PAA123456",
+    "passport photo",
+    "paſſport #: AB1234567",
+    "ſort code 12-34-56",
+    "session=abc123def",
+    "ſeſſion=abc123def",
+    "JSESSIONID=ABC123.node1",
+    "PHPSESSID=el4ukv0kqbvoirg7nkp4dncpk3",
+    "connect.sid=s%3Aabc.def",
+    "_shop_session=BAh7B0kiD3Nlc3Npb25faWQ",
+    "session_id=cs_live_a1B2c3",
+    "Set-Cookie: sessionid=9f8e7d; Path=/; HttpOnly",
+    "session=persistent",
+    "1.22.333",
+    "250-500-1000 ms",
+    "192.168.100.200",
+    "1,234,567.89",
+    "7200 s",
+    "1700000000",
     "GB82 WEST 1234 5698 7654 32",
     "DE89370400440532013000",
     "GB82WEST12345698765433",
@@ -346,12 +392,191 @@ fn folded_letters_are_still_found() {
         ("api_\u{212a}ey: abcdefgh1234", "api-key"),
         ("routed via SPECIAL today", "private-term"),
         ("routed via KELVIN today", "private-term"),
+        ("paſſport no X1234567", "passport-number"),
+        ("ſort code 12-34-56", "bank-account"),
+        ("ſeſſion=abc123def", "session-cookie"),
+        ("connect.ſid=s%3Aabc.def", "session-cookie"),
     ] {
         let findings = gated.scan(text);
         assert!(
             findings.iter().any(|f| f.class == class),
             "{text:?}: {findings:?}"
         );
+    }
+}
+
+// ---- What `Redactor::default()` keeps and removes: the corpus, and the shapes the detectors must tell apart ----
+
+/// Support-safe text that looks like the values the phone, bank, date-of-birth, passport and session-cookie
+/// detectors find: ids, timestamps, amounts, versions, addresses, durations, unlabelled numbers and dates, and the
+/// label words without a value.
+const SUPPORT_SAFE: &[&str] = &[
+    "settled on 2026-11-23, recorded 2026-11-23T05:31:07Z and 2026-11-23T06:31:07+01:00",
+    "x-request-id: 3f2b8c1e-9a4d-4f6b-8e2a-7c5d1b0e9f34",
+    "limit 10000 USDT, fee 25.00 EUR, volume 1,234,567.89 EUR",
+    "quote pool_quote_live_123 request req_01HZY0POOLS ticket task_test_2041",
+    "client 1.22.333 on 192.168.100.200, 10.0.0.1 and 203.0.113.42 (2001:db8::1)",
+    "ids req_4155550198, id415-555-0198, ref 12-415-555-0198-7, 415-555-0198x",
+    "TTL 7200 s, window 3600 s, epoch 1700000000, ms 1700000000006",
+    "quote 021000021 settled; amount 123456789 units; reference 987654321",
+    "signed 12 April 1985; effective 12/04/1985; review 04/12/2026",
+    "partner id or account name, account 12345678 is the ledger's",
+    "sort by date; 12-34-56 is a build tag",
+    "session_id: cs_test_123",
+    "{\"session_id\": \"cs_test_123\", \"sessions\": 3}",
+    "session=persistent; session timeout = 30",
+    "passport photo uploaded; passport expired 2024",
+    "DOB: pending; born in 1985; dob_verified: true",
+    "routing decisions stay internal; ABA format checked",
+    "0044 20",
+    "latency buckets 250-500-1000 ms; limits 200 400 8000",
+    "amount 0012.3456789",
+];
+
+/// Each new class in a sentence, a JSON string and a header dump: (text, class, the value that must go).
+const NEW_FINDINGS: &[(&str, &str, &str)] = &[
+    (
+        "Call the partner on 415-555-0198 before cutover.",
+        "phone",
+        "415-555-0198",
+    ),
+    (
+        "{\"contact\": \"(415) 555-0198\"}",
+        "phone",
+        "(415) 555-0198",
+    ),
+    (
+        "X-Callback: 1 (415) 555-0198\r\n",
+        "phone",
+        "1 (415) 555-0198",
+    ),
+    (
+        "UK desk 0044 20 7946 0958 after 18:00",
+        "phone",
+        "0044 20 7946 0958",
+    ),
+    (
+        "Wire via routing number 021000021 today.",
+        "bank-account",
+        "021000021",
+    ),
+    (
+        "{\"account_number\": \"000123456789\"}",
+        "bank-account",
+        "000123456789",
+    ),
+    (
+        "X-Payout: 021000021, account 000123456789\n",
+        "bank-account",
+        "000123456789",
+    ),
+    (
+        "sort code 12-34-56, account 12345678",
+        "bank-account",
+        "12-34-56",
+    ),
+    (
+        "pay 12-34-56 12345678 by Friday",
+        "bank-account",
+        "12345678",
+    ),
+    (
+        "KYC note: DOB 12/04/1985, verified",
+        "date-of-birth",
+        "12/04/1985",
+    ),
+    (
+        "{\"date_of_birth\": \"1985-04-12\"}",
+        "date-of-birth",
+        "1985-04-12",
+    ),
+    (
+        "fecha de nacimiento: 12 de abril de 1985",
+        "date-of-birth",
+        "12 de abril de 1985",
+    ),
+    (
+        "Passport number AB1234567 checked",
+        "passport-number",
+        "AB1234567",
+    ),
+    (
+        "{\"passport_no\": \"K1234567\"}",
+        "passport-number",
+        "K1234567",
+    ),
+    ("X-Account-Number: 9876-5432\n", "bank-account", "9876-5432"),
+    (
+        "Cookie: theme=dark; sid=abc123\n",
+        "session-cookie",
+        "sid=abc123",
+    ),
+    (
+        "curl -b 'sessionid=8f3e2a1b9c7d' https://x.example",
+        "session-cookie",
+        "8f3e2a1b9c7d",
+    ),
+    (
+        "{\"headers\": [\"Set-Cookie: JSESSIONID=ABC123.node1; Secure\"]}",
+        "session-cookie",
+        "ABC123.node1",
+    ),
+];
+
+#[test]
+fn the_default_redactor_keeps_support_safe_text_and_removes_the_rest() {
+    let r = Redactor::default();
+    let text = std::fs::read_to_string(CORPUS).expect("the redaction corpus exists");
+    let mut keeps = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let row: Value = serde_json::from_str(line).expect("a corpus line is JSON");
+        let text = row["text"].as_str().expect("text");
+        let values = |key: &str| -> Vec<String> {
+            row[key]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut summary = RedactionSummary::default();
+        let out = r.redact_text(text, &mut summary);
+        if row["class"] == "keep" {
+            keeps += 1;
+            assert_eq!(out, text, "{}", row["id"]);
+            for value in values("must_contain") {
+                assert!(out.contains(&value), "{}: {value:?} lost", row["id"]);
+            }
+        } else {
+            for value in values("must_not_contain") {
+                assert!(
+                    !out.contains(&value),
+                    "{}: {value:?} survived in {out:?}",
+                    row["id"]
+                );
+            }
+        }
+    }
+    assert!(keeps >= 5, "the keep rows were read");
+    for text in SUPPORT_SAFE {
+        let mut summary = RedactionSummary::default();
+        assert_eq!(r.redact_text(text, &mut summary), *text);
+        assert!(summary.is_empty(), "{text:?}: {summary:?}");
+    }
+    for (text, class, value) in NEW_FINDINGS {
+        let mut summary = RedactionSummary::default();
+        let out = r.redact_text(text, &mut summary);
+        assert!(!out.contains(value), "{text:?} -> {out:?}");
+        assert!(
+            summary.counts.contains_key(*class),
+            "{text:?} -> {out:?}: {summary:?}"
+        );
+        // Redacted once, nothing is left to find.
+        let mut again = RedactionSummary::default();
+        assert_eq!(r.redact_text(&out, &mut again), out);
+        assert!(again.is_empty(), "{out:?}: {again:?}");
     }
 }
 
@@ -462,6 +687,13 @@ const KEYS: &[&str] = &[
     "token",
     "api_key",
     "card",
+    "Cookie",
+    "JSESSIONID",
+    "_shop_session",
+    "session_id",
+    "account_number",
+    "date_of_birth",
+    "passport_no",
     "LiquidityProviderX",
     "liquidityproviderx",
     "LiquidityProviderX_route",

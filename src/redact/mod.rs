@@ -6,6 +6,7 @@
 //!   text, CLI output): every detector family plus the launch's private terms, typed placeholders such as
 //!   `[REDACTED:api-key]`, and a [`RedactionSummary`] of counts per class.
 
+pub mod decode;
 pub mod detect;
 #[cfg(test)]
 mod equivalence;
@@ -13,3 +14,50 @@ mod redactor;
 
 pub use detect::Finding;
 pub use redactor::{placeholder, RedactionSummary, Redactor, PRIVATE_TERM, SUPPORT_SAFE_ADDRESSES};
+
+/// Classes that are secrets (refused wherever they are typed) rather than personal or account data (refused in
+/// ids and handles, redacted from free text on the way out).
+pub fn is_secret_class(class: &str) -> bool {
+    matches!(
+        class,
+        "api-key"
+            | "token"
+            | "password"
+            | "webhook-secret"
+            | "private-key"
+            | "signature"
+            | "session-cookie"
+            | detect::bare::KEY_MATERIAL
+    )
+}
+
+/// A class in words for a message, with its code: "an API key [api-key]", "key material [key-material]".
+pub fn describe(class: &str) -> String {
+    let words = match class {
+        "api-key" => "an API key",
+        "token" => "a token",
+        "password" => "a password or credential",
+        "webhook-secret" => "a webhook secret",
+        "private-key" => "a private key",
+        "signature" => "a webhook signature",
+        "session-cookie" => "a session cookie",
+        detect::bare::KEY_MATERIAL => "key material (a signature, key or generated credential)",
+        "email" => "an e-mail address",
+        "phone" => "a phone number",
+        "bank-account" => "bank account details",
+        "card-number" => "a card number",
+        "wallet-address" => "a wallet address",
+        "seed-phrase" => "a wallet seed phrase",
+        "date-of-birth" => "a date of birth",
+        "passport-number" => "a passport number",
+        PRIVATE_TERM => "a private term of this launch",
+        _ => "sensitive data",
+    };
+    format!("{words} [{class}]")
+}
+
+/// A message (an error, a log line) with everything sensitive replaced: the exit every error takes.
+pub fn message(text: &str) -> String {
+    static REDACTOR: std::sync::LazyLock<Redactor> = std::sync::LazyLock::new(Redactor::default);
+    REDACTOR.redact_text(text, &mut RedactionSummary::default())
+}

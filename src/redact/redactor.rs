@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::decode;
 use super::detect::prefilter::{self, needle, Hints};
-use super::detect::{fields, pii, vendor, Finding};
+use super::detect::{bare, fields, pii, vendor, Finding};
 
 /// Addresses that are published support paths, not personal data: they stay readable in every export (the
 /// escalation's `to`, and the built-in templates' guidance that quotes them).
@@ -181,7 +182,46 @@ impl Redactor {
 
     /// [`Redactor::scan`] with the text's [`Hints`] computed: every detector whose gate fails is skipped (it could
     /// not have matched), so the findings are the same as with [`Hints::exhaustive`].
+    ///
+    /// The text is scanned as written and, when it holds escapes, invisible characters or compatibility forms, in
+    /// its decoded view ([`decode`]); a finding in the decoded view covers the whole encoded span it came from.
     pub(crate) fn scan_with(&self, text: &str, hints: &Hints) -> Vec<Finding> {
+        let as_written = self.scan_as_written(text, hints);
+        let views = decode::views(text);
+        if views.is_empty() {
+            return as_written;
+        }
+        let mut all: Vec<(Finding, Rank)> = as_written
+            .into_iter()
+            .map(|f| {
+                let rank = rank_of(f.class);
+                (f, rank)
+            })
+            .collect();
+        for decoded in &views {
+            self.scan_view(decoded, &mut all);
+        }
+        merge_ranked(all)
+    }
+
+    /// Scans a decoded view and adds its findings, mapped back to the original text.
+    fn scan_view(&self, decoded: &decode::Decoded, all: &mut Vec<(Finding, Rank)>) {
+        let hints = self.hints(&decoded.text);
+        for f in self.scan_as_written(&decoded.text, &hints) {
+            let (start, end) = decoded.original_span(f.start, f.end);
+            let rank = rank_of(f.class);
+            all.push((
+                Finding {
+                    class: f.class,
+                    start,
+                    end,
+                },
+                rank,
+            ));
+        }
+    }
+
+    fn scan_as_written(&self, text: &str, hints: &Hints) -> Vec<Finding> {
         let protected: Vec<(usize, usize)> = if hints.has(text, needle!("[REDACTED")) {
             PLACEHOLDER
                 .find_iter(text)
@@ -197,6 +237,8 @@ impl Redactor {
         let mut content = Vec::new();
         vendor::find_with(text, hints, &mut content);
         pii::find_with(text, hints, &mut content);
+        bare::encoded(text, &content_class, &mut content);
+        bare::opaque(text, &mut content);
         add(content, Rank::Content);
         let terms = self
             .terms
@@ -222,21 +264,7 @@ impl Redactor {
                 && !protected.iter().any(|&(s, e)| f.start < e && s < f.end)
                 && !self.allowed.contains(&text[f.start..f.end].to_lowercase())
         });
-        hits.sort_by_key(|(f, rank)| (f.start, std::cmp::Reverse(f.end), *rank));
-        let mut merged: Vec<(Finding, Rank)> = Vec::with_capacity(hits.len());
-        for (f, rank) in hits {
-            match merged.last_mut() {
-                Some((last, last_rank)) if f.start < last.end => {
-                    last.end = last.end.max(f.end);
-                    if rank < *last_rank {
-                        last.class = f.class;
-                        *last_rank = rank;
-                    }
-                }
-                _ => merged.push((f, rank)),
-            }
-        }
-        merged.into_iter().map(|(f, _)| f).collect()
+        merge_ranked(hits)
     }
 
     /// `text` with every sensitive span replaced by its placeholder; each placeholder is counted in `summary`.
@@ -444,6 +472,45 @@ impl Redactor {
         content.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
         Some(content.first().map_or(name_class, |f| f.class))
     }
+}
+
+/// Sorts findings by position and merges overlapping ones; a merged span takes the class of its lowest rank.
+fn merge_ranked(mut hits: Vec<(Finding, Rank)>) -> Vec<Finding> {
+    hits.sort_by_key(|(f, rank)| (f.start, std::cmp::Reverse(f.end), *rank));
+    let mut merged: Vec<(Finding, Rank)> = Vec::with_capacity(hits.len());
+    for (f, rank) in hits {
+        match merged.last_mut() {
+            Some((last, last_rank)) if f.start < last.end => {
+                last.end = last.end.max(f.end);
+                if rank < *last_rank {
+                    last.class = f.class;
+                    *last_rank = rank;
+                }
+            }
+            _ => merged.push((f, rank)),
+        }
+    }
+    merged.into_iter().map(|(f, _)| f).collect()
+}
+
+/// The rank a class was found with, for findings whose family is no longer known (mapped back from the decoded
+/// view): private terms and names have their own classes, everything else is content.
+fn rank_of(class: &str) -> Rank {
+    if class == PRIVATE_TERM {
+        Rank::PrivateTerm
+    } else {
+        Rank::Content
+    }
+}
+
+/// What a decoded token holds, for [`bare::encoded`]: a secret, else personal data.
+fn content_class(decoded: &str) -> Option<&'static str> {
+    if let Some(f) = super::detect::first_secret(decoded) {
+        return Some(f.class);
+    }
+    let mut found = Vec::new();
+    pii::find(decoded, &mut found);
+    found.first().map(|f| f.class)
 }
 
 /// `text` with each finding replaced by its placeholder, or `None` when there are no findings.
@@ -691,7 +758,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "Authorization: [REDACTED:password]\nCookie: [REDACTED:cookie]\n"
+            "Authorization: [REDACTED:password]\nCookie: [REDACTED:session-cookie]\n"
         );
         assert_eq!(s.total, 2);
     }

@@ -31,7 +31,7 @@ impl Workspace {
         }
         let (at, actor) = (self.now(), self.actor.clone());
         let id = self.audited_at(&at, &actor, |tx| {
-            let id = launch::slug_id(tx, &checked.name)?;
+            let id = launch::slug_id(tx, &launch::id_source(&checked))?;
             launch::insert(tx, &id, &checked, &chosen, &at, &actor)?;
             tx.record(checked.environment, Some(&id), audit::Action::LaunchCreated, &format!("launch:{id}"), json!({
                         "name": checked.name,

@@ -151,8 +151,7 @@ impl Workspace {
         clock: Arc<dyn Clock>,
         mode: OpenMode,
     ) -> Result<Self> {
-        let actor =
-            text::team_handle("actor", actor).or_else(|_| text::single_line("actor", actor, 64))?;
+        let actor = text::actor("actor", actor)?;
         let store = Store::open_with(path, crate::store::migrate::latest_version(), mode)?;
         files::sweep_stale_partials(&store.files_dir()); // copies left by an attach that was killed
         Ok(Self {

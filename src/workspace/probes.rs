@@ -318,6 +318,17 @@ impl Workspace {
                     .into());
                 }
                 let statement = text::multi_line("statement", &c.statement, 500)?;
+                // The generic door knows formats; this run also knows its own keys, and refuses any spelling or
+                // long piece of one (a statement quoting "the key ending …a1b2c3d4e5f6") before it is recorded.
+                if probe::echoes::EchoMatcher::for_secrets(&secrets).finds(&statement) {
+                    return Err(InvalidInput::coded(
+                        "secret_detected",
+                        "statement",
+                        "quotes one of this run's secrets (or a long piece or an encoding of one); secrets are \
+                         never stored — describe the key by its name instead",
+                    )
+                    .into());
+                }
                 let confirmation = SensitiveConfirmation {
                     confirmed_by: self.actor.clone(),
                     amount_cap: c.amount_cap.trim().to_string(),

@@ -232,6 +232,53 @@ fn missing_request_id_removes_header_and_body_field() {
 }
 
 #[test]
+fn echo_api_key_sends_the_key_back_encoded_in_headers_and_json_bodies() {
+    let sim = sandbox();
+    sim.set(|b| b.echo_api_key = true);
+    let response = get(&client(None), &sim, "/v1/discovery").send().unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let header = |name: &str| response.headers()[name].to_str().unwrap().to_string();
+    assert_eq!(header("x-echo-key"), KEY);
+    assert_eq!(
+        header("x-echo-key-hex"),
+        "736B5F746573745F73696D5F303132333435363738396162636465663031323334353637"
+    );
+    assert_eq!(
+        header("x-echo-key-base64"),
+        "c2tfdGVzdF9zaW1fMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3"
+    );
+    assert_eq!(
+        header("x-trace-id"),
+        format!("trc_{}", &KEY[KEY.len() - 12..])
+    );
+    assert!(header("x-request-id").starts_with("req_"));
+    let body = json_of(response);
+    // The route's own answer is intact, with the echo beside it.
+    assert_eq!(body["partner_id"], "partner_acme");
+    assert_eq!(body["echo"]["key"], KEY);
+    assert_eq!(body["echo"]["key_head"], &KEY[..12]);
+    assert_eq!(body["echo"]["basic"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        body["echo"]["session_id"],
+        format!("sess_{}", &KEY[KEY.len() - 12..])
+    );
+    // Errors echo it too; without the switch nothing does.
+    let response = get(
+        &client(None),
+        &sim,
+        "/v1/pools/pool_not_entitled/capabilities",
+    )
+    .send()
+    .unwrap();
+    assert_eq!(response.headers()["x-echo-key"], KEY);
+    assert_eq!(json_of(response)["error"]["code"], "pool_not_entitled");
+    sim.set(|b| b.echo_api_key = false);
+    let response = get(&client(None), &sim, "/v1/discovery").send().unwrap();
+    assert!(!response.headers().contains_key("x-echo-key"));
+    assert!(json_of(response).get("echo").is_none());
+}
+
+#[test]
 fn fail_5xx_answers_503_unavailable() {
     let sim = sandbox();
     sim.set(|b| b.fail_5xx = true);

@@ -283,7 +283,20 @@ enum AuditCmd {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Usage errors quote the arguments they could not place: redacted like every other error, so a key pasted
+        // as an argument is not printed back.
+        Err(e) => {
+            let text = golive::redact::message(&e.render().to_string());
+            if e.use_stderr() {
+                output::err_line(text.trim_end());
+            } else {
+                output::out(&text);
+            }
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
     let json = cli.json;
     golive::store::busy::set_reporter(|w| {
         output::err_line(&format!(
@@ -296,13 +309,12 @@ fn main() -> ExitCode {
     let status = match run(cli) {
         Ok(code) => code,
         Err(e) => {
+            // One exit for errors: the payload's message is redacted (see `Error::to_payload`).
+            let payload = e.to_payload();
             if json {
-                output::out(&format!(
-                    "{}\n",
-                    serde_json::json!({ "error": e.to_payload() })
-                ));
+                output::out(&format!("{}\n", serde_json::json!({ "error": payload })));
             }
-            let message = e.to_string();
+            let message = payload.message;
             let mut lines = message.lines();
             output::err_line(&format!(
                 "error[{}]: {}",
@@ -714,7 +726,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Scan { file, launch } => {
             use golive::checklist::input_file;
-            let text = input_file::read_text(
+            let text = input_file::read_text_any_encoding(
                 &file,
                 input_file::MAX_SCAN_BYTES,
                 "scanned files",

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Subcommand;
+use golive::probe::record::RunScrubber;
 use golive::probe::{
     report, Outcome, PackSummary, ProbeProgress, ProbeRun, ProbeRunSummary, Secrets,
 };
-use golive::workspace::{ConfirmSensitive, PackChoice, ProbeRunRequest};
+use golive::workspace::{execute_prepared, ConfirmSensitive, PackChoice, ProbeRunRequest};
 use golive::{Error, Workspace};
 
 use crate::{emit, parse};
@@ -219,7 +220,9 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
                 confirm_sensitive: confirm,
                 ca_files: ca_certs.iter().map(|p| p.display().to_string()).collect(),
             };
-            let run = ws.run_probes(&request, Secrets::default(), progress_sink(json))?;
+            let run = run_and_record(ws, &request, json)?;
+            // Every output below is made from the run as stored: redacted once, in one place, never from the
+            // inputs (the typed statement, the pack, the wire) directly.
             if let Some(path) = report_json {
                 golive::packet::export::write_atomically(&path, report::json(&run).as_bytes())?;
             }
@@ -238,8 +241,40 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
     Ok(ExitCode::SUCCESS)
 }
 
+/// Prepares, runs and records a probe run, and reads it back as stored. What is shown while it runs (each step's
+/// reason) and an error that stops it go through the run's own scrubber (its secrets' echoes, then the launch's
+/// redactor) first, as everything stored does.
+fn run_and_record(
+    ws: &mut Workspace,
+    request: &ProbeRunRequest,
+    json: bool,
+) -> Result<ProbeRun, Error> {
+    let prepared = ws.prepare_probe_run(request, Secrets::default())?;
+    let scrubber = Arc::new(RunScrubber::new(
+        ws.redactor(&request.launch_id)?,
+        &prepared.input.secrets,
+    ));
+    let (steps, started_at, duration_ms) =
+        execute_prepared(&prepared, progress_sink(json, scrubber.clone()))
+            .map_err(|e| scrubbed_error(e, &scrubber))?;
+    let recorded = ws
+        .record_probe_run(prepared, steps, started_at, duration_ms)
+        .map_err(|e| scrubbed_error(e, &scrubber))?;
+    ws.probe_run(&recorded.id)
+}
+
+fn scrubbed_error(e: Error, scrubber: &RunScrubber) -> Error {
+    match e {
+        Error::Invalid(mut invalid) => {
+            invalid.message = scrubber.line(&invalid.message);
+            Error::Invalid(invalid)
+        }
+        other => other,
+    }
+}
+
 /// A bar on a terminal; plain lines otherwise, so a CI log shows each step as it ends. Nothing with --json.
-fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
+fn progress_sink(json: bool, scrubber: Arc<RunScrubber>) -> golive::probe::engine::ProgressSink {
     if json {
         return Arc::new(|_| {});
     }
@@ -252,7 +287,7 @@ fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
     );
     Arc::new(move |event| match event {
         ProbeProgress::Planned { steps } => bar.set_length(steps.len() as u64),
-        ProbeProgress::Started { step_id } => bar.set_message(step_id),
+        ProbeProgress::Started { step_id } => bar.set_message(scrubber.line(&step_id)),
         ProbeProgress::Finished {
             step_id,
             outcome,
@@ -260,11 +295,11 @@ fn progress_sink(json: bool) -> golive::probe::engine::ProgressSink {
             duration_ms,
         } => {
             bar.inc(1);
-            let line = format!(
+            let line = scrubber.line(&format!(
                 "  {:<7} {step_id} ({duration_ms} ms){}",
                 outcome.as_str(),
                 reason.map(|r| format!(" — {r}")).unwrap_or_default()
-            );
+            ));
             if terminal {
                 bar.println(line);
             } else {

@@ -53,6 +53,24 @@ pub fn iban_mod97(compact: &str) -> bool {
     rem == 1
 }
 
+/// An ABA routing transit number (US bank routing number): nine ASCII digits, the first two a Federal Reserve
+/// routing symbol (01–12 banks, 21–32 thrifts, 61–72 electronic, 80 traveller's cheques), and the digits weighted
+/// 3, 7, 1, 3, 7, 1, … summing to a multiple of 10. The prefix rule keeps `000000000` (which passes the weighted
+/// sum) and most nine-digit ids and amounts out.
+pub fn aba_routing(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    if b.len() != 9 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let d = |i: usize| u32::from(b[i] - b'0');
+    if !matches!(d(0) * 10 + d(1), 1..=12 | 21..=32 | 61..=72 | 80) {
+        return false;
+    }
+    const WEIGHTS: [u32; 3] = [3, 7, 1];
+    let sum: u32 = (0..9).map(|i| d(i) * WEIGHTS[i % 3]).sum();
+    sum % 10 == 0
+}
+
 const BASE58: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 /// Decodes Base58Check and verifies its 4-byte double-SHA-256 checksum; returns the payload (version byte
@@ -209,6 +227,35 @@ mod tests {
             "GBXXWEST12345698765432",
         ] {
             assert!(!iban_mod97(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn aba_routing_numbers_need_the_prefix_and_the_3_7_1_sum() {
+        for rtn in [
+            "021000021",
+            "011000015",
+            "121000358",
+            "026009593",
+            "322271627",
+            "111000025",
+        ] {
+            assert!(aba_routing(rtn), "{rtn}");
+        }
+        for not in [
+            // One digit changed: the weighted sum no longer holds.
+            "021000022",
+            "121000359",
+            // Passes the sum, but no Federal Reserve symbol starts with 00 or 99.
+            "000000000",
+            "990000000",
+            "123456789",
+            "02100002",
+            "0210000210",
+            "02100002a",
+            "",
+        ] {
+            assert!(!aba_routing(not), "{not}");
         }
     }
 

@@ -2,7 +2,8 @@
 //! `Stripe-Signature`, …) and keys (`password`, `client_secret`, `api_key`, …). [`sensitive_name`] is the one
 //! denylist, used for header lists, JSON object keys and `name: value` / `name=value` text alike.
 //!
-//! Matching ignores case, `-`, `_`, `.` and a leading `X-`, so `X-Api-Key`, `api_key` and `apiKey` are one name.
+//! Matching ignores case, `-`, `_`, `.` and a leading `X-`, so `X-Api-Key`, `api_key` and `apiKey` are one name
+//! (except Rails' `_<app>_session`, whose leading `_` is what makes it a cookie name).
 //!
 //! | a name that …                                              | class         |
 //! |------------------------------------------------------------|---------------|
@@ -11,14 +12,18 @@
 //! | contains `secret` (`client_secret`, `webhook_secret`, …)   | `secret`      |
 //! | contains `apikey` or `accesskey`                           | `api-key`     |
 //! | contains `signature` (`Stripe-Signature`, `X-Hub-Signature-256`, `webhook-signature`) | `signature` |
-//! | contains `cookie` (`Cookie`, `Set-Cookie`)                 | `cookie`      |
+//! | contains `cookie`; or is `JSESSIONID`, `PHPSESSID`, `connect.sid`, `_<app>_session` | `session-cookie` |
 //! | contains `authorization`; or is `auth`, `credential(s)`    | `credential`  |
 //! | is `token`, or a known kind of token (`access_token`, `refresh_token`, `id_token`, `X-Auth-Token`, …) | `token` |
 //! | contains `mnemonic` or `seedphrase`                        | `seed-phrase` |
 //! | is `cvv`, `cvc`, `cvv2`, `cvc2`, `card_cvc`, `card_cvv`, `security_code` | `card-code` |
+//! | is `account_number`, `acct_no`, `routing_number`, `sort_code`, … | `bank-account` |
+//! | is `dob`, `date_of_birth`, `birth_date`, `fecha_de_nacimiento` | `date-of-birth` |
+//! | is `passport`, `passport_number`, `passport_no`, `pasaporte` | `passport-number` |
 //!
 //! Support-safe names stay readable: `idempotency_key`, `session_id`, `request_id`, `key`, and token names that
-//! mean a currency (`base_token`, `quote_token`) are not on the list.
+//! mean a currency (`base_token`, `quote_token`) are not on the list. (`session_id=…` in text is still a session
+//! cookie: [`super::cookies`] finds the `=` form of the session cookie names wherever it occurs.)
 //!
 //! In free text a name only makes its value sensitive when the value is assigned (`:` or `=`). A quoted value is
 //! always taken whole. An unquoted value after a header at the start of a line (an HTTP dump) is the rest of the
@@ -31,6 +36,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::cookies;
 use super::prefilter::Hints;
 use super::Finding;
 
@@ -91,8 +97,11 @@ pub fn sensitive_name(name: &str) -> Option<&'static str> {
         "api-key"
     } else if has("signature") {
         "signature"
-    } else if has("cookie") {
-        "cookie"
+    } else if has("cookie")
+        || matches!(compact.as_str(), "jsessionid" | "phpsessid" | "connectsid")
+        || rails_session_cookie(&lower)
+    {
+        "session-cookie"
     } else if has("authorization")
         || matches!(compact.as_str(), "auth" | "credential" | "credentials")
     {
@@ -111,9 +120,30 @@ pub fn sensitive_name(name: &str) -> Option<&'static str> {
     ) {
         "card-code"
     } else {
-        return None;
+        labelled_class(&compact)?
     };
     Some(class)
+}
+
+/// Keys that label the values [`super::labelled`] finds after the same words in text. A JSON document or a header
+/// list holds the label as a key and the value apart, so the name alone has to say it.
+fn labelled_class(compact: &str) -> Option<&'static str> {
+    let class = match compact {
+        "accountnumber" | "accountno" | "acctno" | "acctnumber" | "bankaccountnumber"
+        | "routingnumber" | "routingno" | "abaroutingnumber" | "sortcode" => "bank-account",
+        "dob" | "dateofbirth" | "birthdate" | "fechadenacimiento" => "date-of-birth",
+        "passport" | "passportno" | "passportnumber" | "pasaporte" => "passport-number",
+        _ => return None,
+    };
+    Some(class)
+}
+
+/// Rails' session cookie name, `_<app>_session`: the leading `_` tells it from a program's `user_session` key.
+fn rails_session_cookie(lower: &str) -> bool {
+    lower
+        .strip_prefix('_')
+        .and_then(|rest| rest.strip_suffix("_session"))
+        .is_some_and(|app| !app.is_empty())
 }
 
 /// An HTTP header name (as opposed to a program's key): `Authorization`, `Cookie`, or a dashed name like
@@ -126,7 +156,7 @@ fn header_like(name: &str) -> bool {
 }
 
 /// Whether an unquoted word assigned to a sensitive key name looks like a credential rather than prose.
-fn credential_shaped(value: &str) -> bool {
+pub(super) fn credential_shaped(value: &str) -> bool {
     value.len() >= 16
         || value
             .bytes()
@@ -162,13 +192,13 @@ fn versioned_signature(s: &str) -> bool {
 }
 
 /// Words that say something about a credential without being one (`secret_rotated=true`).
-const NOT_A_VALUE: &[&str] = &[
+pub(super) const NOT_A_VALUE: &[&str] = &[
     "true", "false", "null", "nil", "none", "yes", "no", "on", "off", "enabled", "disabled", "set",
     "unset", "required", "optional", "***",
 ];
 
 /// Already redacted: never redact a placeholder again.
-fn is_placeholder(value: &str) -> bool {
+pub(super) fn is_placeholder(value: &str) -> bool {
     value.starts_with("[REDACTED")
 }
 
@@ -184,8 +214,10 @@ pub fn assignments(text: &str, out: &mut Vec<Finding>) {
 }
 
 /// [`assignments`] with the text's [`Hints`] already computed: skipped when no `:` or `=`, or no word every
-/// sensitive name contains, occurs ([`Hints::may_assign`]).
+/// sensitive name contains, occurs ([`Hints::may_assign`]). Session cookies assigned outside a `Cookie` header
+/// ([`cookies::sessions_with`], behind their own gate) are found here too.
 pub fn assignments_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
+    cookies::sessions_with(text, hints, out);
     if !hints.may_assign(text) {
         return;
     }
@@ -336,8 +368,21 @@ mod tests {
         for (name, class) in [
             ("Authorization", "credential"),
             ("Proxy-Authorization", "credential"),
-            ("Cookie", "cookie"),
-            ("Set-Cookie", "cookie"),
+            ("Cookie", "session-cookie"),
+            ("Set-Cookie", "session-cookie"),
+            ("set_cookie", "session-cookie"),
+            ("JSESSIONID", "session-cookie"),
+            ("PHPSESSID", "session-cookie"),
+            ("connect.sid", "session-cookie"),
+            ("_myapp_session", "session-cookie"),
+            ("account_number", "bank-account"),
+            ("accountNo", "bank-account"),
+            ("routing_number", "bank-account"),
+            ("sort_code", "bank-account"),
+            ("dob", "date-of-birth"),
+            ("date_of_birth", "date-of-birth"),
+            ("birthDate", "date-of-birth"),
+            ("passport_number", "passport-number"),
             ("X-Api-Key", "api-key"),
             ("apiKey", "api-key"),
             ("partner_api_key", "api-key"),
@@ -364,6 +409,17 @@ mod tests {
             "key",
             "idempotency_key",
             "session_id",
+            "sessionId",
+            "session",
+            "user_session",
+            "_session",
+            "account",
+            "account_id",
+            "account_name",
+            "routing",
+            "birth",
+            "dob_verified",
+            "passport_verified",
             "request_id",
             "x-request-id",
             "base_token",
@@ -385,7 +441,7 @@ mod tests {
             values("Authorization: Bearer abc.def\nCookie: a=1; b=2\nX-Request-Id: req_1"),
             [
                 ("credential", "Bearer abc.def".to_string()),
-                ("cookie", "a=1; b=2".to_string())
+                ("session-cookie", "a=1; b=2".to_string())
             ]
         );
         assert_eq!(
@@ -412,7 +468,7 @@ mod tests {
             values("\"headers\": [\n  \"Authorization: Bearer abc\",\n  \"Cookie: sid=1\"\n]"),
             [
                 ("credential", "Bearer abc".to_string()),
-                ("cookie", "sid=1".to_string())
+                ("session-cookie", "sid=1".to_string())
             ]
         );
         assert_eq!(
@@ -426,6 +482,51 @@ mod tests {
     }
 
     #[test]
+    fn session_cookies_in_headers_and_text() {
+        // A header dump: the whole value, `sid=` and all.
+        assert_eq!(
+            values(concat!(
+                "GET /v1 HTTP/1.1\n",
+                "Cookie: theme=dark; sid=abc123\n",
+                "Set-Cookie: sessionid=9f8e7d; Path=/; HttpOnly\n"
+            )),
+            [
+                ("session-cookie", "9f8e7d".to_string()),
+                ("session-cookie", "theme=dark; sid=abc123".to_string()),
+                (
+                    "session-cookie",
+                    "sessionid=9f8e7d; Path=/; HttpOnly".to_string()
+                ),
+            ]
+        );
+        // Mid-sentence and in a JSON list of header lines: the cookie list, not the prose after it.
+        assert_eq!(
+            values("the browser sent Cookie: lang=en; sid=abc123 and nothing else"),
+            [("session-cookie", "lang=en; sid=abc123".to_string())]
+        );
+        assert_eq!(
+            values(r#"{"headers": ["Set-Cookie: JSESSIONID=ABC123.node1; Secure"]}"#),
+            [
+                ("session-cookie", "ABC123.node1".to_string()),
+                (
+                    "session-cookie",
+                    "JSESSIONID=ABC123.node1; Secure".to_string()
+                ),
+            ]
+        );
+        // A cookie-only name as a key, and the generic names only in their `=` form.
+        assert_eq!(
+            values(
+                r#"{"JSESSIONID": "0123abcd", "session_id": "cs_test_1", "note": "retry with session_id=cs_live_9"}"#
+            ),
+            [
+                ("session-cookie", "cs_live_9".to_string()),
+                ("session-cookie", "0123abcd".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn prose_stays_readable() {
         for text in [
             "Credentials: live secret keys server-side only",
@@ -435,6 +536,9 @@ mod tests {
             "token: [REDACTED:token]",
             "Signature: approved by finance_ops",
             "The auth: pending review",
+            "DOB: pending",
+            "Passport: scanned and verified",
+            "passport_checked=true",
             "https://api.example.com:443/v1",
         ] {
             assert_eq!(values(text), [], "{text}");

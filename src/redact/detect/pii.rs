@@ -1,5 +1,7 @@
 //! Personal and financial data: e-mail addresses, international phone numbers, IBANs (mod-97), card numbers (Luhn),
-//! wallet addresses (Bitcoin Base58Check and bech32/bech32m, Ethereum) and BIP39 seed phrases.
+//! wallet addresses (Bitcoin Base58Check and bech32/bech32m, Ethereum) and BIP39 seed phrases; with [`super::phone`]
+//! phone numbers written without `+` (NANP, `00` prefix), and with [`super::labelled`] the values only their label
+//! identifies (US and UK bank details, dates of birth, passport numbers).
 //!
 //! Checksums keep support-safe values alive: a 16-digit reference that fails Luhn or an IBAN-shaped string that
 //! fails mod-97 is not a finding. Card numbers must also start with a major-network digit (2–6: Mir, Amex / Diners /
@@ -9,9 +11,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::checksum;
 use super::prefilter::{needle, Hints};
-use super::Finding;
+use super::{checksum, labelled, phone, Finding};
 
 /// Appends every personal or financial value in `text` to `out` (unsorted, possibly overlapping).
 pub fn find(text: &str, out: &mut Vec<Finding>) {
@@ -20,8 +21,8 @@ pub fn find(text: &str, out: &mut Vec<Finding>) {
 
 /// [`find`] with the text's [`Hints`] already computed. Each family is skipped when the text lacks what every match
 /// of it needs (an `@`, a `+`, `[A-Z]{2}[0-9]{2}`, a run of 13 digits, 26 Base58 characters, `0x`, 12 words of BIP39
-/// length): most strings in a packet are short ids and timestamps, and these checks cost a single pass over the
-/// bytes.
+/// length; ten digits for a phone number without `+`; a label word for the labelled values): most strings in a
+/// packet are short ids and timestamps, and these checks cost a single pass over the bytes.
 pub fn find_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
     if hints.byte(b'@') {
         emails(text, out);
@@ -29,6 +30,8 @@ pub fn find_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
     if hints.byte(b'+') {
         phones(text, out);
     }
+    phone::find_with(text, hints, out);
+    labelled::find_with(text, hints, out);
     if hints.may_hold_iban(text) {
         ibans(text, out);
     }

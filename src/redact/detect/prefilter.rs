@@ -175,7 +175,10 @@ fn contains_compact_folded(hay: &[u8], word: &[u8]) -> bool {
 /// Words one of which every sensitive name (`fields::sensitive_name`) contains once lower-cased and stripped of
 /// `_`, `.` and `-`: `key` (private / signing / encryption / master keys, API and access keys), `pass` (password,
 /// passwd, passphrase), `pwd`, `secret`, `signature`, `cookie`, `auth` (authorization, auth), `credential`, `token`,
-/// `mnemonic`, `seedphrase`, `cvv` / `cvc` (and their card / `2` forms), `securitycode`.
+/// `mnemonic`, `seedphrase`, `cvv` / `cvc` (and their card / `2` forms), `securitycode`, the session cookie names:
+/// `session` (`JSESSIONID`, `_<app>_session`), `sessid` (`PHPSESSID`), `connectsid` (`connect.sid`), and the keys of
+/// labelled personal data: `account` / `acct` (account numbers), `routing`, `sortcode`, `dob`, `birth`,
+/// `nacimiento`, `passport`, `pasaporte`.
 const NAME_WORDS: &[&Needle] = &[
     needle!("key"),
     needle!("pass"),
@@ -191,6 +194,18 @@ const NAME_WORDS: &[&Needle] = &[
     needle!("cvv"),
     needle!("cvc"),
     needle!("securitycode"),
+    needle!("session"),
+    needle!("sessid"),
+    needle!("connectsid"),
+    needle!("account"),
+    needle!("acct"),
+    needle!("routing"),
+    needle!("sortcode"),
+    needle!("dob"),
+    needle!("birth"),
+    needle!("nacimiento"),
+    needle!("passport"),
+    needle!("pasaporte"),
 ];
 
 impl Hints {
@@ -241,6 +256,33 @@ impl Hints {
     /// The ASCII byte `b` occurs.
     pub fn byte(&self, b: u8) -> bool {
         self.exhaustive || (b.is_ascii() && self.exact & (1u128 << b) != 0)
+    }
+
+    /// At least `n` ASCII digits occur (the detectors' patterns only ever use `[0-9]`, never Unicode `\d`).
+    pub fn digits_at_least(&self, n: usize) -> bool {
+        self.exhaustive || self.digits >= n
+    }
+
+    /// At least `n` ASCII digits in a row.
+    pub fn may_hold_digit_run(&self, text: &str, n: usize) -> bool {
+        if self.exhaustive {
+            return true;
+        }
+        if self.digits < n {
+            return false;
+        }
+        let mut run = 0;
+        for &b in text.as_bytes() {
+            if CLASSES[usize::from(b)] & DIGIT != 0 {
+                run += 1;
+                if run >= n {
+                    return true;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        false
     }
 
     /// `[A-Z]{2}[0-9]{2}` occurs (how every IBAN starts).
@@ -430,6 +472,13 @@ mod tests {
         assert!(h.may_hold_base58_run(t, 27) && !h.may_hold_base58_run(t, 28));
         let t = "0OIl1111111111111111111114oLvT";
         assert!(!Hints::new(t).may_hold_base58_run(t, 27));
+        let t = "call 415-555-0198 at 9";
+        let h = Hints::new(t);
+        assert!(h.digits_at_least(11) && !h.digits_at_least(12));
+        assert!(h.may_hold_digit_run(t, 4) && !h.may_hold_digit_run(t, 5));
+        let t = "1 2 3 4 5 6 7 8 9 0 12";
+        assert!(!Hints::new(t).may_hold_digit_run(t, 3));
+        assert!(!Hints::new("١٢٣٤").digits_at_least(1), "ASCII digits only");
     }
 
     #[test]
@@ -491,6 +540,28 @@ mod tests {
             "stripe",
             "db",
             "client",
+            "j",
+            "php",
+            "sessid",
+            "connect",
+            "sid",
+            "account",
+            "acct",
+            "bank",
+            "number",
+            "no",
+            "routing",
+            "aba",
+            "sort",
+            "dob",
+            "date",
+            "of",
+            "birth",
+            "fecha",
+            "de",
+            "nacimiento",
+            "passport",
+            "pasaporte",
         ];
         let mut sensitive = 0;
         for a in PARTS {

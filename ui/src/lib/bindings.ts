@@ -445,7 +445,8 @@ export type SecretSource = "keychain" | "environment" | "session";
 
 export type SecretFingerprint = { name: string, source: SecretSource, mode: KeyMode, 
 /**
- * The vendor prefix up to its last underscore in the first 12 characters (`sk_test_`), if any.
+ * The vendor prefix up to its last underscore in the first 11 characters (`sk_test_`), if any: never the
+ * 12 characters that would count as an echo of the value.
  */
 prefix: string, last4: string, 
 /**

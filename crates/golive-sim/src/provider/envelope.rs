@@ -56,12 +56,22 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Precedence: garbage over 5xx over the key check over the route; `slow_ms` delays whichever answers.
+/// Precedence: garbage over 5xx over the key check over the route; `slow_ms` delays whichever answers, and
+/// `echo_api_key` adds the caller's key to whichever answers.
 /// (`reset_connection` never gets here: the server's gate drops those connections before routing.)
 pub(crate) async fn envelope(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Response {
     let behaviour = sim.behaviour();
     let request_id = (!behaviour.missing_request_id).then(ids::request_id);
     let v1 = is_v1(req.uri().path());
+    let echoed_key = (v1 && behaviour.echo_api_key)
+        .then(|| {
+            req.headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::to_string)
+        })
+        .flatten();
     if let (true, Some(ms)) = (v1, behaviour.slow_ms) {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
@@ -82,6 +92,9 @@ pub(crate) async fn envelope(State(sim): State<Arc<Sim>>, req: Request, next: Ne
     if let Some(id) = request_id {
         let value = HeaderValue::from_str(&id).expect("request ids are ASCII");
         response.headers_mut().insert("x-request-id", value);
+    }
+    if let Some(key) = echoed_key {
+        response = super::echo::apply(response, &key).await;
     }
     response
 }

@@ -2,6 +2,7 @@
 //! the record of requests it saw. The API itself lives in `routes`, the shared response rules in `envelope`.
 
 mod book;
+mod echo;
 mod envelope;
 mod routes;
 
@@ -44,6 +45,12 @@ pub struct ProviderBehaviour {
     pub quote_ttl_ms: Option<u64>,
     /// Trade reads that still say `reserved` before one says `settled`; 2 when unset.
     pub settle_after_polls: Option<u32>,
+    /// Every /v1 response sends back the bearer key it was sent, encoded the ways careless providers do: raw,
+    /// base64 (standard and URL-safe, padded or not, inside Basic credentials at each byte alignment and inside a
+    /// base64 JSON blob), hex, percent-encoded (once and twice), its first and last 12 characters, in `x-echo-*`
+    /// headers, an `echo` object in JSON bodies, a `session_id` a pack can capture and a trace id golive reads as a
+    /// request id (`x-trace-id`, `trace_id`).
+    pub echo_api_key: bool,
 }
 
 /// One request as the simulator received it, before any misbehaviour was applied.
