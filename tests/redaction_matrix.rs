@@ -434,11 +434,18 @@ struct Attempt<'a> {
 }
 
 /// Types every record, in one encoding, into every field; exports; searches everything. Returns the tally.
-fn one_encoding(name: &str, encode: Encode, list: &[Record]) -> Tally {
+fn one_encoding(index: usize, name: &str, encode: Encode, list: &[Record]) -> Tally {
     let dir = tempfile::tempdir().unwrap();
     let cli = Cli {
         dir: dir.path().to_path_buf(),
     };
+    // Launch fields are tried one at a time in a scratch workspace (each refusal or acceptance on its own); the
+    // accepted ones are then set together on one launch per record in the real one, so a record costs one export.
+    let scratch = Cli {
+        dir: dir.path().join("scratch"),
+    };
+    std::fs::create_dir_all(&scratch.dir).unwrap();
+    let mut record_launches: Vec<(usize, String)> = Vec::new();
     let template = "0bit-launch-gate";
     let created: Value = serde_json::from_str(&cli.ok(&[
         "launch",
@@ -478,15 +485,6 @@ fn one_encoding(name: &str, encode: Encode, list: &[Record]) -> Tally {
             encode(&r.text)
         };
         let json = n % 2 == 0;
-        let mut attempt = |field: &'static str, actor: &str, args: Vec<String>| {
-            let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let run = cli.run(actor, json, &args);
-            attempts.push(Attempt {
-                field,
-                record: r,
-                run,
-            });
-        };
         let s = |v: &str| v.to_string();
         let new_launch = |name: &str, partner: &str, extra: &[String]| {
             let mut args = vec![
@@ -504,38 +502,65 @@ fn one_encoding(name: &str, encode: Encode, list: &[Record]) -> Tally {
             args.extend(extra.iter().cloned());
             args
         };
-        attempt(
-            "launch name",
-            "launch_ops",
-            new_launch(&text, "partner_123", &[]),
-        );
-        attempt("partner id", "launch_ops", new_launch("P", &value, &[]));
-        attempt(
-            "owner",
-            "launch_ops",
-            new_launch(
-                "O",
-                "partner_123",
-                &[s("--owner"), format!("finance={value}")],
-            ),
-        );
-        attempt(
-            "live api url",
-            "launch_ops",
-            new_launch(
-                "U",
-                "partner_123",
-                &[
+        let launch_fields: [(&'static str, Vec<String>); 5] = [
+            ("launch name", vec![s("--name"), text.clone()]),
+            ("partner id", vec![s("--partner"), value.clone()]),
+            ("owner", vec![s("--owner"), format!("finance={value}")]),
+            (
+                "live api url",
+                vec![
                     s("--live-api"),
                     format!("https://api.example.com/v1/x?q={text}"),
                 ],
             ),
-        );
-        attempt(
-            "private term",
-            "launch_ops",
-            new_launch("T", "partner_123", &[s("--private-term"), text.clone()]),
-        );
+            ("private term", vec![s("--private-term"), text.clone()]),
+        ];
+        let mut accepted: Vec<String> = Vec::new();
+        let with = |fields: &[String]| {
+            let name = fields.iter().position(|a| a == "--name");
+            let partner = fields.iter().position(|a| a == "--partner");
+            let mut args = new_launch(
+                name.map_or(&format!("R{n}"), |i| &fields[i + 1]),
+                partner.map_or("partner_123", |i| &fields[i + 1]),
+                &[],
+            );
+            for (i, a) in fields.iter().enumerate() {
+                let taken = [name, partner]
+                    .iter()
+                    .flatten()
+                    .any(|&at| i == at || i == at + 1);
+                if !taken {
+                    args.push(a.clone());
+                }
+            }
+            args
+        };
+        for (field, extra) in launch_fields {
+            let args = with(&extra);
+            let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
+            let run = scratch.run("launch_ops", json, &args_ref);
+            if run.ok {
+                accepted.extend(extra);
+            }
+            attempts.push(Attempt {
+                field,
+                record: r,
+                run,
+            });
+        }
+        let args = with(&accepted);
+        let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
+        let created: Value = serde_json::from_str(&cli.ok(&args_ref)).unwrap();
+        record_launches.push((n, created["summary"]["id"].as_str().unwrap().to_string()));
+        let mut attempt = |field: &'static str, actor: &str, args: Vec<String>| {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let run = cli.run(actor, json, &args);
+            attempts.push(Attempt {
+                field,
+                record: r,
+                run,
+            });
+        };
         let add = |item: &str, kind: &str, v: &str, extra: &[String]| {
             let mut args = vec![
                 s("evidence"),
@@ -689,7 +714,13 @@ fn one_encoding(name: &str, encode: Encode, list: &[Record]) -> Tally {
     let everything: Vec<Sensitive> = list.iter().flat_map(sensitive).collect();
     for a in &attempts {
         tally.attempt(a.field, a.run.ok);
-        let values = sensitive(a.record);
+        // A refusal's error goes to logs and tickets: nothing of the value may be in it. An accepted command's
+        // output is a local view for the person who typed the value: it may show personal data they typed into
+        // free text (the exports redact it), but never a secret, which the door refused.
+        let values: Vec<Sensitive> = sensitive(a.record)
+            .into_iter()
+            .filter(|v| !a.run.ok || golive::redact::is_secret_class(&v.class))
+            .collect();
         let what = format!(
             "{} {} ({name}; {})",
             a.field,
@@ -698,19 +729,27 @@ fn one_encoding(name: &str, encode: Encode, list: &[Record]) -> Tally {
         );
         tally.search(&what, &a.run.output, &values);
     }
-    let launches: Value = serde_json::from_str(&cli.ok(&["launch", "list"])).unwrap();
-    for l in launches.as_array().unwrap() {
-        let id = l["id"].as_str().unwrap();
+    // Secrets are refused at the door, so even the local views (which show personal data typed into free text to
+    // the person who typed it) never hold one.
+    let secrets: Vec<Sensitive> = everything
+        .iter()
+        .filter(|v| golive::redact::is_secret_class(&v.class))
+        .cloned()
+        .collect();
+    // Every launch exported as JSON; as PDF the carrier (which holds every evidence field) always, and each record's
+    // launch in one encoding of the thirteen (the PDF is drawn from the same redacted packet as the JSON).
+    let mut launches = vec![(usize::MAX, carrier.clone())];
+    launches.extend(record_launches);
+    for (n, id) in &launches {
         let json = dir.path().join(format!("{id}.json"));
         let pdf = dir.path().join(format!("{id}.pdf"));
-        let out = cli.ok(&[
-            "export",
-            id,
-            "--json-out",
-            &json.display().to_string(),
-            "--pdf-out",
-            &pdf.display().to_string(),
-        ]);
+        let with_pdf = *n == usize::MAX || n % ENCODINGS.len() == index;
+        let (json_arg, pdf_arg) = (json.display().to_string(), pdf.display().to_string());
+        let mut args = vec!["export", id.as_str(), "--json-out", &json_arg];
+        if with_pdf {
+            args.extend(["--pdf-out", &pdf_arg]);
+        }
+        let out = cli.ok(&args);
         tally.search(
             &format!("export output of {id} ({name})"),
             &out,
@@ -722,27 +761,23 @@ fn one_encoding(name: &str, encode: Encode, list: &[Record]) -> Tally {
             &packet,
             &everything,
         );
-        tally.search(
-            &format!("packet PDF of {id} ({name})"),
-            &pdftotext(&pdf),
-            &everything,
-        );
-        // Secrets are refused at the door, so even the local views (which show personal data typed into free
-        // text to the person who typed it) never hold one.
-        let secrets: Vec<Sensitive> = everything
-            .iter()
-            .filter(|v| golive::redact::is_secret_class(&v.class))
-            .cloned()
-            .collect();
-        for view in [
-            vec!["launch", "show", id],
-            vec!["evidence", "list", "--launch", id],
-            vec!["decide", id],
-            vec!["audit", "list"],
-        ] {
-            let out = cli.ok(&view);
-            tally.search(&format!("{view:?} ({name})"), &out, &secrets);
+        if with_pdf {
+            tally.search(
+                &format!("packet PDF of {id} ({name})"),
+                &pdftotext(&pdf),
+                &everything,
+            );
         }
+        let out = cli.ok(&["launch", "show", id]);
+        tally.search(&format!("launch show {id} ({name})"), &out, &secrets);
+    }
+    for view in [
+        vec!["evidence", "list", "--launch", carrier.as_str()],
+        vec!["decide", carrier.as_str()],
+        vec!["audit", "list"],
+    ] {
+        let out = cli.ok(&view);
+        tally.search(&format!("{view:?} ({name})"), &out, &secrets);
     }
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
@@ -808,24 +843,26 @@ fn no_record_leaves_in_any_encoding_through_any_field_or_output() {
     assert!(list.len() >= 50, "{} records", list.len());
     // GOLIVE_MATRIX_ENCODINGS=plain,percent runs a part of the matrix while working on one encoding.
     let only = std::env::var("GOLIVE_MATRIX_ENCODINGS").ok();
-    let chosen: Vec<(&str, Encode)> = ENCODINGS
+    let chosen: Vec<(usize, &str, Encode)> = ENCODINGS
         .iter()
-        .filter(|(n, _)| {
+        .enumerate()
+        .filter(|(_, (n, _))| {
             only.as_deref()
                 .is_none_or(|o| o.split(',').any(|x| x == *n))
         })
-        .copied()
+        .map(|(i, (n, e))| (i, *n, *e))
         .collect();
     let results = Mutex::new(Vec::new());
     let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        for _ in 0..2 {
+        // The CLI mostly waits on fsync; four workers keep two cores busy.
+        for _ in 0..4 {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((name, encode)) = chosen.get(i) else {
+                let Some((index, name, encode)) = chosen.get(i) else {
                     break;
                 };
-                let tally = one_encoding(name, *encode, &list);
+                let tally = one_encoding(*index, name, *encode, &list);
                 results.lock().unwrap().push((*name, tally));
             });
         }
@@ -874,4 +911,51 @@ fn the_needle_search_finds_what_it_must() {
         assert!(leaks(&output, secret), "{name}: {output}");
     }
     assert!(!leaks("value was [REDACTED:api-key]", secret));
+}
+
+#[test]
+fn a_launch_id_never_spells_what_the_name_redaction_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = Cli {
+        dir: dir.path().to_path_buf(),
+    };
+    for (name, term, hidden) in [
+        (
+            "Refund to NL91ABNA0417164300 please",
+            None,
+            "nl91abna0417164300",
+        ),
+        ("maria.gonzalez@acme-payments.example launch", None, "maria"),
+        (
+            "Acme Liquidity Route 7 EUR",
+            Some("Acme Liquidity Route 7"),
+            "acme",
+        ),
+        ("Call 415-555-0198 first", None, "415-555-0198"),
+    ] {
+        let mut args = vec![
+            "launch",
+            "new",
+            "--name",
+            name,
+            "--partner",
+            "partner_123",
+            "--surface",
+            "0pools",
+            "--template",
+            "0bit-launch-gate",
+        ];
+        if let Some(term) = term {
+            args.extend(["--private-term", term]);
+        }
+        let created: Value = serde_json::from_str(&cli.ok(&args)).unwrap();
+        let id = created["summary"]["id"].as_str().unwrap();
+        let slugged = hidden.replace(['.', '@'], "-");
+        assert!(!id.contains(&slugged), "{name} → {id}");
+        let packet = cli.ok(&["export", id]);
+        assert!(
+            !packet.to_lowercase().contains(hidden),
+            "{name}: the packet spells it"
+        );
+    }
 }

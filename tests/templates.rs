@@ -144,3 +144,75 @@ fn unreadable_oversize_and_builtin_colliding_files_are_refused() {
     );
     assert_eq!(f.count("imported_templates"), 0);
 }
+
+#[test]
+fn secrets_and_personal_data_in_a_template_are_refused_at_their_line_and_column_never_quoted() {
+    let mut f = common::workspace();
+    let key = "sk_live_FAKE0notreal00000000000000";
+    let cases = [
+        (
+            "key.toml",
+            VALID.replace("are defined.", &format!("are defined. Test with {key}.")),
+            "sk_live_",
+            "[api-key]",
+            key.to_string(),
+        ),
+        (
+            "encoded.toml",
+            VALID.replace(
+                "are defined.",
+                "are defined. See https://wiki.example.com/x?k%3Dsk_live_FAKE0notreal00000000000000",
+            ),
+            "sk_live_",
+            "[api-key]",
+            key.to_string(),
+        ),
+        (
+            "email.toml",
+            VALID.replace("Pager rota", "Pager rota (maria.gonzalez@acme-payments.example)"),
+            "maria",
+            "[email]",
+            "maria.gonzalez".to_string(),
+        ),
+        (
+            "phone.toml",
+            VALID.replace("are defined.", "are defined; call 415-555-0198."),
+            "415-",
+            "[phone]",
+            "555-0198".to_string(),
+        ),
+    ];
+    // Line and column (1-based, in characters) of where `at` first occurs in `text`.
+    let place = |text: &str, at: &str| {
+        let offset = text.find(at).unwrap();
+        let line = text[..offset].matches('\n').count() + 1;
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        (line, text[line_start..offset].chars().count() + 1)
+    };
+    for (name, text, at, class, value) in cases {
+        let (line, column) = place(&text, at);
+        let path = write(f.dir.path(), name, &text);
+        let before = f.snapshot();
+        let err = f.ws.import_template(&path).expect_err(name);
+        assert_eq!(err.code(), "template_invalid", "{name}: {err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&format!("{}:{line}:{column}:", path.display())),
+            "{name}: {msg}"
+        );
+        assert!(msg.contains(class), "{name}: {msg}");
+        assert!(!msg.contains(&value), "{name} quotes the value: {msg}");
+        assert!(
+            !err.to_payload().message.contains(&value),
+            "{name}: the payload quotes the value"
+        );
+        assert_eq!(f.snapshot(), before, "{name}: nothing imported");
+    }
+    // A published support address is a support path, not personal data.
+    let path = write(
+        f.dir.path(),
+        "support.toml",
+        &VALID.replace("are defined.", "are defined; escalate to support@0bit.io."),
+    );
+    f.ws.import_template(&path).unwrap();
+}

@@ -482,6 +482,70 @@ impl<R: Read> LineReader<R> {
 mod tests {
     use super::*;
 
+    fn text_of(bytes: &[u8]) -> String {
+        match decode_text(bytes) {
+            Ok(FileText::Text(t)) => t.into_owned(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_files_are_read_in_the_encodings_people_save_them_in() {
+        let utf16 = |s: &str, little: bool| -> Vec<u8> {
+            s.encode_utf16()
+                .flat_map(|u| {
+                    if little {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    }
+                })
+                .collect()
+        };
+        let text = "key=sk_live_x Zoë";
+        assert_eq!(text_of(text.as_bytes()), text);
+        assert_eq!(
+            text_of(&[b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()),
+            text
+        );
+        assert_eq!(
+            text_of(&[&[0xFF, 0xFE][..], &utf16(text, true)].concat()),
+            text
+        );
+        assert_eq!(
+            text_of(&[&[0xFE, 0xFF][..], &utf16(text, false)].concat()),
+            text
+        );
+        assert_eq!(
+            text_of(&utf16(text, true)),
+            text,
+            "UTF-16 without a byte order mark"
+        );
+        assert_eq!(text_of(&utf16(text, false)), text);
+        assert_eq!(
+            text_of(b"Notiz \xE9t\xE9 sk_live"),
+            "Notiz été sk_live",
+            "Latin-1"
+        );
+        assert_eq!(
+            decode_text(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Ok(FileText::Binary)
+        );
+        assert!(decode_text(&[0xFF, 0xFE, 0x41])
+            .unwrap_err()
+            .contains("odd number"));
+        assert!(decode_text(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00])
+            .unwrap_err()
+            .contains("unpaired surrogate"));
+        assert!(decode_text(b"\xEF\xBB\xBFab\xFF")
+            .unwrap_err()
+            .contains("byte 6"));
+        assert_eq!(
+            printable_runs(b"\0\x01sk_live_0123456789\xFF\xFEshort\0"),
+            "sk_live_0123456789\n"
+        );
+    }
+
     #[test]
     fn reading_stops_at_the_cap_whatever_the_size_on_disk_said() {
         // A device or /proc file says 0 bytes; the count while reading is what holds.

@@ -41,13 +41,13 @@ pub fn may_be_encoded(text: &str) -> bool {
         .any(|b| matches!(b, b'%' | b'&' | b'\\' | b'=') || b >= 0x80)
 }
 
-/// The decoded views of `text` worth scanning: [`decoded`], and — only for text that carries quoted-printable's
-/// tell-tale `=3D` or `=20` — the view with quoted-printable escapes undone first. Quoted-printable gets a view of
-/// its own because its escapes are ambiguous: in `sha256=757107…` the `=75` is not an escape, and decoding it in
-/// the common view would hide the signature it belongs to.
+/// The decoded views of `text` worth scanning: [`decoded`], and the view with quoted-printable escapes undone
+/// first (when there are any). Quoted-printable gets a view of its own because its escapes are ambiguous: in
+/// `sha256=757107…` the `=75` is not an escape, and decoding it in the common view would hide the signature it
+/// belongs to.
 pub fn views(text: &str) -> Vec<Decoded> {
     let mut views: Vec<Decoded> = decoded(text).into_iter().collect();
-    if text.contains("=3D") || text.contains("=20") {
+    if text.contains('=') {
         views.extend(decoded_with(text, true));
     }
     views
@@ -269,7 +269,8 @@ fn backslash(text: &str, at: usize) -> Option<(String, usize)> {
     }
 }
 
-/// A quoted-printable escape `=HH` (upper-case hex, as the encoding writes it) of a printable ASCII character.
+/// A quoted-printable escape `=HH` (upper-case hex, as the encoding writes it) of a printable ASCII character or a
+/// tab or line break (`=0A` must end the word before it, as the line break it stands for does).
 /// Other bytes are left alone: `t=1493…` in a signature header is not an escape of byte 0x14.
 fn quoted_printable(bytes: &[u8], at: usize) -> Option<(String, usize)> {
     let upper_hex = |b: u8| matches!(b, b'0'..=b'9' | b'A'..=b'F');
@@ -278,8 +279,7 @@ fn quoted_printable(bytes: &[u8], at: usize) -> Option<(String, usize)> {
         return None;
     }
     let b = hex_value(h)? << 4 | hex_value(l)?;
-    (0x20..0x7F)
-        .contains(&b)
+    ((0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
         .then(|| ((b as char).to_string(), at + 3))
 }
 

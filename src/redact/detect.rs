@@ -56,7 +56,7 @@ pub fn secrets(text: &str) -> Vec<Finding> {
 fn secrets_as_written(text: &str, out: &mut Vec<Finding>) {
     vendor::find(text, out);
     cookies::sessions(text, out);
-    bare::encoded(text, &|decoded| first_secret(decoded).map(|f| f.class), out);
+    bare::encoded(text, &encoded_secret_class, out);
 }
 
 /// Every secret and every piece of personal or account data in `text` (as written and decoded), merged: what a
@@ -85,11 +85,34 @@ pub fn secrets_and_personal_data(text: &str) -> Vec<Finding> {
     merge(found)
 }
 
+/// What a decoded token holds that makes the token a secret: a secret, or key material (a hex-encoded random
+/// credential is a credential).
+pub(crate) fn encoded_secret_class(decoded: &str) -> Option<&'static str> {
+    if let Some(f) = first_secret(decoded) {
+        return Some(f.class);
+    }
+    let mut found = Vec::new();
+    bare::opaque(decoded, &mut found);
+    found.first().map(|f| f.class)
+}
+
 /// A secret in `text`, or key material ([`bare::opaque`]): the check for fields that hold one id or one handle,
 /// where a bare signature or key has nothing around it to say what it is.
 pub fn first_secret_or_key_material(text: &str) -> Option<Finding> {
     let mut found = secrets(text);
     bare::opaque(text, &mut found);
+    for decoded in crate::redact::decode::views(text) {
+        let mut inner = Vec::new();
+        bare::opaque(&decoded.text, &mut inner);
+        found.extend(inner.into_iter().map(|f| {
+            let (start, end) = decoded.original_span(f.start, f.end);
+            Finding {
+                class: f.class,
+                start,
+                end,
+            }
+        }));
+    }
     merge(found).into_iter().next()
 }
 

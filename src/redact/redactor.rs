@@ -505,8 +505,8 @@ fn rank_of(class: &str) -> Rank {
 
 /// What a decoded token holds, for [`bare::encoded`]: a secret, else personal data.
 fn content_class(decoded: &str) -> Option<&'static str> {
-    if let Some(f) = super::detect::first_secret(decoded) {
-        return Some(f.class);
+    if let Some(class) = super::detect::encoded_secret_class(decoded) {
+        return Some(class);
     }
     let mut found = Vec::new();
     pii::find(decoded, &mut found);

@@ -125,10 +125,41 @@ impl LockWatch {
 
 /// Does this process hold a POSIX lock on the file `id`? `None` where the kernel does not say (not Linux, or
 /// `/proc` unreadable): the caller then relies on the file identities alone.
+///
+/// `/proc/locks` is generated a chunk at a time, and a lock other processes drop between two chunks shifts the
+/// records after it, so one of ours can be skipped — a lock that looks lost while it is held (seen with four busy
+/// `golive` processes on one machine). So the table is read in one large read, and "not held" must be seen three
+/// times in a row before it is believed.
 #[cfg(target_os = "linux")]
 pub fn holds_lock_on(id: FileId) -> Option<bool> {
-    let table = std::fs::read_to_string("/proc/locks").ok()?;
-    Some(process_holds_lock(&table, std::process::id(), id))
+    for _ in 0..3 {
+        let table = read_lock_table()?;
+        if process_holds_lock(&table, std::process::id(), id) {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
+/// `/proc/locks` read with as few `read` calls as it takes: one, unless the table outgrows the buffer.
+#[cfg(target_os = "linux")]
+fn read_lock_table() -> Option<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open("/proc/locks").ok()?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut len = 0;
+    loop {
+        let n = file.read(&mut buf[len..]).ok()?;
+        if n == 0 {
+            break;
+        }
+        len += n;
+        if len == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+    }
+    buf.truncate(len);
+    String::from_utf8(buf).ok()
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -288,11 +288,10 @@ fn main() -> ExitCode {
         // Usage errors quote the arguments they could not place: redacted like every other error, so a key pasted
         // as an argument is not printed back.
         Err(e) => {
-            let text = golive::redact::message(&e.render().to_string());
             if e.use_stderr() {
-                output::err_line(text.trim_end());
+                output::err_line(golive::redact::message(&e.render().to_string()).trim_end());
             } else {
-                output::out(&text);
+                output::out(&e.render().to_string()); // help and version: nothing typed is quoted
             }
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
