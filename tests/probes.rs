@@ -301,6 +301,7 @@ fn a_test_key_in_a_live_run_fails_closed_before_any_request() {
         .unwrap();
     let mut request = probes::request(&launch.summary.id, Environment::Live, &[]);
     request.ca_files = vec![ca_file(&dir, &servers)];
+    request.trust_ca_in_live = Some(true);
     let run = probes::run(&mut ws, &request, probes::secrets(SANDBOX_KEY));
     assert_eq!(run.outcome, Outcome::Fail);
     let key = probes::step(&run, "key-mode");
@@ -337,10 +338,26 @@ fn live_runs_check_tls_and_hold_sensitive_steps_until_a_confirmation_covers_them
     let id = launch.summary.id;
     let mut request = probes::request(&id, Environment::Live, &[]);
     request.ca_files = vec![ca_file(&dir, &servers)];
+    request.trust_ca_in_live = Some(true);
 
-    // Without a confirmation every read-only step passes and the small order is held back.
+    // Without a confirmation every read-only step passes and the small order is held back: the run is
+    // incomplete, not a pass, and proves nothing.
     let run = probes::run(&mut ws, &request, probes::secrets(LIVE_KEY));
-    assert_eq!(run.outcome, Outcome::Pass, "{}", probes::outline(&run));
+    assert_eq!(run.outcome, Outcome::Skipped, "{}", probes::outline(&run));
+    assert!(
+        run.incomplete
+            .as_deref()
+            .unwrap()
+            .contains("live-order-quote"),
+        "{:?}",
+        run.incomplete
+    );
+    assert!(run.evidence.is_empty(), "{:?}", run.evidence);
+    assert!(run
+        .steps
+        .iter()
+        .filter(|s| !s.sensitive)
+        .all(|s| s.outcome == Outcome::Pass));
     let tls = probes::step(&run, "tls-api");
     assert_eq!(tls.outcome, Outcome::Pass);
     let days: i64 = tls.captures[0].value.parse().unwrap();
@@ -444,6 +461,7 @@ fn a_certificate_close_to_expiry_or_untrusted_fails_the_tls_check() {
         .unwrap();
     let mut request = probes::request(&launch.summary.id, Environment::Live, &["tls-api"]);
     request.ca_files = vec![ca_file(&dir, &servers)];
+    request.trust_ca_in_live = Some(true);
     let run = probes::run(&mut ws, &request, probes::secrets(LIVE_KEY));
     let tls = probes::step(&run, "tls-api");
     assert_eq!(tls.outcome, Outcome::Fail);
@@ -479,6 +497,7 @@ fn a_failed_sensitive_live_step_blocks_go() {
         .unwrap();
     let mut request = probes::request(&launch.summary.id, Environment::Live, &["live-order-quote"]);
     request.ca_files = vec![ca_file(&dir, &servers)];
+    request.trust_ca_in_live = Some(true);
     request.confirm_sensitive = Some(ConfirmSensitive {
         amount_cap: "10.00".into(),
         statement: "small order".into(),

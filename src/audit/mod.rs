@@ -51,6 +51,7 @@ pub enum Action {
     ProbeSecretStored,
     ProbeSecretForgotten,
     ProbeSensitiveConfirmed,
+    ProbeCaTrustedInLive,
     ProbeRunRecorded,
 }
 
@@ -73,6 +74,7 @@ impl Action {
             Action::ProbeSecretStored => "probe.secret_stored",
             Action::ProbeSecretForgotten => "probe.secret_forgotten",
             Action::ProbeSensitiveConfirmed => "probe.sensitive_confirmed",
+            Action::ProbeCaTrustedInLive => "probe.ca_trusted_in_live",
             Action::ProbeRunRecorded => "probe.run_recorded",
         }
     }

@@ -11,12 +11,12 @@ use tokio::task::JoinSet;
 use crate::checklist::launch::Targets;
 use crate::clock::{format_time, Clock};
 use crate::domain::Environment;
-use crate::probe::money;
 use crate::probe::pack::{ProbePack, Step, StepKind};
 use crate::probe::result::{Outcome, ProbeProgress, SensitiveConfirmation, StepResult};
 use crate::probe::secrets::{key_mode, KeyMode, Secrets};
 use crate::probe::steps;
 use crate::probe::vars::{self, Reference, Scope};
+use crate::probe::{money, origins};
 
 /// Everything one run needs. Secrets are held in memory only.
 #[derive(Clone)]
@@ -54,6 +54,9 @@ pub enum EngineError {
     BadCertificate(String),
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
+    /// A step would carry a secret somewhere other than the launch's own origins; nothing was sent.
+    #[error("nothing was sent: {}", .0.join("; "))]
+    SecretDestination(Vec<String>),
 }
 
 /// What each running step can read.
@@ -64,6 +67,8 @@ pub struct Context {
     pub secrets: Secrets,
     pub clock: Arc<dyn Clock>,
     pub run_id: String,
+    /// The origins a secret may be sent to (see [`crate::probe::origins`]).
+    pub allowed_origins: Vec<String>,
 }
 
 impl Context {
@@ -163,8 +168,33 @@ fn step_strings(step: &Step) -> Vec<&str> {
     all
 }
 
-/// Key-mode conflicts that stop the run before anything is sent: a test key in live, a live key in sandbox.
-pub fn key_conflicts(secrets: &Secrets, names: &[String], environment: Environment) -> Vec<String> {
+/// The secrets a pack uses as API keys: those its requests carry and those its key_mode steps check. (A webhook
+/// signing secret is only used to sign, and says no mode.)
+pub fn key_names(pack: &ProbePack) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for step in &pack.steps {
+        let used = match &step.kind {
+            StepKind::KeyMode(k) => vec![k.secret.clone()],
+            _ => origins::carried(step),
+        };
+        for n in used {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    names
+}
+
+/// Key-mode conflicts that stop every run before anything is sent, whatever its pack: a test key, or a key whose
+/// spelling says neither test nor live, in live; a live key in sandbox; a live run whose API target says it is
+/// not production.
+pub fn key_conflicts(
+    secrets: &Secrets,
+    names: &[String],
+    environment: Environment,
+    targets: &Targets,
+) -> Vec<String> {
     let mut conflicts = Vec::new();
     for name in names {
         let Some(value) = secrets.get(name) else {
@@ -172,12 +202,30 @@ pub fn key_conflicts(secrets: &Secrets, names: &[String], environment: Environme
         };
         let mode = key_mode(value.expose());
         let conflict = match (environment, mode) {
-            (Environment::Live, KeyMode::Test) => Some("a test key in a live run"),
-            (Environment::Sandbox, KeyMode::Live) => Some("a live key in a sandbox run"),
+            (Environment::Live, KeyMode::Test) => Some("a test key in a live run".to_string()),
+            (Environment::Live, KeyMode::Unknown) => Some(
+                "spelled as neither a test nor a live key; a live run will not guess".to_string(),
+            ),
+            (Environment::Sandbox, KeyMode::Live) => {
+                Some("a live key in a sandbox run".to_string())
+            }
             _ => None,
         };
         if let Some(what) = conflict {
             conflicts.push(format!("secret {name} is {what}"));
+        }
+    }
+    if environment == Environment::Live {
+        if let Some(host) = targets
+            .api_base_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string))
+            .filter(|h| steps::looks_like_sandbox(h))
+        {
+            conflicts.push(format!(
+                "the live API target {host} says it is not production; a live key never goes to a sandbox URL"
+            ));
         }
     }
     conflicts
@@ -261,6 +309,14 @@ pub async fn execute(
         .into_iter()
         .cloned()
         .collect();
+    let refused = origins::refusals(
+        &selected.iter().collect::<Vec<_>>(),
+        &input.targets,
+        &input.vars,
+    );
+    if !refused.is_empty() {
+        return Err(EngineError::SecretDestination(refused));
+    }
     let client = build_client(&input.extra_roots_pem)?;
     progress(ProbeProgress::Planned {
         steps: selected.iter().map(|s| s.id.clone()).collect(),
@@ -295,7 +351,12 @@ pub async fn execute(
         }
     }
 
-    let conflicts = key_conflicts(&input.secrets, &input.pack.secrets, input.environment);
+    let conflicts = key_conflicts(
+        &input.secrets,
+        &key_names(&input.pack),
+        input.environment,
+        &input.targets,
+    );
     let key_checks: Vec<String> = selected
         .iter()
         .filter(|s| matches!(s.kind, StepKind::KeyMode(_)))
@@ -309,6 +370,7 @@ pub async fn execute(
         secrets: input.secrets.clone(),
         clock: input.clock.clone(),
         run_id: input.run_id.clone(),
+        allowed_origins: origins::allowed(&input.targets),
     });
     let mut results: HashMap<String, StepResult> = HashMap::new();
     let mut pending: Vec<Step> = selected.clone();
@@ -426,7 +488,12 @@ pub async fn execute(
         .iter()
         .filter_map(|s| results.remove(&s.id))
         .collect();
-    if !conflicts.is_empty() && key_checks.is_empty() {
+    // The fail-closed check stands in the results whenever it stopped the run and no key_mode step of the pack
+    // already failed for it.
+    let key_step_failed = ordered
+        .iter()
+        .any(|r| r.kind == "key_mode" && r.outcome != Outcome::Pass);
+    if !conflicts.is_empty() && !key_step_failed {
         ordered.insert(
             0,
             steps::preflight_failure(&conflicts, format_time(input.clock.now())),

@@ -4,6 +4,7 @@
 //! - [`pack`]: the pack format and its validator; [`builtin`]: the packs for the built-in templates.
 //! - [`engine`]: scheduling (concurrent where steps do not wait for each other) and the fail-closed key check;
 //!   [`steps`]: the four step kinds; [`assert`]: expectations and captures; [`signature`]: webhook signing.
+//! - [`origins`]: secrets go only to the launch's own API and webhook origins.
 //! - [`secrets`]: in-memory secrets and the fingerprints that are stored instead; [`keychain`]: the OS keychain.
 //! - [`echoes`]: finding a run's secrets wherever a server echoed them (encoded, escaped, in part).
 //! - [`record`]: storing runs and attaching evidence; [`report`]: JSON and JUnit XML reports.
@@ -14,6 +15,7 @@ pub mod echoes;
 pub mod engine;
 pub mod keychain;
 pub mod money;
+pub mod origins;
 pub mod pack;
 pub mod record;
 pub mod report;

@@ -454,6 +454,7 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     let mut steps = Vec::new();
     let mut step_placeholders: Vec<Vec<(vars::Placeholder, usize)>> = Vec::new();
     let mut step_after: Vec<Vec<Spanned<String>>> = Vec::new();
+    let mut url_offsets: Vec<usize> = Vec::new();
     let mut ids = HashSet::new();
     let mut capture_makers: HashMap<String, String> = HashMap::new();
     for raw_step in raw.steps.into_inner() {
@@ -499,6 +500,14 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             }
         }
         step_placeholders.push(found);
+        url_offsets.push(
+            raw_step
+                .request
+                .as_ref()
+                .map_or(raw_step.id.span().start, |r| {
+                    r.get_ref().url.span().start + 1
+                }),
+        );
         step_after.push(raw_step.after);
         if let Some(step) = step {
             steps.push(step);
@@ -559,6 +568,20 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             }
         }
         step.depends_on = depends;
+    }
+    // A secret goes only to the launch's own origins: refuse what can be told now, with the pack's defaults
+    // standing in for the launch's values (a run checks again with the launch's own).
+    let stand_in = crate::checklist::launch::Targets {
+        api_base_url: Some(crate::probe::origins::STAND_IN_API.into()),
+        webhook_url: Some(crate::probe::origins::STAND_IN_WEBHOOK.into()),
+    };
+    let scope = crate::probe::origins::scope(&stand_in, &vars);
+    let allowed = crate::probe::origins::allowed(&stand_in);
+    for (step, at) in steps.iter().zip(&url_offsets) {
+        if let Some(m) = crate::probe::origins::refusal(step, &scope, &allowed) {
+            let m = m.replace(&format!(" ({})", allowed.join(", ")), "");
+            p.at(*at, m);
+        }
     }
     if p.list.is_empty() {
         if let Some(cycle) = find_cycle(&steps) {

@@ -161,6 +161,9 @@ impl RunScrubber {
         for e in &mut run.evidence {
             self.field(&mut e.item, s);
         }
+        if let Some(i) = &mut run.incomplete {
+            self.field(i, s);
+        }
         summary
     }
 }
@@ -270,13 +273,17 @@ pub fn provable_items(
     Ok(items)
 }
 
-/// Which items this run proves: an item in the run's environment is proven when every step of the run that
-/// proves it passed (a skipped step neither proves nor disproves), and at least one did.
+/// Which items this run proves. Only a passing run proves anything: a failed, errored or incomplete run proves
+/// nothing, even for its steps that passed. In a passing run, an item in the run's environment is proven when
+/// every step of the run that proves it passed (a skipped step neither proves nor disproves), and at least one did.
 pub fn proven_items<'a>(
     run: &ProbeRun,
     items: &'a [ProvableItem],
 ) -> Vec<(&'a ProvableItem, Vec<String>)> {
     let mut proven = Vec::new();
+    if run.outcome != Outcome::Pass || run.incomplete.is_some() {
+        return proven;
+    }
     for item in items.iter().filter(|i| i.environment == run.environment) {
         let steps: Vec<_> = run
             .steps
@@ -489,6 +496,7 @@ mod tests {
             }),
             steps: (0..steps).map(step).collect(),
             evidence: Vec::new(),
+            incomplete: None,
         }
     }
 

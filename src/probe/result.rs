@@ -121,6 +121,11 @@ pub struct ProbeRun {
     pub confirmation: Option<SensitiveConfirmation>,
     pub steps: Vec<StepResult>,
     pub evidence: Vec<AttachedEvidence>,
+    /// Why the run proves nothing although no step failed: steps that had to run were not sent (a live run whose
+    /// sensitive steps were held back). Its outcome is then `skipped`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub incomplete: Option<String>,
 }
 
 /// A run as a list shows it.
@@ -138,6 +143,10 @@ pub struct ProbeRunSummary {
     pub errors: u32,
     pub skipped: u32,
     pub evidence: u32,
+    /// See [`ProbeRun::incomplete`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub incomplete: Option<String>,
 }
 
 impl ProbeRun {
@@ -158,22 +167,46 @@ impl ProbeRun {
             errors: self.count(Outcome::Error),
             skipped: self.count(Outcome::Skipped),
             evidence: self.evidence.len() as u32,
+            incomplete: self.incomplete.clone(),
         }
     }
 }
 
-/// A run fails if any step failed; otherwise it is in error if any step had no usable answer; skips alone (a
-/// sensitive step without confirmation) leave a passing run passing.
-pub fn run_outcome(steps: &[StepResult]) -> Outcome {
+/// A run fails if any step failed; otherwise it is in error if any step had no usable answer; otherwise a live
+/// run that held sensitive steps back is incomplete (`skipped`: it proves nothing); otherwise it passes if any step
+/// passed. Other skips (a TLS check on a plain-HTTP sandbox target) leave a passing run passing.
+pub fn run_outcome(steps: &[StepResult], environment: Environment) -> Outcome {
     if steps.iter().any(|s| s.outcome == Outcome::Fail) {
         Outcome::Fail
     } else if steps.iter().any(|s| s.outcome == Outcome::Error) {
         Outcome::Error
+    } else if incomplete(steps, environment).is_some() {
+        Outcome::Skipped
     } else if steps.iter().any(|s| s.outcome == Outcome::Pass) {
         Outcome::Pass
     } else {
         Outcome::Skipped
     }
+}
+
+/// Why a run is incomplete, if it is: in live, the sensitive steps that were not sent.
+pub fn incomplete(steps: &[StepResult], environment: Environment) -> Option<String> {
+    if environment != Environment::Live {
+        return None;
+    }
+    let held: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.sensitive && s.outcome == Outcome::Skipped)
+        .map(|s| s.step_id.as_str())
+        .collect();
+    (!held.is_empty()).then(|| {
+        format!(
+            "incomplete: sensitive live step{} {} did not run, so this run proves nothing; run again with a \
+             recorded confirmation (--confirm-sensitive --amount-cap …) or leave them out with --step",
+            if held.len() == 1 { "" } else { "s" },
+            held.join(", ")
+        )
+    })
 }
 
 /// What the engine reports while a run is under way, for a progress bar or the desktop's live list.

@@ -322,6 +322,19 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
         r.assertions.push(a);
         return;
     }
+    // The run was checked before it started; this is the last word before the request leaves.
+    if http_carries_secret(http) {
+        if let Err(origin) = crate::probe::origins::check_rendered(&url, &ctx.allowed_origins) {
+            r.assertions.push(check(
+                "a secret goes only to the launch's own origins",
+                false,
+                "the launch's API or webhook origin",
+                origin.clone(),
+                format!("not sent: the request would carry a secret to {origin}, which is not the launch's API or webhook origin"),
+            ));
+            return;
+        }
+    }
     if let Some(ms) = wait {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
@@ -469,6 +482,13 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
             }
         }
     }
+}
+
+fn http_carries_secret(http: &HttpStep) -> bool {
+    let named = |t: &str| !crate::probe::origins::secrets_named(t).is_empty();
+    named(&http.url)
+        || http.headers.iter().any(|(_, v)| named(v))
+        || http.body.as_deref().is_some_and(named)
 }
 
 /// Changes one character of the signature so it no longer matches.
@@ -765,7 +785,7 @@ async fn run_tls(tls: &TlsStep, ctx: &Context, r: &mut StepResult) {
 }
 
 /// Hosts that say they are not production.
-fn looks_like_sandbox(host: &str) -> bool {
+pub(crate) fn looks_like_sandbox(host: &str) -> bool {
     host.split(['.', '-']).any(|label| {
         matches!(
             label.to_ascii_lowercase().as_str(),

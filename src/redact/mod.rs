@@ -50,6 +50,7 @@ pub fn describe(class: &str) -> String {
         "seed-phrase" => "a wallet seed phrase",
         "date-of-birth" => "a date of birth",
         "passport-number" => "a passport number",
+        "national-id" => "a national id number",
         PRIVATE_TERM => "a private term of this launch",
         _ => "sensitive data",
     };

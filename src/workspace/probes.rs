@@ -289,15 +289,59 @@ impl Workspace {
         secrets.fill_from_env(environment, &pack.secrets);
         probe::engine::select(&pack, environment, &request.step_filter)
             .map_err(|e| InvalidInput::coded("probe_step_unknown", "step", e.to_string()))?;
+        // Before anything else: a secret goes only to this launch's own origins for this environment.
+        let here: Vec<&probe::pack::Step> = pack
+            .steps
+            .iter()
+            .filter(|s| s.environments.contains(&environment))
+            .collect();
+        let refused = probe::origins::refusals(&here, &targets, &vars);
+        if !refused.is_empty() {
+            return Err(InvalidInput::coded(
+                "probe_secret_destination",
+                "pack",
+                format!("nothing was sent: {}", refused.join("; ")),
+            )
+            .into());
+        }
+        // Extra roots are for a sandbox behind a private CA. In live they would let anyone holding that CA stand in
+        // for the provider, so they apply only when the person running says so, and that is recorded.
+        let trust_in_live = request.trust_ca_in_live.unwrap_or(false);
+        if environment == Environment::Live && !request.ca_files.is_empty() && !trust_in_live {
+            return Err(InvalidInput::coded(
+                "ca_not_trusted_in_live",
+                "ca",
+                "extra CA certificates apply to sandbox runs; to trust one in a live run, confirm it with \
+                 --trust-ca-in-live (recorded in the audit log with the file's SHA-256)",
+            )
+            .into());
+        }
         let mut extra_roots_pem = Vec::new();
+        let mut trusted = Vec::new();
         let own = self.workspace_files();
         for path in &request.ca_files {
             let path = Path::new(path);
-            extra_roots_pem.push(
-                input_file::read(path, input_file::MAX_CA_BYTES, Some(&own)).map_err(|e| {
-                    e.into_invalid(path, "CA certificate files", "ca", "ca_unreadable")
-                })?,
-            );
+            let pem = input_file::read(path, input_file::MAX_CA_BYTES, Some(&own))
+                .map_err(|e| e.into_invalid(path, "CA certificate files", "ca", "ca_unreadable"))?;
+            trusted.push(json!({
+                "file": path.display().to_string(),
+                "sha256": hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&pem)),
+            }));
+            extra_roots_pem.push(pem);
+        }
+        if environment == Environment::Live && !trusted.is_empty() {
+            let launch_id = request.launch_id.clone();
+            let pack_id = pack.id.clone();
+            self.audited(|tx| {
+                tx.record(
+                    environment,
+                    Some(&launch_id),
+                    audit::Action::ProbeCaTrustedInLive,
+                    &format!("launch:{launch_id}"),
+                    json!({ "pack": pack_id, "ca_files": trusted }),
+                )?;
+                Ok(())
+            })?;
         }
         let confirmation = match &request.confirm_sensitive {
             None => None,
@@ -386,7 +430,8 @@ impl Workspace {
             pack_id: input.pack.id.clone(),
             pack_version: input.pack.version,
             pack_sha256: input.pack.sha256.clone(),
-            outcome: probe::result::run_outcome(&steps),
+            outcome: probe::result::run_outcome(&steps, input.environment),
+            incomplete: probe::result::incomplete(&steps, input.environment),
             started_at,
             duration_ms,
             actor: self.actor.clone(),
@@ -491,9 +536,13 @@ pub struct ProbeRunRequest {
     pub step_filter: Vec<String>,
     #[serde(default)]
     pub confirm_sensitive: Option<ConfirmSensitive>,
-    /// Extra CA certificates (PEM files) to trust, for a provider behind a private CA.
+    /// Extra CA certificates (PEM files) to trust, for a provider behind a private CA: sandbox runs only, unless
+    /// `trust_ca_in_live` confirms them for a live run (recorded in the audit log with each file's SHA-256).
     #[serde(default)]
     pub ca_files: Vec<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub trust_ca_in_live: Option<bool>,
 }
 
 /// Whether a pack's secret is available for a run, and from where: a fingerprint, never the value.

@@ -81,6 +81,7 @@ pub fn request(launch: &str, environment: Environment, steps: &[&str]) -> ProbeR
         step_filter: steps.iter().map(|s| s.to_string()).collect(),
         confirm_sensitive: None,
         ca_files: Vec::new(),
+        trust_ca_in_live: None,
     }
 }
 
@@ -109,4 +110,47 @@ pub fn step<'a>(run: &'a ProbeRun, id: &str) -> &'a golive::probe::StepResult {
         .iter()
         .find(|s| s.step_id == id)
         .unwrap_or_else(|| panic!("no step {id} in\n{}", outline(run)))
+}
+
+/// A plain TCP listener on 127.0.0.1 that only counts the connections it accepts (and reads what arrives, so a
+/// test can say whether a secret reached it): where an exfiltrating pack would send a key.
+pub struct Collector {
+    pub url: String,
+    connections: Arc<std::sync::atomic::AtomicUsize>,
+    received: Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Collector {
+    pub fn start() -> Collector {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (count, seen) = (connections.clone(), received.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(200)));
+                let mut buf = [0u8; 4096];
+                if let Ok(n) = stream.read(&mut buf) {
+                    seen.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            }
+        });
+        Collector {
+            url,
+            connections,
+            received,
+        }
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn received(&self) -> String {
+        String::from_utf8_lossy(&self.received.lock().unwrap()).into_owned()
+    }
 }

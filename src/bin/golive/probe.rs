@@ -59,9 +59,12 @@ pub enum ProbeCmd {
         /// Why the sensitive steps may run, recorded with the confirmation.
         #[arg(long)]
         statement: Option<String>,
-        /// Trust this CA certificate (PEM) too. Repeat.
+        /// Trust this CA certificate (PEM) too, in sandbox runs. Repeat.
         #[arg(long = "ca-cert")]
         ca_certs: Vec<PathBuf>,
+        /// Trust the --ca-cert files in a live run too; recorded in the audit log with each file's SHA-256.
+        #[arg(long = "trust-ca-in-live", requires = "ca_certs")]
+        trust_ca_in_live: bool,
         /// Write the run as JSON here.
         #[arg(long = "report-json")]
         report_json: Option<PathBuf>,
@@ -189,6 +192,7 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
             amount_cap,
             statement,
             ca_certs,
+            trust_ca_in_live,
             report_json,
             junit,
         } => {
@@ -219,6 +223,7 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
                 step_filter: steps,
                 confirm_sensitive: confirm,
                 ca_files: ca_certs.iter().map(|p| p.display().to_string()).collect(),
+                trust_ca_in_live: Some(trust_ca_in_live),
             };
             let run = run_and_record(ws, &request, json)?;
             // Every output below is made from the run as stored: redacted once, in one place, never from the
@@ -342,14 +347,17 @@ fn packs_text(packs: &[PackSummary]) -> String {
 }
 
 fn run_text(run: &ProbeRun) -> String {
+    let outcome = match &run.incomplete {
+        Some(_) => "INCOMPLETE".to_string(),
+        None => run.outcome.as_str().to_uppercase(),
+    };
     let mut out = format!(
         "probe run {} — {} {} — {} in {} ms\n",
-        run.id,
-        run.pack_id,
-        run.environment,
-        run.outcome.as_str().to_uppercase(),
-        run.duration_ms
+        run.id, run.pack_id, run.environment, outcome, run.duration_ms
     );
+    if let Some(why) = &run.incomplete {
+        out.push_str(&format!("  {why}\n"));
+    }
     for s in &run.steps {
         out.push_str(&format!(
             "  {:<7} {:<22} {:>6} ms",
@@ -394,7 +402,11 @@ fn runs_text(runs: &[ProbeRunSummary]) -> String {
                 r.id,
                 r.environment.as_str(),
                 r.pack_id,
-                r.outcome.as_str(),
+                if r.incomplete.is_some() {
+                    "incomplete"
+                } else {
+                    r.outcome.as_str()
+                },
                 r.passed,
                 r.failed,
                 r.errors,

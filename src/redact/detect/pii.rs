@@ -38,9 +38,42 @@ pub fn find_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
     if hints.may_hold_card(text) {
         cards(text, out);
     }
+    if hints.digits_at_least(9) && (hints.byte(b'-') || hints.has_ci(text, needle!("ssn"))) {
+        national_ids(text, out);
+    }
     wallets_with(text, hints, out);
     if hints.may_hold_words(text, SEED_PHRASE_MIN_WORDS) {
         seed_phrases(text, out);
+    }
+}
+
+/// US Social Security numbers (class `national-id`): `123-45-6789` anywhere (the 3-2-4 grouping is theirs), and
+/// nine plain digits after an `SSN` label. The numbers the SSA never issues (area 000, 666 or 900–999, group 00,
+/// serial 0000) are not SSNs.
+pub fn national_ids(text: &str, out: &mut Vec<Finding>) {
+    static DASHED: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?:^|[^0-9A-Za-z_\-])([0-9]{3})-([0-9]{2})-([0-9]{4})(?:$|[^0-9A-Za-z_\-])")
+    });
+    static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)\bssn\s*(?:#|no\.?|number)?\s*[:=]?\s*([0-9]{3})[ ]?([0-9]{2})[ ]?([0-9]{4})\b")
+    });
+    for pattern in [&*DASHED, &*LABELLED] {
+        for caps in pattern.captures_iter(text) {
+            let (area, group, serial) = (&caps[1], &caps[2], &caps[3]);
+            let issued = area != "000"
+                && area != "666"
+                && !area.starts_with('9')
+                && group != "00"
+                && serial != "0000";
+            if issued {
+                push(
+                    out,
+                    "national-id",
+                    caps.get(1).expect("group").start(),
+                    caps.get(3).expect("group").end(),
+                );
+            }
+        }
     }
 }
 
@@ -335,6 +368,27 @@ pub fn seed_phrases(text: &str, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn social_security_numbers_by_their_grouping_or_label() {
+        let found = |text: &str| {
+            let mut out = Vec::new();
+            national_ids(text, &mut out);
+            out.iter()
+                .map(|f| text[f.start..f.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("customer SSN 123-45-6789 on file"), ["123-45-6789"]);
+        assert_eq!(found("ssn: 123456789"), ["123456789"]);
+        assert_eq!(found("SSN # 123 45 6789"), ["123 45 6789"]);
+        for text in [
+            "2026-11-23 and 000-12-3456 and 666-12-3456 and 912-34-5678 and 123-00-4567",
+            "3f2b8c1e-9a4d-4f6b-8e2a-7c5d1b0e9f34 req_123-45-6789x 415-555-0198",
+            "order 123456789 shipped",
+        ] {
+            assert_eq!(found(text), Vec::<String>::new(), "{text}");
+        }
+    }
 
     fn found(f: fn(&str, &mut Vec<Finding>), text: &str) -> Vec<String> {
         let mut out = Vec::new();
