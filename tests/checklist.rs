@@ -513,3 +513,91 @@ fn an_overview_counted_from_the_items_equals_the_queried_one() {
         .any(|b| b.id == blocking[0].id || b.id == contact.id));
     assert!(queried.blockers.iter().any(|b| b.id == blocking[1].id));
 }
+
+#[test]
+fn a_live_target_that_is_the_sandbox_or_names_one_is_refused() {
+    let mut f = common::workspace();
+    let cases = [
+        (
+            "https://api.conomyhq.com/sandbox",
+            "https://hooks.acme.example/live",
+            "path",
+        ),
+        (
+            "https://sandbox.api.example.com",
+            "https://hooks.acme.example/live",
+            "host",
+        ),
+        (
+            "https://api-sbx.example.com/v1",
+            "https://hooks.acme.example/live",
+            "host",
+        ),
+        (
+            "https://api.example.com",
+            "https://hooks.acme.example/sandbox",
+            "path",
+        ),
+    ];
+    for (api, hook, says) in cases {
+        let mut l = common::sample_launch();
+        l.live.api_base_url = Some(api.into());
+        l.live.webhook_url = Some(hook.into());
+        let before = f.snapshot();
+        let err = f.ws.create_launch(&l).expect_err(api);
+        assert_eq!(err.code(), "live_target_is_sandbox", "{api}: {err}");
+        assert!(err.to_string().contains(says), "{api}: {err}");
+        assert_eq!(f.snapshot(), before);
+    }
+    let mut l = common::sample_launch();
+    l.sandbox.api_base_url = Some("https://api.example.com/".into());
+    l.live.api_base_url = Some("https://api.example.com".into());
+    let err = f.ws.create_launch(&l).unwrap_err();
+    assert_eq!(err.code(), "live_target_is_sandbox");
+    assert!(err.to_string().contains("same URL"), "{err}");
+    // The production endpoint beside its sandbox is what a launch should have.
+    let mut l = common::sample_launch();
+    l.sandbox.api_base_url = Some("https://api.conomyhq.com/sandbox".into());
+    l.live.api_base_url = Some("https://api.conomyhq.com".into());
+    f.ws.create_launch(&l).unwrap();
+}
+
+#[test]
+fn one_unmarked_id_is_evidence_of_one_environment_only() {
+    let (mut f, launch) = common::workspace_with_sample_launch();
+    let items = f.ws.items(&launch, None).unwrap();
+    let accepting = |env: Environment| {
+        items
+            .iter()
+            .find(|i| {
+                i.environment == env
+                    && i.accepts
+                        .iter()
+                        .any(|a| a.to_string() == "identifier:request_id")
+            })
+            .unwrap_or_else(|| panic!("no {env} item takes a request id"))
+            .id
+    };
+    let (sandbox_item, live_item) = (
+        accepting(Environment::Sandbox),
+        accepting(Environment::Live),
+    );
+    let id = |item| {
+        common::evidence(
+            item,
+            EvidenceKind::Identifier,
+            Some(IdentifierType::RequestId),
+            "smoke_123",
+        )
+    };
+    f.ws.add_evidence(&id(sandbox_item)).unwrap();
+    let msg = refused(&mut f, "environment_mismatch", |ws| {
+        ws.add_evidence(&id(live_item))
+    });
+    assert!(
+        msg.contains("already recorded on the launch as sandbox evidence"),
+        "{msg}"
+    );
+    // The same id again in its own environment is fine (another item it proves).
+    f.ws.add_evidence(&id(sandbox_item)).unwrap();
+}

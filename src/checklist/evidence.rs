@@ -156,6 +156,39 @@ pub fn check_value(
     }
 }
 
+/// An id is evidence of one environment only. Most ids do not spell theirs (`smoke_123`), so an id already
+/// recorded on this launch as evidence of the other environment is refused: one request cannot have run in sandbox
+/// and in live, and counting it as both would let a sandbox smoke test stand in for the live one.
+pub fn check_not_from_the_other_environment(
+    conn: &Connection,
+    launch_id: &str,
+    value: &str,
+    environment: Environment,
+) -> Result<()> {
+    let other = match environment {
+        Environment::Sandbox => Environment::Live,
+        Environment::Live => Environment::Sandbox,
+    };
+    let recorded: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM evidence_in_force WHERE launch_id = ?1 AND kind = 'identifier'
+               AND value = ?2 AND environment = ?3)",
+        )?
+        .query_row(params![launch_id, value, other.as_str()], |r| r.get(0))?;
+    if recorded {
+        return Err(InvalidInput::coded(
+            "environment_mismatch",
+            "identifier",
+            format!(
+                "this id is already recorded on the launch as {other} evidence; one id is evidence of one \
+                 environment only (record the {environment} run's own id)"
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 pub fn check_note(note: Option<&str>) -> Result<Option<String>, InvalidInput> {
     text::optional_multi_line("note", note, MAX_NOTE_CHARS)
 }

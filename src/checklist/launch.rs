@@ -184,6 +184,7 @@ pub fn check(new: &NewLaunch) -> Result<CheckedLaunch, InvalidInput> {
     }
     let sandbox = check_targets(&new.sandbox, Environment::Sandbox)?;
     let live = check_targets(&new.live, Environment::Live)?;
+    check_live_is_not_sandbox(&sandbox, &live)?;
     let mut owners = BTreeMap::new();
     for o in &new.owners {
         if o.owner.trim().is_empty() {
@@ -222,6 +223,55 @@ pub fn check(new: &NewLaunch) -> Result<CheckedLaunch, InvalidInput> {
         owners,
         private_terms,
     })
+}
+
+/// Sandbox and live are told apart by where they point, not only by what they are called: a live target may not be
+/// the sandbox target itself, nor a URL whose host or path names a sandbox (`…/sandbox`, as Conomy's sandbox is
+/// `https://api.conomyhq.com/sandbox`; `sandbox.` or `api-sandbox.` hosts). Evidence from such a "live" target
+/// would be sandbox evidence counted as live.
+fn check_live_is_not_sandbox(sandbox: &Targets, live: &Targets) -> Result<(), InvalidInput> {
+    let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
+        (Some(a), Some(b)) => a
+            .trim_end_matches('/')
+            .eq_ignore_ascii_case(b.trim_end_matches('/')),
+        _ => false,
+    };
+    for (field, s, l) in [
+        (
+            "live_api_base_url",
+            &sandbox.api_base_url,
+            &live.api_base_url,
+        ),
+        ("live_webhook_url", &sandbox.webhook_url, &live.webhook_url),
+    ] {
+        if same(s, l) {
+            return Err(InvalidInput::coded(
+                "live_target_is_sandbox",
+                field,
+                "is the same URL as the sandbox target; live evidence must come from the production endpoint",
+            ));
+        }
+        if let Some(url) = l.as_deref().and_then(|u| url::Url::parse(u).ok()) {
+            let host_says = url.host_str().is_some_and(|h| {
+                h.split(['.', '-'])
+                    .any(|w| matches!(w.to_ascii_lowercase().as_str(), "sandbox" | "sbx"))
+            });
+            let path_says = url.path_segments().is_some_and(|mut segments| {
+                segments.any(|p| matches!(p.to_ascii_lowercase().as_str(), "sandbox" | "sbx"))
+            });
+            if host_says || path_says {
+                return Err(InvalidInput::coded(
+                    "live_target_is_sandbox",
+                    field,
+                    format!(
+                        "points at a sandbox (its {} says so); give the production endpoint for live",
+                        if host_says { "host" } else { "path" }
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_targets(t: &Targets, env: Environment) -> Result<Targets, InvalidInput> {

@@ -33,18 +33,24 @@ static BUILTIN: LazyLock<Result<Vec<ProbePack>, String>> = LazyLock::new(|| {
 /// Every `proves` key names an item of a built-in template that accepts probe_run evidence.
 pub fn check_proves(pack: &ProbePack) -> Result<(), String> {
     let templates = builtin::templates().map_err(|e| e.to_string())?;
-    for step in &pack.steps {
-        for proof in &step.proves {
+    let whole = pack
+        .proves_when_complete
+        .iter()
+        .map(|p| ("(a complete run)", p));
+    let by_step = pack
+        .steps
+        .iter()
+        .flat_map(|s| s.proves.iter().map(move |p| (s.id.as_str(), p)));
+    for (step_id, proof) in by_step.chain(whole) {
+        {
             let (template_id, key) = match proof.split_once(':') {
                 Some((t, k)) => (t, k),
                 None => match &pack.template {
                     Some(t) => (t.as_str(), proof.as_str()),
-                    None => {
-                        return Err(format!(
-                            "pack {}: step {} proves '{proof}' but the pack names no template",
-                            pack.id, step.id
-                        ))
-                    }
+                    None => return Err(format!(
+                        "pack {}: step {step_id} proves '{proof}' but the pack names no template",
+                        pack.id
+                    )),
                 },
             };
             // Imported templates are not known here; only built-in ones are checked.
@@ -52,9 +58,9 @@ pub fn check_proves(pack: &ProbePack) -> Result<(), String> {
                 continue;
             };
             match template.items().find(|(s, i)| format!("{}/{}", s.key, i.key) == key) {
-                None => return Err(format!("pack {}: step {} proves '{proof}', which {template_id} does not have", pack.id, step.id)),
+                None => return Err(format!("pack {}: step {step_id} proves '{proof}', which {template_id} does not have", pack.id)),
                 Some((_, item)) if !item.evidence.iter().any(|e| e.kind == EvidenceKind::ProbeRun) => {
-                    return Err(format!("pack {}: step {} proves '{proof}', which does not accept probe_run evidence", pack.id, step.id))
+                    return Err(format!("pack {}: step {step_id} proves '{proof}', which does not accept probe_run evidence", pack.id))
                 }
                 Some(_) => {}
             }

@@ -57,6 +57,9 @@ pub struct ProbePack {
     /// Secret names the steps use; values come from the keychain, the environment or the session, never a file.
     pub secrets: Vec<String>,
     pub steps: Vec<Step>,
+    /// Items only a complete run proves ("Run the full sandbox smoke test"): a passing run of every step of the
+    /// pack in the run's environment. A partial run (a step filter) never proves them.
+    pub proves_when_complete: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,6 +197,12 @@ pub struct WebhookStep {
     pub body: String,
     pub cases: Vec<WebhookCase>,
     pub within_ms: u64,
+    /// Header names instead of the scheme's own (not for Standard Webhooks, which fixes them).
+    pub event_id_header: Option<String>,
+    pub signature_header: Option<String>,
+    pub event_type_header: Option<String>,
+    /// The event type sent in the event-type header (GitHub's `X-GitHub-Event`); a template.
+    pub event_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -292,6 +301,8 @@ struct RawPack {
     vars: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
     secrets: Vec<Spanned<String>>,
+    #[serde(default)]
+    proves_when_complete: Vec<Spanned<String>>,
     steps: Spanned<Vec<RawStep>>,
 }
 
@@ -323,6 +334,10 @@ struct RawStep {
     body: Option<Spanned<String>>,
     cases: Option<Vec<Spanned<String>>>,
     within_ms: Option<Spanned<i64>>,
+    event_id_header: Option<Spanned<String>>,
+    signature_header: Option<Spanned<String>>,
+    event_type_header: Option<Spanned<String>>,
+    event_type: Option<Spanned<String>>,
     // tls, key_mode
     target: Option<Spanned<String>>,
     min_days: Option<Spanned<i64>>,
@@ -513,6 +528,20 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             steps.push(step);
         }
     }
+    // What only a complete run proves is not also proven by a step, or a partial run would prove it after all.
+    for proof in &raw.proves_when_complete {
+        check_proof(&mut p, proof);
+        if let Some(step) = steps.iter().find(|s| s.proves.contains(proof.get_ref())) {
+            p.at_span(
+                proof,
+                format!(
+                    "'{}' is proven only by a complete run; take it out of step '{}''s proves",
+                    proof.get_ref(),
+                    step.id
+                ),
+            );
+        }
+    }
     if !p.list.is_empty() {
         return Err(invalid(p.list));
     }
@@ -626,6 +655,11 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
         vars,
         secrets,
         steps,
+        proves_when_complete: raw
+            .proves_when_complete
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
     })
 }
 
@@ -666,7 +700,17 @@ fn find_cycle(steps: &[Step]) -> Option<Vec<String>> {
 }
 
 const HTTP_ONLY: &[&str] = &["request", "expect", "capture", "retry", "wait_ms"];
-const WEBHOOK_ONLY: &[&str] = &["scheme", "secret", "body", "cases", "within_ms"];
+const WEBHOOK_ONLY: &[&str] = &[
+    "scheme",
+    "secret",
+    "body",
+    "cases",
+    "within_ms",
+    "event_id_header",
+    "signature_header",
+    "event_type_header",
+    "event_type",
+];
 
 fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>) -> Option<Step> {
     let id = raw.id.get_ref();
@@ -687,20 +731,7 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             .collect(),
     };
     for proof in &raw.proves {
-        let (template, key) = match proof.get_ref().split_once(':') {
-            Some((t, k)) => (Some(t), k),
-            None => (None, proof.get_ref().as_str()),
-        };
-        let ok = template.is_none_or(|t| KEYS.allows(t))
-            && key
-                .split_once('/')
-                .is_some_and(|(s, i)| KEYS.allows(s) && KEYS.allows(i));
-        if !ok {
-            p.at_span(
-                proof,
-                "proves takes 'section/item' keys of the pack's template, or 'template:section/item'",
-            );
-        }
+        check_proof(p, proof);
     }
     let amount = raw.amount.as_ref().map(|a| a.get_ref().trim().to_string());
     if let Some(a) = &raw.amount {
@@ -729,6 +760,10 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             "body" => raw.body.is_some(),
             "cases" => raw.cases.is_some(),
             "within_ms" => raw.within_ms.is_some(),
+            "event_id_header" => raw.event_id_header.is_some(),
+            "signature_header" => raw.signature_header.is_some(),
+            "event_type_header" => raw.event_type_header.is_some(),
+            "event_type" => raw.event_type.is_some(),
             "target" => raw.target.is_some(),
             "min_days" => raw.min_days.is_some(),
             _ => false,
@@ -854,10 +889,41 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             };
             strings.push(templated(scheme));
             strings.push(templated(body));
-            if !scheme.get_ref().contains("{{") {
-                if let Err(e) = scheme.get_ref().parse::<crate::probe::signature::Scheme>() {
-                    p.at_span(scheme, e.message);
+            let renames = [
+                &raw.event_id_header,
+                &raw.signature_header,
+                &raw.event_type_header,
+            ];
+            for name in renames.iter().copied().flatten() {
+                let ok = !name.get_ref().is_empty()
+                    && name.get_ref().len() <= 64
+                    && name
+                        .get_ref()
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-');
+                if !ok {
+                    p.at_span(
+                        name,
+                        "a header name is letters, digits and '-' (at most 64)",
+                    );
                 }
+            }
+            if !scheme.get_ref().contains("{{") {
+                match crate::probe::signature::named(scheme.get_ref()) {
+                    Err(e) => p.at_span(scheme, e.message),
+                    Ok((s, _)) if !s.renamable() => {
+                        if let Some(name) = renames.iter().copied().flatten().next() {
+                            p.at_span(
+                                name,
+                                format!("{s} fixes its header names; they cannot be changed"),
+                            );
+                        }
+                    }
+                    Ok(_) => {}
+                }
+            }
+            if let Some(t) = &raw.event_type {
+                strings.push(templated(t));
             }
             let cases = match &raw.cases {
                 None => WebhookCase::ALL.to_vec(),
@@ -883,6 +949,19 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
                     .map_or(DEFAULT_WEBHOOK_WITHIN_MS, |w| {
                         positive_ms(p, w, MAX_TIMEOUT_MS)
                     }),
+                event_id_header: raw
+                    .event_id_header
+                    .as_ref()
+                    .map(|h| h.get_ref().to_ascii_lowercase()),
+                signature_header: raw
+                    .signature_header
+                    .as_ref()
+                    .map(|h| h.get_ref().to_ascii_lowercase()),
+                event_type_header: raw
+                    .event_type_header
+                    .as_ref()
+                    .map(|h| h.get_ref().to_ascii_lowercase()),
+                event_type: raw.event_type.as_ref().map(|t| t.get_ref().clone()),
             })
         }
         "tls" | "key_mode" => {
@@ -937,6 +1016,23 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
         depends_on: Vec::new(),
         kind,
     })
+}
+
+fn check_proof(p: &mut Problems<'_>, proof: &Spanned<String>) {
+    let (template, key) = match proof.get_ref().split_once(':') {
+        Some((t, k)) => (Some(t), k),
+        None => (None, proof.get_ref().as_str()),
+    };
+    let ok = template.is_none_or(|t| KEYS.allows(t))
+        && key
+            .split_once('/')
+            .is_some_and(|(s, i)| KEYS.allows(s) && KEYS.allows(i));
+    if !ok {
+        p.at_span(
+            proof,
+            "proves takes 'section/item' keys of the pack's template, or 'template:section/item'",
+        );
+    }
 }
 
 fn positive_ms(p: &mut Problems<'_>, value: &Spanned<i64>, max: u64) -> u64 {

@@ -302,6 +302,44 @@ pub fn proven_items<'a>(
     proven
 }
 
+/// Whether `run` ran every step `pack` has for the run's environment, and each passed: what a complete run is.
+pub fn is_complete(run: &ProbeRun, pack: &crate::probe::ProbePack) -> bool {
+    run.outcome == Outcome::Pass
+        && run.incomplete.is_none()
+        && pack
+            .steps
+            .iter()
+            .filter(|s| s.environments.contains(&run.environment))
+            .all(|s| {
+                run.steps
+                    .iter()
+                    .any(|r| r.step_id == s.id && r.outcome == Outcome::Pass)
+            })
+}
+
+/// The items only a complete run proves (`proves_when_complete`), when `run` is one; each with every step of
+/// the run as what proved it.
+pub fn proven_when_complete<'a>(
+    run: &ProbeRun,
+    pack: &crate::probe::ProbePack,
+    items: &'a [ProvableItem],
+) -> Vec<(&'a ProvableItem, Vec<String>)> {
+    if !is_complete(run, pack) {
+        return Vec::new();
+    }
+    let steps: Vec<String> = run.steps.iter().map(|s| s.step_id.clone()).collect();
+    items
+        .iter()
+        .filter(|i| i.environment == run.environment)
+        .filter(|i| {
+            pack.proves_when_complete
+                .iter()
+                .any(|p| (!i.key.is_empty() && *p == i.key) || *p == i.qualified_key)
+        })
+        .map(|i| (i, steps.clone()))
+        .collect()
+}
+
 pub fn attached(item: &ProvableItem, evidence_id: String, steps: Vec<String>) -> AttachedEvidence {
     AttachedEvidence {
         evidence_id,

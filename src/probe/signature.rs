@@ -5,6 +5,10 @@
 //!   `<id>.<timestamp>.<raw body>`, keyed with the base64-decoded secret (without its `whsec_` prefix).
 //! - Stripe-style: `Stripe-Signature: t=<unix>,v1=<hex>` over `<t>.<raw body>`, keyed with the whole secret string.
 //! - Plain HMAC-SHA256: `X-Hub-Signature-256: sha256=<hex>` over the raw body; no timestamp, so no replay window.
+//!   The event id goes in `x-webhook-id`. Named `github` in a pack, it is the same signature with GitHub's header
+//!   names: the id in `X-GitHub-Delivery` (what GitHub-style receivers dedupe on) and the event in `X-GitHub-Event`.
+//!
+//! Stripe-style and HMAC header names can be changed per pack step ([`HeaderNames`]); Standard Webhooks fixes its.
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -40,18 +44,70 @@ impl Scheme {
 
 /// The header that carries the event id for schemes that do not sign one, so receivers can dedupe.
 pub const EVENT_ID_HEADER: &str = "x-webhook-id";
+/// The scheme name a pack uses for GitHub-style deliveries: [`Scheme::HmacSha256`] with [`HeaderNames::github`].
+pub const GITHUB: &str = "github";
+
+/// Which headers carry the event id, the signature and (for GitHub-style receivers) the event type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeaderNames {
+    pub event_id: String,
+    pub signature: String,
+    pub event_type: Option<String>,
+}
+
+impl HeaderNames {
+    /// GitHub's: `X-GitHub-Delivery`, `X-Hub-Signature-256`, `X-GitHub-Event` (sent lowercase; names are
+    /// case-insensitive).
+    pub fn github() -> HeaderNames {
+        HeaderNames {
+            event_id: "x-github-delivery".into(),
+            signature: "x-hub-signature-256".into(),
+            event_type: Some("x-github-event".into()),
+        }
+    }
+}
+
+impl Scheme {
+    /// The header names a scheme uses unless a pack step says otherwise.
+    pub fn default_headers(self) -> HeaderNames {
+        let (event_id, signature) = match self {
+            Scheme::StandardWebhooks => ("webhook-id", "webhook-signature"),
+            Scheme::Stripe => (EVENT_ID_HEADER, "stripe-signature"),
+            Scheme::HmacSha256 => (EVENT_ID_HEADER, "x-hub-signature-256"),
+        };
+        HeaderNames {
+            event_id: event_id.into(),
+            signature: signature.into(),
+            event_type: None,
+        }
+    }
+
+    /// Whether a pack may rename its headers (Standard Webhooks fixes them).
+    pub fn renamable(self) -> bool {
+        !matches!(self, Scheme::StandardWebhooks)
+    }
+}
+
+/// A scheme as a pack names it: one of the three, or `github` (hmac-sha256 with GitHub's header names).
+pub fn named(name: &str) -> Result<(Scheme, HeaderNames), crate::error::InvalidInput> {
+    if name.trim() == GITHUB {
+        return Ok((Scheme::HmacSha256, HeaderNames::github()));
+    }
+    let scheme: Scheme = name.parse().map_err(|mut e: crate::error::InvalidInput| {
+        e.message = format!("{}, or {GITHUB}", e.message);
+        e
+    })?;
+    Ok((scheme, scheme.default_headers()))
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
     #[error("the webhook secret is not valid for {scheme}: {reason}")]
     InvalidSecret { scheme: Scheme, reason: String },
     #[error("the delivery has no {0} header")]
-    MissingHeader(&'static str),
+    MissingHeader(String),
     #[error("the {header} header is malformed: {reason}")]
-    Malformed {
-        header: &'static str,
-        reason: String,
-    },
+    Malformed { header: String, reason: String },
     #[error("no signature in the delivery matches the body")]
     BadSignature,
     #[error("the signed timestamp is {age_seconds} s from now; at most {tolerance_seconds} s is allowed")]
@@ -91,7 +147,7 @@ fn mac(key: &[u8], parts: &[&[u8]]) -> HmacSha256 {
     mac
 }
 
-/// The headers that sign `body` as event `event_id` at `timestamp` (Unix seconds).
+/// The headers that sign `body` as event `event_id` at `timestamp` (Unix seconds), with the scheme's own names.
 pub fn sign(
     scheme: Scheme,
     secret: &str,
@@ -99,9 +155,31 @@ pub fn sign(
     timestamp: i64,
     body: &[u8],
 ) -> Result<Vec<(String, String)>, SignatureError> {
+    sign_with(
+        scheme,
+        &scheme.default_headers(),
+        secret,
+        event_id,
+        timestamp,
+        body,
+        None,
+    )
+}
+
+/// [`sign`] with the header names `names`; `event_type` goes in `names.event_type` when there is one (GitHub's
+/// `ping` when not given).
+pub fn sign_with(
+    scheme: Scheme,
+    names: &HeaderNames,
+    secret: &str,
+    event_id: &str,
+    timestamp: i64,
+    body: &[u8],
+    event_type: Option<&str>,
+) -> Result<Vec<(String, String)>, SignatureError> {
     let key = key_bytes(scheme, secret)?;
     let ts = timestamp.to_string();
-    Ok(match scheme {
+    let mut headers: Vec<(String, String)> = match scheme {
         Scheme::StandardWebhooks => {
             let tag = mac(
                 &key,
@@ -127,45 +205,46 @@ pub fn sign(
                 .into_bytes();
             vec![
                 (
-                    "stripe-signature".into(),
+                    names.signature.clone(),
                     format!("t={ts},v1={}", hex::encode(tag)),
                 ),
-                (EVENT_ID_HEADER.into(), event_id.into()),
+                (names.event_id.clone(), event_id.into()),
             ]
         }
         Scheme::HmacSha256 => {
             let tag = mac(&key, &[body]).finalize().into_bytes();
             vec![
                 (
-                    "x-hub-signature-256".into(),
+                    names.signature.clone(),
                     format!("sha256={}", hex::encode(tag)),
                 ),
-                (EVENT_ID_HEADER.into(), event_id.into()),
+                (names.event_id.clone(), event_id.into()),
             ]
         }
-    })
+    };
+    if let Some(name) = names.event_type.as_ref().filter(|_| scheme.renamable()) {
+        headers.push((name.clone(), event_type.unwrap_or("ping").to_string()));
+    }
+    Ok(headers)
 }
 
-fn header<'a>(headers: &'a [(String, String)], name: &'static str) -> Option<&'a str> {
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
 }
 
-fn required<'a>(
-    headers: &'a [(String, String)],
-    name: &'static str,
-) -> Result<&'a str, SignatureError> {
-    header(headers, name).ok_or(SignatureError::MissingHeader(name))
+fn required<'a>(headers: &'a [(String, String)], name: &str) -> Result<&'a str, SignatureError> {
+    header(headers, name).ok_or_else(|| SignatureError::MissingHeader(name.to_string()))
 }
 
-fn parse_timestamp(header: &'static str, value: &str) -> Result<i64, SignatureError> {
+fn parse_timestamp(header: &str, value: &str) -> Result<i64, SignatureError> {
     value
         .trim()
         .parse::<i64>()
         .map_err(|_| SignatureError::Malformed {
-            header,
+            header: header.to_string(),
             reason: format!("'{value}' is not Unix seconds"),
         })
 }
@@ -185,6 +264,27 @@ fn check_age(timestamp: i64, now: i64, tolerance_seconds: i64) -> Result<(), Sig
 /// constant time), then the timestamp against `now` (Unix seconds) within `tolerance_seconds`.
 pub fn verify(
     scheme: Scheme,
+    secret: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    now: i64,
+    tolerance_seconds: i64,
+) -> Result<VerifiedDelivery, SignatureError> {
+    verify_with(
+        scheme,
+        &scheme.default_headers(),
+        secret,
+        headers,
+        body,
+        now,
+        tolerance_seconds,
+    )
+}
+
+/// [`verify`] reading the header names `names` (a GitHub-style receiver reads [`HeaderNames::github`]).
+pub fn verify_with(
+    scheme: Scheme,
+    names: &HeaderNames,
     secret: &str,
     headers: &[(String, String)],
     body: &[u8],
@@ -214,7 +314,7 @@ pub fn verify(
             })
         }
         Scheme::Stripe => {
-            let value = required(headers, "stripe-signature")?;
+            let value = required(headers, &names.signature)?;
             let mut ts_text = None;
             let mut tags = Vec::new();
             for part in value.split(',') {
@@ -225,10 +325,10 @@ pub fn verify(
                 }
             }
             let ts_text = ts_text.ok_or_else(|| SignatureError::Malformed {
-                header: "stripe-signature",
+                header: names.signature.clone(),
                 reason: "it has no t= timestamp".into(),
             })?;
-            let ts = parse_timestamp("stripe-signature", ts_text)?;
+            let ts = parse_timestamp(&names.signature, ts_text)?;
             let expected = mac(&key, &[ts_text.as_bytes(), b".", body]);
             let matched = tags.iter().any(|sig| {
                 hex::decode(sig).is_ok_and(|tag| expected.clone().verify_slice(&tag).is_ok())
@@ -238,18 +338,18 @@ pub fn verify(
             }
             check_age(ts, now, tolerance_seconds)?;
             Ok(VerifiedDelivery {
-                event_id: header(headers, EVENT_ID_HEADER).map(str::to_string),
+                event_id: header(headers, &names.event_id).map(str::to_string),
                 timestamp: Some(ts),
             })
         }
         Scheme::HmacSha256 => {
-            let value = required(headers, "x-hub-signature-256")?;
+            let value = required(headers, &names.signature)?;
             let hex_tag =
                 value
                     .trim()
                     .strip_prefix("sha256=")
                     .ok_or_else(|| SignatureError::Malformed {
-                        header: "x-hub-signature-256",
+                        header: names.signature.clone(),
                         reason: "it must start with sha256=".into(),
                     })?;
             let tag = hex::decode(hex_tag).map_err(|_| SignatureError::BadSignature)?;
@@ -257,7 +357,7 @@ pub fn verify(
                 .verify_slice(&tag)
                 .map_err(|_| SignatureError::BadSignature)?;
             Ok(VerifiedDelivery {
-                event_id: header(headers, EVENT_ID_HEADER).map(str::to_string),
+                event_id: header(headers, &names.event_id).map(str::to_string),
                 timestamp: None,
             })
         }

@@ -491,13 +491,40 @@ fn http_carries_secret(http: &HttpStep) -> bool {
         || http.body.as_deref().is_some_and(named)
 }
 
+/// The scheme's header names with the step's own over them; Standard Webhooks fixes its names.
+fn header_names(
+    hook: &WebhookStep,
+    scheme: Scheme,
+    mut names: signature::HeaderNames,
+) -> Result<(Scheme, signature::HeaderNames), String> {
+    let renamed = [
+        &hook.event_id_header,
+        &hook.signature_header,
+        &hook.event_type_header,
+    ]
+    .iter()
+    .any(|h| h.is_some());
+    if renamed && !scheme.renamable() {
+        return Err(format!(
+            "{scheme} fixes its header names; they cannot be changed"
+        ));
+    }
+    if let Some(h) = &hook.event_id_header {
+        names.event_id = h.clone();
+    }
+    if let Some(h) = &hook.signature_header {
+        names.signature = h.clone();
+    }
+    if let Some(h) = &hook.event_type_header {
+        names.event_type = Some(h.clone());
+    }
+    Ok((scheme, names))
+}
+
 /// Changes one character of the signature so it no longer matches.
-fn spoil_signature(headers: &mut [(String, String)]) {
+fn spoil_signature(headers: &mut [(String, String)], signature_header: &str) {
     for (name, value) in headers.iter_mut() {
-        if matches!(
-            name.as_str(),
-            "webhook-signature" | "stripe-signature" | "x-hub-signature-256"
-        ) {
+        if name.eq_ignore_ascii_case(signature_header) {
             if let Some(pos) = value.rfind(|c: char| c.is_ascii_alphanumeric()) {
                 let old = value.as_bytes()[pos] as char;
                 let new = if old == 'a' { 'b' } else { 'a' };
@@ -532,13 +559,26 @@ async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut
         r.assertions.push(a);
         return;
     }
-    let scheme = match scope
+    let (scheme, names) = match scope
         .render(&hook.scheme)
-        .and_then(|s| s.parse::<Scheme>().map_err(|e| e.message))
+        .and_then(|s| signature::named(&s).map_err(|e| e.message))
+        .and_then(|(scheme, names)| header_names(hook, scheme, names))
     {
         Ok(s) => s,
         Err(m) => {
             r.assertions.push(error("signature scheme", m));
+            return;
+        }
+    };
+    let event_type = match hook
+        .event_type
+        .as_deref()
+        .map(|t| scope.render(t))
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(m) => {
+            r.assertions.push(error("event type", m));
             return;
         }
     };
@@ -586,16 +626,23 @@ async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut
         } else {
             now
         };
-        let mut headers =
-            match signature::sign(scheme, secret.expose(), &id, timestamp, body.as_bytes()) {
-                Ok(h) => h,
-                Err(e) => {
-                    r.assertions.push(error("event is signed", e.to_string()));
-                    return;
-                }
-            };
+        let mut headers = match signature::sign_with(
+            scheme,
+            &names,
+            secret.expose(),
+            &id,
+            timestamp,
+            body.as_bytes(),
+            event_type.as_deref(),
+        ) {
+            Ok(h) => h,
+            Err(e) => {
+                r.assertions.push(error("event is signed", e.to_string()));
+                return;
+            }
+        };
         if *case == WebhookCase::BadSignature {
-            spoil_signature(&mut headers);
+            spoil_signature(&mut headers, &names.signature);
         }
         headers.push(("content-type".into(), "application/json".into()));
         let sent = send(

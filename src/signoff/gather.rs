@@ -86,6 +86,12 @@ fn verdict_over(
         .query_row([launch_id], |r| r.get(0))
         .optional()?;
 
+    let rollback_owner_asked: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM items i WHERE i.launch_id = ?1
+               AND EXISTS (SELECT 1 FROM json_each(i.fills) f WHERE f.value = 'go_live_signoff.rollback_owner'))",
+        )?
+        .query_row([launch_id], |r| r.get(0))?;
     let failed_sensitive_steps =
         crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;
     Ok(verdict::evaluate(&VerdictInput {
@@ -94,6 +100,7 @@ fn verdict_over(
         required_probes: &required_probes,
         failed_sensitive_steps: &failed_sensitive_steps,
         rollback_owner: rollback_owner.as_deref(),
+        rollback_owner_asked,
         now,
         probe_freshness: freshness,
     }))

@@ -53,6 +53,10 @@ pub struct VerdictInput<'a> {
     pub required_probes: &'a [RequiredProbe],
     pub failed_sensitive_steps: &'a [String],
     pub rollback_owner: Option<&'a str>,
+    /// Whether any of the launch's templates asks for a rollback owner (an item that fills
+    /// `go_live_signoff.rollback_owner`). The rule comes from the 0Pools seed; a launch on templates that never ask
+    /// for one could otherwise never reach "go".
+    pub rollback_owner_asked: bool,
     pub now: DateTime<Utc>,
     pub probe_freshness: Duration,
 }
@@ -179,12 +183,12 @@ pub fn evaluate(input: &VerdictInput<'_>) -> Verdict {
 
     let rollback = rule(
         "rollback_owner",
-        format!(
-            "rollback owner: {}",
-            input.rollback_owner.unwrap_or_default()
-        ),
+        match input.rollback_owner {
+            Some(owner) => format!("rollback owner: {owner}"),
+            None => "no template of this launch asks for a rollback owner".into(),
+        },
         "no rollback owner is named".into(),
-        if input.rollback_owner.is_some() {
+        if input.rollback_owner.is_some() || !input.rollback_owner_asked {
             vec![]
         } else {
             vec!["record the rollback owner as contact evidence".into()]
@@ -226,6 +230,7 @@ mod tests {
             required_probes: probes,
             failed_sensitive_steps: &[],
             rollback_owner: Some("partner_ops"),
+            rollback_owner_asked: true,
             now: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
             probe_freshness: Duration::hours(DEFAULT_PROBE_FRESHNESS_HOURS),
         }
@@ -297,5 +302,20 @@ mod tests {
         );
         assert!(v.rules[1].details[0].contains("engineering's signoff is stale"));
         assert!(v.rules[2].details[0].contains("30 h ago"));
+    }
+
+    #[test]
+    fn the_rollback_owner_is_required_only_where_a_template_asks_for_one() {
+        let signoffs: Vec<RoleSignoff> = Role::ALL.iter().map(|r| approved(*r)).collect();
+        let mut input = all_good(&[], &signoffs, &[]);
+        input.rollback_owner = None;
+        input.rollback_owner_asked = false;
+        let v = evaluate(&input);
+        assert!(v.go, "{:?}", v.failing().collect::<Vec<_>>());
+        assert!(v.rules[4]
+            .summary
+            .contains("no template of this launch asks"));
+        input.rollback_owner_asked = true;
+        assert!(!evaluate(&input).go, "asked and missing fails");
     }
 }

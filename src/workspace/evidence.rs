@@ -157,6 +157,9 @@ pub(super) fn record_evidence(tx: &Recorder<'_, '_>, new: &NewEvidence) -> Resul
     let value = evidence::check_value(new.kind, new.identifier_type, &new.value, environment)?;
     let note = evidence::check_note(new.note.as_deref())?;
     evidence::check_supersedes(tx, new.item_id, new.supersedes.as_deref())?;
+    if new.kind == EvidenceKind::Identifier {
+        evidence::check_not_from_the_other_environment(tx, &scope.launch_id, &value, environment)?;
+    }
     let row = EvidenceRow {
         id: &id,
         launch_id: &scope.launch_id,

@@ -444,11 +444,18 @@ impl Workspace {
         probe::record::redact_run(&mut run, &redactor, &input.secrets);
         let (at, actor) = (self.now(), self.actor.clone());
         let template = input.pack.template.clone();
+        let pack = &input.pack;
         self.audited_at(&at, &actor, |tx| {
             let items = probe::record::provable_items(tx, &launch_id, template.as_deref())?;
-            for (item, step_ids) in probe::record::proven_items(&run, &items) {
+            let by_steps = probe::record::proven_items(&run, &items).into_iter().map(|(i, s)| (i, s, false));
+            let by_whole = probe::record::proven_when_complete(&run, pack, &items).into_iter().map(|(i, s)| (i, s, true));
+            for (item, step_ids, whole) in by_steps.chain(by_whole).collect::<Vec<_>>() {
                 let id = new_evidence_id();
-                let note = format!("probe {} {}: {} passed", run.pack_id, run.environment, step_ids.join(", "));
+                let note = if whole {
+                    format!("probe {} {}: complete run, all {} steps passed", run.pack_id, run.environment, step_ids.len())
+                } else {
+                    format!("probe {} {}: {} passed", run.pack_id, run.environment, step_ids.join(", "))
+                };
                 let row = EvidenceRow {
                     id: &id,
                     launch_id: &launch_id,
@@ -598,8 +605,13 @@ fn pack_serves(pack: &ProbePack, templates: &[String]) -> bool {
     pack.template
         .as_ref()
         .is_some_and(|t| templates.contains(t))
-        || pack.steps.iter().flat_map(|s| &s.proves).any(|p| {
-            p.split_once(':')
-                .is_some_and(|(t, _)| templates.iter().any(|x| x == t))
-        })
+        || pack
+            .steps
+            .iter()
+            .flat_map(|s| &s.proves)
+            .chain(&pack.proves_when_complete)
+            .any(|p| {
+                p.split_once(':')
+                    .is_some_and(|(t, _)| templates.iter().any(|x| x == t))
+            })
 }

@@ -31,6 +31,9 @@ pub struct ProviderBehaviour {
     pub expired_quote_accepted: bool,
     /// Pools the partner is not entitled to are served as if it were.
     pub entitlement_ignored: bool,
+    /// The provider has no capabilities route: `GET /v1/pools/{id}/capabilities` answers 404 `not_found` for every
+    /// pool, so "not entitled" cannot be told from "no such route".
+    pub capabilities_route_missing: bool,
     /// No `x-request-id` header and no `request_id` in error bodies.
     pub missing_request_id: bool,
     /// Every /v1 response is delayed this long.

@@ -82,6 +82,9 @@ async fn discovery(State(sim): State<Arc<Sim>>) -> Json<Value> {
 }
 
 async fn capabilities(State(sim): State<Arc<Sim>>, Path(pool_id): Path<String>) -> Answer {
+    if sim.behaviour().capabilities_route_missing {
+        return Err(not_found().await);
+    }
     entitled(&sim, &pool_id)?;
     Ok(Json(pool_terms("pool_id", &pool_id)).into_response())
 }
