@@ -1,5 +1,8 @@
 //! A partner's webhook endpoint: verifies deliveries with golive's own signature code, dedupes by event id,
-//! and can be told to be careless (accept bad signatures, ignore timestamps) or broken (500, slow).
+//! applies each new event to its ledger once, shows its record of an event (`GET …/events?event_id=ID`), and can
+//! be told to be careless (accept bad signatures, ignore timestamps, apply a replay again) or broken (500, slow).
+//! [`WebhookReceiver::start_github`] starts a GitHub-style one: it reads and dedupes on `X-GitHub-Delivery` and
+//! refuses deliveries without it or `X-GitHub-Event`, as GitHub webhook libraries do.
 //! The secret is held only to verify; it is never logged, recorded or shown by `Debug`.
 
 use crate::lock;
@@ -11,10 +14,10 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use golive::probe::signature::{
-    verify, Scheme, SignatureError, DEFAULT_TOLERANCE_SECONDS, EVENT_ID_HEADER,
+    verify_with, HeaderNames, Scheme, SignatureError, DEFAULT_TOLERANCE_SECONDS, EVENT_ID_HEADER,
 };
 use serde_json::json;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -51,12 +54,15 @@ pub struct ReceiverBehaviour {
     pub delay_ms: Option<u64>,
     /// Answer 500 to every delivery.
     pub fail_500: bool,
+    /// Apply a replayed event to the ledger again (a receiver that answers 2xx to a replay but does not dedupe):
+    /// its record of the event then shows two mutations.
+    pub mutate_on_replay: bool,
 }
 
 /// One delivery as the receiver answered it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivery {
-    /// `webhook-id`, or `x-webhook-id` for the schemes that do not sign an id.
+    /// `webhook-id`, or `x-webhook-id` for the schemes that do not sign an id (`x-github-delivery` GitHub-style).
     pub event_id: Option<String>,
     pub status: u16,
     /// Whether this event id had already been accepted before.
@@ -67,9 +73,14 @@ pub struct Delivery {
 struct Receiver {
     scheme: Scheme,
     secret: String,
+    /// GitHub-style: the id is `X-GitHub-Delivery` only, and it and `X-GitHub-Event` are required.
+    github: bool,
+    names: HeaderNames,
     behaviour: Mutex<ReceiverBehaviour>,
     deliveries: Mutex<Vec<Delivery>>,
     accepted_ids: Mutex<HashSet<String>>,
+    /// Per event id: accepted deliveries and ledger mutations.
+    ledger: Mutex<HashMap<String, (u32, u32)>>,
 }
 
 /// A running webhook receiver; dropping it shuts the server down.
@@ -82,12 +93,30 @@ pub struct WebhookReceiver {
 
 impl WebhookReceiver {
     pub fn start(config: ReceiverConfig) -> WebhookReceiver {
+        let names = config.scheme.default_headers();
+        Self::start_as(config, false, names)
+    }
+
+    /// A GitHub-style receiver (HMAC-SHA256 over the body in `X-Hub-Signature-256`, whatever `config.scheme`
+    /// says): dedupes on `X-GitHub-Delivery` and answers 400 to a delivery without it or `X-GitHub-Event`.
+    pub fn start_github(config: ReceiverConfig) -> WebhookReceiver {
+        let config = ReceiverConfig {
+            scheme: Scheme::HmacSha256,
+            ..config
+        };
+        Self::start_as(config, true, HeaderNames::github())
+    }
+
+    fn start_as(config: ReceiverConfig, github: bool, names: HeaderNames) -> WebhookReceiver {
         let receiver = Arc::new(Receiver {
             scheme: config.scheme,
             secret: config.secret,
+            github,
+            names,
             behaviour: Mutex::new(ReceiverBehaviour::default()),
             deliveries: Mutex::new(Vec::new()),
             accepted_ids: Mutex::new(HashSet::new()),
+            ledger: Mutex::new(HashMap::new()),
         });
         let router = Router::new().fallback(receive).with_state(receiver.clone());
         let server = server::spawn(
@@ -111,14 +140,48 @@ impl WebhookReceiver {
     pub fn deliveries(&self) -> Vec<Delivery> {
         lock(&self.receiver.deliveries).clone()
     }
+
+    /// How many times the event changed the receiver's ledger (1 for an event applied once however often it came).
+    pub fn mutations(&self, event_id: &str) -> u32 {
+        lock(&self.receiver.ledger)
+            .get(event_id)
+            .map_or(0, |(_, m)| *m)
+    }
+}
+
+/// `GET …/events?event_id=ID`: the receiver's record of one event, as a partner's event log would show it.
+fn event_record(rx: &Receiver, uri: &axum::http::Uri) -> Response {
+    let id = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("event_id="))
+        .unwrap_or_default()
+        .to_string();
+    match lock(&rx.ledger).get(&id) {
+        Some((deliveries, mutations)) => (
+            StatusCode::OK,
+            Json(json!({ "event_id": id, "deliveries": deliveries, "mutations": mutations })),
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": "event_not_found", "event_id": id })),
+        )
+            .into_response(),
+    }
 }
 
 async fn receive(
     State(rx): State<Arc<Receiver>>,
     method: Method,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if method == Method::GET && uri.path().ends_with("/events") {
+        return event_record(&rx, &uri);
+    }
     if method != Method::POST {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -134,8 +197,16 @@ async fn receive(
         .iter()
         .filter_map(|(name, value)| Some((name.to_string(), value.to_str().ok()?.to_string())))
         .collect();
-    let event_id = claimed_event_id(&headers);
-    let (status, answer, duplicate) = if behaviour.fail_500 {
+    let event_id = claimed_event_id(&rx, &headers);
+    let missing_github_headers = rx.github
+        && (event_id.is_none() || headers.get(rx.names.event_type.as_deref().unwrap_or("")).is_none());
+    let (status, answer, duplicate) = if missing_github_headers {
+        (
+            StatusCode::BAD_REQUEST,
+            json!({ "error": "required headers missing: x-github-delivery, x-github-event" }),
+            false,
+        )
+    } else if behaviour.fail_500 {
         (
             StatusCode::INTERNAL_SERVER_ERROR,
             json!({ "error": "internal_error" }),
@@ -146,9 +217,18 @@ async fn receive(
             Err(refusal) => (refusal.0, json!({ "error": refusal.1 }), false),
             Ok(()) => {
                 // An accepted replay is still a success: receivers must be idempotent, not picky.
-                let duplicate = event_id
-                    .as_ref()
-                    .is_some_and(|id| !lock(&rx.accepted_ids).insert(id.clone()));
+                let duplicate = !behaviour.mutate_on_replay
+                    && event_id
+                        .as_ref()
+                        .is_some_and(|id| !lock(&rx.accepted_ids).insert(id.clone()));
+                if let Some(id) = &event_id {
+                    let mut ledger = lock(&rx.ledger);
+                    let entry = ledger.entry(id.clone()).or_default();
+                    entry.0 += 1;
+                    if !duplicate {
+                        entry.1 += 1;
+                    }
+                }
                 (
                     StatusCode::OK,
                     json!({ "received": true, "duplicate": duplicate }),
@@ -182,7 +262,7 @@ fn judge(
         DEFAULT_TOLERANCE_SECONDS
     };
     let now = chrono::Utc::now().timestamp();
-    match verify(rx.scheme, &rx.secret, headers, body, now, tolerance) {
+    match verify_with(rx.scheme, &rx.names, &rx.secret, headers, body, now, tolerance) {
         Ok(_) => Ok(()),
         Err(SignatureError::StaleTimestamp { .. }) => {
             Err((StatusCode::BAD_REQUEST, "stale_timestamp"))
@@ -192,8 +272,13 @@ fn judge(
 }
 
 /// The id the sender claims, read even when the signature is not checked so careless receivers can dedupe.
-fn claimed_event_id(headers: &HeaderMap) -> Option<String> {
-    ["webhook-id", EVENT_ID_HEADER]
+fn claimed_event_id(rx: &Receiver, headers: &HeaderMap) -> Option<String> {
+    let names: &[&str] = if rx.github {
+        &["x-github-delivery"]
+    } else {
+        &["webhook-id", EVENT_ID_HEADER]
+    };
+    names
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok())
         .map(str::to_string)
