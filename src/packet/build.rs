@@ -344,10 +344,15 @@ fn seed_blocks(
             .iter()
             .all(|i| i.status == ItemStatus::Done && i.accepted_evidence > 0);
         let value = match field.kind {
-            FieldKind::Flag => Value::Bool(all_done),
-            FieldKind::Approval => {
-                Value::String(if all_done { "approved" } else { "pending" }.into())
-            }
+            FieldKind::Flag(proofs) => Value::Bool(all_done && fields::proven(proofs, &accepted)),
+            FieldKind::Approval(proofs) => Value::String(
+                if all_done && fields::proven(proofs, &accepted) {
+                    "approved"
+                } else {
+                    "pending"
+                }
+                .into(),
+            ),
             FieldKind::Identifier(t) => newest(&accepted, |e| e.identifier_type == Some(t)),
             FieldKind::Identifiers(t) => Value::Array(
                 accepted

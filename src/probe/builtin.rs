@@ -47,10 +47,12 @@ pub fn check_proves(pack: &ProbePack) -> Result<(), String> {
                 Some((t, k)) => (t, k),
                 None => match &pack.template {
                     Some(t) => (t.as_str(), proof.as_str()),
-                    None => return Err(format!(
+                    None => {
+                        return Err(format!(
                         "pack {}: step {step_id} proves '{proof}' but the pack names no template",
                         pack.id
-                    )),
+                    ))
+                    }
                 },
             };
             // Imported templates are not known here; only built-in ones are checked.

@@ -80,6 +80,11 @@ impl Context {
     }
 }
 
+/// Where a webhook step's event id is kept for the steps that observe it (as their `{{event.id}}`).
+fn observed_event(step_id: &str) -> String {
+    format!("event.id@{step_id}")
+}
+
 fn filter_matches(filter: &str, id: &str) -> bool {
     match filter.split_once('*') {
         Some((head, tail)) => {
@@ -135,6 +140,8 @@ pub fn select<'a>(
             .filter(|s| matches!(s.kind, StepKind::KeyMode(_)))
             .map(|s| s.id.as_str()),
     );
+    // Everything a wanted step waits for, and every step that observes a wanted step's effect (a replay's claim
+    // is only proven with its observation), until nothing more is added.
     let mut stack: Vec<&str> = wanted.iter().copied().collect();
     while let Some(id) = stack.pop() {
         if let Some(step) = pack.step(id) {
@@ -142,6 +149,11 @@ pub fn select<'a>(
                 if wanted.insert(dep.as_str()) {
                     stack.push(dep.as_str());
                 }
+            }
+        }
+        for observer in here.iter().filter(|s| s.observes.as_deref() == Some(id)) {
+            if wanted.insert(observer.id.as_str()) {
+                stack.push(observer.id.as_str());
             }
         }
     }
@@ -433,7 +445,13 @@ pub async fn execute(
                 progress(ProbeProgress::Started {
                     step_id: step.id.clone(),
                 });
-                let (ctx, step_scope, task_step) = (context.clone(), scope.clone(), step.clone());
+                let (ctx, mut step_scope, task_step) =
+                    (context.clone(), scope.clone(), step.clone());
+                if let Some(observed) = &step.observes {
+                    if let Some(id) = scope.get(&observed_event(observed)) {
+                        step_scope.set("event.id", id.to_string());
+                    }
+                }
                 let handle = running.spawn(async move {
                     let step = task_step;
                     let started = Instant::now();
@@ -451,6 +469,9 @@ pub async fn execute(
             Some(Ok((_, (result, captures)))) => {
                 if result.outcome == Outcome::Pass {
                     for (name, value) in captures {
+                        if result.kind == "webhook" && name == "event_id" {
+                            scope.set(observed_event(&result.step_id), value.clone());
+                        }
                         scope.set(name, value);
                     }
                 }

@@ -74,6 +74,10 @@ pub struct Step {
     pub amount: Option<String>,
     /// Steps this one waits for: named in `after`, or making a capture it uses.
     pub depends_on: Vec<String>,
+    /// The webhook step whose effect this http step observes after it ran (its `{{event.id}}` is that step's
+    /// event): the receiver's own record shows what the deliveries changed. It runs whenever the observed step
+    /// does, and a webhook step that replays an event must have one.
+    pub observes: Option<String>,
     pub kind: StepKind,
 }
 
@@ -321,6 +325,7 @@ struct RawStep {
     #[serde(default)]
     after: Vec<Spanned<String>>,
     // http
+    observes: Option<Spanned<String>>,
     request: Option<Spanned<RawRequest>>,
     #[serde(default)]
     expect: Vec<Spanned<RawExpect>>,
@@ -470,6 +475,8 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     let mut step_placeholders: Vec<Vec<(vars::Placeholder, usize)>> = Vec::new();
     let mut step_after: Vec<Vec<Spanned<String>>> = Vec::new();
     let mut url_offsets: Vec<usize> = Vec::new();
+    let mut step_observes: Vec<Option<Spanned<String>>> = Vec::new();
+    let mut replay_offsets: Vec<Option<usize>> = Vec::new();
     let mut ids = HashSet::new();
     let mut capture_makers: HashMap<String, String> = HashMap::new();
     for raw_step in raw.steps.into_inner() {
@@ -524,6 +531,15 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
                 }),
         );
         step_after.push(raw_step.after);
+        step_observes.push(raw_step.observes.clone());
+        replay_offsets.push(match &raw_step.cases {
+            _ if raw_step.kind.get_ref() != "webhook" => None,
+            None => Some(raw_step.id.span().start),
+            Some(list) => list
+                .iter()
+                .find(|c| c.get_ref() == "replay")
+                .map(|c| c.span().start),
+        });
         if let Some(step) = step {
             steps.push(step);
         }
@@ -547,7 +563,17 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     }
 
     // Second pass: placeholders resolve, and waiting steps form no cycle.
-    for ((step, found), after) in steps.iter_mut().zip(&step_placeholders).zip(&step_after) {
+    let webhook_ids: HashSet<String> = steps
+        .iter()
+        .filter(|s| matches!(s.kind, StepKind::Webhook(_)))
+        .map(|s| s.id.clone())
+        .collect();
+    for (((step, found), after), observes) in steps
+        .iter_mut()
+        .zip(&step_placeholders)
+        .zip(&step_after)
+        .zip(&step_observes)
+    {
         let mut depends: Vec<String> = Vec::new();
         for a in after {
             if !ids.contains(a.get_ref()) {
@@ -556,6 +582,17 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
                 depends.push(a.get_ref().clone());
             }
         }
+        if let Some(o) = observes {
+            if !webhook_ids.contains(o.get_ref()) {
+                p.at_span(
+                    o,
+                    format!("observes names no webhook step '{}'", o.get_ref()),
+                );
+            } else if !depends.contains(o.get_ref()) {
+                depends.push(o.get_ref().clone());
+            }
+        }
+        let is_webhook = matches!(step.kind, StepKind::Webhook(_));
         for (ph, base) in found {
             let at = base + ph.offset;
             match vars::classify(&ph.name) {
@@ -569,7 +606,11 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
                 ),
                 Some(Reference::Target(_)) | Some(Reference::Idempotency(_)) => {}
                 Some(Reference::Run("id")) => {}
-                Some(Reference::Event("id")) => {}
+                Some(Reference::Event("id")) if is_webhook || observes.is_some() => {}
+                Some(Reference::Event("id")) => p.at(
+                    at,
+                    "'{{event.id}}' is the event of a webhook step: use it there, or in a step that observes one",
+                ),
                 Some(Reference::Run(_)) | Some(Reference::Event(_)) => {
                     p.at(at, format!("'{{{{{}}}}}' is unknown; only run.id and event.id exist", ph.name))
                 }
@@ -598,6 +639,26 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
         }
         step.depends_on = depends;
     }
+    // A replay claims the receiver dedupes (one ledger mutation); a claim is only proven by observing it.
+    for (step, at) in steps.iter().zip(&replay_offsets) {
+        let Some(at) = at else { continue };
+        for env in &step.environments {
+            let observed = steps.iter().any(|o| {
+                o.observes.as_deref() == Some(step.id.as_str()) && o.environments.contains(env)
+            });
+            if !observed {
+                p.at(
+                    *at,
+                    format!(
+                        "webhook step '{}' replays an event in {env}, which claims the receiver dedupes it; add an \
+                         http step there with observes = \"{}\" that reads the receiver's record of {{{{event.id}}}} \
+                         and expects one mutation (see probes/README.md), or drop the replay case",
+                        step.id, step.id
+                    ),
+                );
+            }
+        }
+    }
     // A secret goes only to the launch's own origins: refuse what can be told now, with the pack's defaults
     // standing in for the launch's values (a run checks again with the launch's own).
     let stand_in = crate::checklist::launch::Targets {
@@ -606,7 +667,9 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
     };
     let scope = crate::probe::origins::scope(&stand_in, &vars);
     let allowed = crate::probe::origins::allowed(&stand_in);
-    for (step, at) in steps.iter().zip(&url_offsets) {
+    // (Only once every placeholder resolves: an undeclared one is reported as such.)
+    let resolved = p.list.is_empty();
+    for (step, at) in steps.iter().zip(&url_offsets).filter(|_| resolved) {
         if let Some(m) = crate::probe::origins::refusal(step, &scope, &allowed) {
             let m = m.replace(&format!(" ({})", allowed.join(", ")), "");
             p.at(*at, m);
@@ -699,7 +762,9 @@ fn find_cycle(steps: &[Step]) -> Option<Vec<String>> {
         .find_map(|s| visit(&s.id, steps, &mut state, &mut Vec::new()))
 }
 
-const HTTP_ONLY: &[&str] = &["request", "expect", "capture", "retry", "wait_ms"];
+const HTTP_ONLY: &[&str] = &[
+    "request", "expect", "capture", "retry", "wait_ms", "observes",
+];
 const WEBHOOK_ONLY: &[&str] = &[
     "scheme",
     "secret",
@@ -755,6 +820,7 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             "capture" => !raw.capture.is_empty(),
             "retry" => raw.retry.is_some(),
             "wait_ms" => raw.wait_ms.is_some(),
+            "observes" => raw.observes.is_some(),
             "scheme" => raw.scheme.is_some(),
             "secret" => raw.secret.is_some(),
             "body" => raw.body.is_some(),
@@ -1014,6 +1080,7 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
         sensitive: raw.sensitive,
         amount,
         depends_on: Vec::new(),
+        observes: raw.observes.as_ref().map(|o| o.get_ref().clone()),
         kind,
     })
 }
