@@ -126,7 +126,8 @@ fn seed_blocks_are_filled_from_recorded_evidence() {
     // stay null because there is no evidence for them.
     assert_eq!(
         packet.seed_blocks["launch_readiness"]["productSurface"],
-        "0pools_approved"
+        serde_json::Value::Null,
+        "0Pools is approved only by the launch gate's product boundary evidence, which this launch lacks"
     );
     assert_eq!(
         packet.seed_blocks["launch_readiness"]["webhookVerified"],
@@ -438,4 +439,62 @@ fn nothing_secret_reaches_the_database_or_the_export() {
             file.display()
         );
     }
+}
+
+#[test]
+fn launch_readiness_takes_its_surface_from_the_approval_and_any_sandbox_evidence_id() {
+    let mut f = common::workspace();
+    let mut l = common::sample_launch();
+    l.templates = vec!["0bit-launch-gate".into()];
+    let launch = f.ws.create_launch(&l).unwrap().summary.id;
+    let readiness = |ws: &Workspace| {
+        ws.export_packet(&launch).unwrap().packet.seed_blocks["launch_readiness"].clone()
+    };
+    assert_eq!(
+        readiness(&f.ws)["productSurface"],
+        Value::Null,
+        "0Pools is not approved yet"
+    );
+    assert_eq!(readiness(&f.ws)["sandboxEvidenceId"], Value::Null);
+
+    let boundary = item_with(&f.ws, &launch, "product-boundary");
+    f.ws.add_evidence(&common::evidence(
+        boundary.id,
+        EvidenceKind::Attestation,
+        None,
+        "0Pools approved for partner_123 by 0Bit (ticket 2041)",
+    ))
+    .unwrap();
+    f.ws.set_item_status(&SetItemStatus {
+        item_id: boundary.id,
+        status: ItemStatus::Done,
+        reason: None,
+    })
+    .unwrap();
+    let sandbox = item_with(&f.ws, &launch, "sandbox-evidence");
+    f.ws.add_evidence(&common::evidence(
+        sandbox.id,
+        EvidenceKind::Identifier,
+        Some(IdentifierType::SessionId),
+        "sess_test_0042",
+    ))
+    .unwrap();
+    let r = readiness(&f.ws);
+    assert_eq!(r["productSurface"], "0pools_approved");
+    assert_eq!(
+        r["sandboxEvidenceId"], "sess_test_0042",
+        "a session id is sandbox evidence too"
+    );
+
+    let mut conomy = common::sample_launch();
+    conomy.name = "Conomy payouts".into();
+    conomy.product_surface = golive::checklist::launch::ProductSurface::Conomy;
+    conomy.templates = vec!["conomy-going-live".into()];
+    let id = f.ws.create_launch(&conomy).unwrap().summary.id;
+    let packet = f.ws.export_packet(&id).unwrap().packet;
+    assert_eq!(
+        packet.seed_blocks["launch_readiness"]["productSurface"],
+        Value::Null,
+        "Conomy is not one of seed 001's surfaces"
+    );
 }

@@ -171,3 +171,111 @@ fn a_pack_cannot_let_a_step_prove_what_only_a_complete_run_proves() {
         "{err}"
     );
 }
+
+#[test]
+fn a_github_style_receiver_sees_the_delivery_id_and_answers_the_replay_as_a_duplicate() {
+    use golive::workspace::PackChoice;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let servers = probes::github_servers();
+    let launch = sandbox_launch(&mut ws, &servers, "GitHub hooks");
+    let pack = PackChoice::Builtin("0pools-smoke");
+    let request = probes::request(&launch, Environment::Sandbox, &["webhook-handler"]);
+
+    // Plain hmac-sha256 sends the id as x-webhook-id, which a GitHub-style receiver does not read: refused.
+    ws.set_probe_var(&launch, pack, "webhook_scheme", "hmac-sha256")
+        .unwrap();
+    let run = probes::run(&mut ws, &request, probes::secrets(SANDBOX_KEY));
+    assert_eq!(
+        probes::step(&run, "webhook-handler").outcome,
+        Outcome::Fail,
+        "{}",
+        probes::outline(&run)
+    );
+    assert!(servers
+        .receiver
+        .deliveries()
+        .iter()
+        .all(|d| d.event_id.is_none()));
+
+    // The github scheme sends GitHub's header names: the receiver dedupes on X-GitHub-Delivery.
+    ws.set_probe_var(&launch, pack, "webhook_scheme", "github")
+        .unwrap();
+    let before = servers.receiver.deliveries().len();
+    let run = probes::run(&mut ws, &request, probes::secrets(SANDBOX_KEY));
+    assert_eq!(run.outcome, Outcome::Pass, "{}", probes::outline(&run));
+    let deliveries = servers.receiver.deliveries()[before..].to_vec();
+    let event_id = probes::step(&run, "webhook-handler")
+        .captures
+        .iter()
+        .find(|c| c.name == "event_id")
+        .unwrap()
+        .value
+        .clone();
+    // valid, bad_signature and replay (hmac signs no timestamp, so there is no stale case to send).
+    assert_eq!(deliveries.len(), 3, "{deliveries:?}");
+    let valid = &deliveries[0];
+    assert_eq!(valid.event_id.as_deref(), Some(event_id.as_str()));
+    assert_eq!((valid.status, valid.duplicate), (200, false));
+    assert_eq!(deliveries[1].status, 401, "{deliveries:?}");
+    let replay = &deliveries[2];
+    assert_eq!(replay.event_id.as_deref(), Some(event_id.as_str()));
+    assert_eq!((replay.status, replay.duplicate), (200, true));
+    assert_eq!(servers.receiver.mutations(&event_id), 1);
+    assert_eq!(
+        probes::step(&run, "webhook-replay-observed").outcome,
+        Outcome::Pass
+    );
+}
+
+#[test]
+fn a_replay_that_mutates_the_ledger_twice_fails_even_though_it_was_answered_2xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let servers = probes::servers(Environment::Sandbox, 90);
+    servers.receiver.set(|r| r.mutate_on_replay = true);
+    let launch = sandbox_launch(&mut ws, &servers, "Twice");
+    // Asking for the webhook step alone brings its observation along.
+    let run = probes::run(
+        &mut ws,
+        &probes::request(&launch, Environment::Sandbox, &["webhook-handler"]),
+        probes::secrets(SANDBOX_KEY),
+    );
+    assert_eq!(
+        probes::step(&run, "webhook-handler").outcome,
+        Outcome::Pass,
+        "every delivery was answered as required: {}",
+        probes::outline(&run)
+    );
+    let observed = probes::step(&run, "webhook-replay-observed");
+    assert_eq!(observed.outcome, Outcome::Fail, "{}", probes::outline(&run));
+    assert!(
+        observed
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("$.mutations equals 1, but it was 2"),
+        "{:?}",
+        observed.reason
+    );
+    assert_eq!(run.outcome, Outcome::Fail);
+    assert!(run.evidence.is_empty(), "{:?}", run.evidence);
+}
+
+#[test]
+fn a_replay_without_an_observation_is_refused_when_the_pack_is_validated() {
+    let text =
+        include_str!("../probes/0pools-smoke.toml").replace("observes = \"webhook-handler\"\n", "");
+    let err = golive::probe::pack::parse("mine.toml", &text).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("webhook step 'webhook-handler' replays an event in sandbox")
+            && message.contains("observes = \"webhook-handler\""),
+        "{message}"
+    );
+    // The observation's {{event.id}} now belongs to no webhook step either.
+    assert!(
+        message.contains("'{{event.id}}' is the event of a webhook step"),
+        "{message}"
+    );
+}

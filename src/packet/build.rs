@@ -271,6 +271,24 @@ fn item_fills(conn: &Connection, launch_id: &str) -> Result<BTreeMap<i64, Vec<St
     Ok(out)
 }
 
+/// LaunchReadiness's `productSurface` (seed 001), one of the seed's four values or `null`. 0Gate is open to every
+/// account. The other surfaces are account-gated: 0Pools is `0pools_approved` only once the launch gate's product
+/// boundary item is done with accepted evidence (the approval), and 0Base / 0Link carry the seed's review values.
+/// Surfaces outside 0Bit's list (Conomy, custom) have no LaunchReadiness value.
+fn launch_readiness_surface(surface: ProductSurface, items: &[ItemView]) -> Value {
+    let approved = items.iter().any(|i| {
+        i.key == "product-boundary" && i.status == ItemStatus::Done && i.accepted_evidence > 0
+    });
+    let value = match surface {
+        ProductSurface::ZeroGate => Some("0gate"),
+        ProductSurface::ZeroPools if approved => Some("0pools_approved"),
+        ProductSurface::ZeroBase => Some("0base_review"),
+        ProductSurface::ZeroLink => Some("0link_review"),
+        _ => None,
+    };
+    value.map_or(Value::Null, |v| Value::String(v.into()))
+}
+
 /// The seeds' blocks. A field no item of this launch fills is `null`: there is no evidence for it.
 fn seed_blocks(
     overview: &LaunchOverview,
@@ -301,17 +319,10 @@ fn seed_blocks(
         "partner_id",
         Value::String(summary.partner_id.clone()),
     );
-    let surface = match summary.product_surface {
-        ProductSurface::ZeroGate => "0gate",
-        ProductSurface::ZeroPools => "0pools_approved",
-        ProductSurface::ZeroBase => "0base_review",
-        ProductSurface::ZeroLink => "0link_review",
-        other => other.as_str(),
-    };
     put(
         fields::LAUNCH_READINESS,
         "productSurface",
-        Value::String(surface.into()),
+        launch_readiness_surface(summary.product_surface, items),
     );
     put(
         fields::RECORDS_TO_KEEP,
@@ -354,6 +365,9 @@ fn seed_blocks(
                 .into(),
             ),
             FieldKind::Identifier(t) => newest(&accepted, |e| e.identifier_type == Some(t)),
+            FieldKind::NewestOf(proofs) => newest(&accepted, |e| {
+                proofs.iter().flat_map(|g| g.iter()).any(|p| p.holds_for(e))
+            }),
             FieldKind::Identifiers(t) => Value::Array(
                 accepted
                     .iter()

@@ -44,6 +44,8 @@ pub enum FieldKind {
     Approval(Proofs),
     /// The newest accepted identifier of this type on the items that fill it.
     Identifier(IdentifierType),
+    /// The value of the newest accepted evidence that is one of these proofs (an id, or a probe run's id).
+    NewestOf(Proofs),
     /// Every accepted identifier of this type, as a list.
     Identifiers(IdentifierType),
     /// The newest accepted contact (team handle).
@@ -96,6 +98,12 @@ const IDEMPOTENCY: Proofs = &[
     &[Proof::Id(Id::RequestId)],
     &[Proof::Id(Id::EventId)],
 ];
+/// Seed 001's sandbox evidence: the sandbox smoke test's id, the sandbox session's id, or a sandbox probe run.
+const SANDBOX_EVIDENCE: Proofs = &[
+    &[Proof::Id(Id::SmokeTestId)],
+    &[Proof::Id(Id::SessionId)],
+    &[Proof::Kind(K::ProbeRun)],
+];
 const RUNBOOK: Proofs = &[&[Proof::Kind(K::File)], &[Proof::Kind(K::Link)]];
 
 pub const GO_LIVE_EVIDENCE: &str = "go_live_evidence";
@@ -140,7 +148,7 @@ pub const FIELDS: &[PacketField] = &[
     field(
         LAUNCH_READINESS,
         "sandboxEvidenceId",
-        Identifier(Id::SmokeTestId),
+        NewestOf(SANDBOX_EVIDENCE),
     ),
     field(LAUNCH_READINESS, "webhookVerified", Flag(WEBHOOK)),
     field(LAUNCH_READINESS, "idempotencyVerified", Flag(IDEMPOTENCY)),

@@ -329,20 +329,6 @@ impl Workspace {
             }));
             extra_roots_pem.push(pem);
         }
-        if environment == Environment::Live && !trusted.is_empty() {
-            let launch_id = request.launch_id.clone();
-            let pack_id = pack.id.clone();
-            self.audited(|tx| {
-                tx.record(
-                    environment,
-                    Some(&launch_id),
-                    audit::Action::ProbeCaTrustedInLive,
-                    &format!("launch:{launch_id}"),
-                    json!({ "pack": pack_id, "ca_files": trusted }),
-                )?;
-                Ok(())
-            })?;
-        }
         let confirmation = match &request.confirm_sensitive {
             None => None,
             Some(c) => {
@@ -389,6 +375,21 @@ impl Workspace {
                 Some(confirmation)
             }
         };
+        // Recorded once everything else about the run is settled, so a refused run leaves no trust behind.
+        if environment == Environment::Live && !trusted.is_empty() {
+            let launch_id = request.launch_id.clone();
+            let pack_id = pack.id.clone();
+            self.audited(|tx| {
+                tx.record(
+                    environment,
+                    Some(&launch_id),
+                    audit::Action::ProbeCaTrustedInLive,
+                    &format!("launch:{launch_id}"),
+                    json!({ "pack": pack_id, "ca_files": trusted }),
+                )?;
+                Ok(())
+            })?;
+        }
         let run_id = format!("pr_{}", uuid::Uuid::now_v7().simple());
         let redactor = Redactor::new(&overview.private_terms);
         Ok(PreparedRun {

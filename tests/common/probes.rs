@@ -154,3 +154,18 @@ impl Collector {
         String::from_utf8_lossy(&self.received.lock().unwrap()).into_owned()
     }
 }
+
+/// Sandbox servers whose webhook receiver is GitHub-style: it dedupes on `X-GitHub-Delivery` and refuses a
+/// delivery without it.
+pub fn github_servers() -> Servers {
+    let standard = servers(Environment::Sandbox, 90);
+    Servers {
+        provider: standard.provider,
+        receiver: WebhookReceiver::start_github(ReceiverConfig {
+            scheme: Scheme::HmacSha256,
+            secret: WEBHOOK_SECRET.into(),
+            tls: None,
+        }),
+        ca: None,
+    }
+}

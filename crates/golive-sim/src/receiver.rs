@@ -199,7 +199,10 @@ async fn receive(
         .collect();
     let event_id = claimed_event_id(&rx, &headers);
     let missing_github_headers = rx.github
-        && (event_id.is_none() || headers.get(rx.names.event_type.as_deref().unwrap_or("")).is_none());
+        && (event_id.is_none()
+            || headers
+                .get(rx.names.event_type.as_deref().unwrap_or(""))
+                .is_none());
     let (status, answer, duplicate) = if missing_github_headers {
         (
             StatusCode::BAD_REQUEST,
@@ -262,7 +265,9 @@ fn judge(
         DEFAULT_TOLERANCE_SECONDS
     };
     let now = chrono::Utc::now().timestamp();
-    match verify_with(rx.scheme, &rx.names, &rx.secret, headers, body, now, tolerance) {
+    match verify_with(
+        rx.scheme, &rx.names, &rx.secret, headers, body, now, tolerance,
+    ) {
         Ok(_) => Ok(()),
         Err(SignatureError::StaleTimestamp { .. }) => {
             Err((StatusCode::BAD_REQUEST, "stale_timestamp"))

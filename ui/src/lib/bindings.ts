@@ -389,9 +389,10 @@ export type ProbeRunRequest = { launch_id: string, environment: Environment,
  */
 pack_id: string | null, pack_file: string | null, step_filter: Array<string>, confirm_sensitive: ConfirmSensitive | null, 
 /**
- * Extra CA certificates (PEM files) to trust, for a provider behind a private CA.
+ * Extra CA certificates (PEM files) to trust, for a provider behind a private CA: sandbox runs only, unless
+ * `trust_ca_in_live` confirms them for a live run (recorded in the audit log with each file's SHA-256).
  */
-ca_files: Array<string>, };
+ca_files: Array<string>, trust_ca_in_live?: boolean, };
 
 export type Outcome = "pass" | "fail" | "error" | "skipped";
 
@@ -464,8 +465,17 @@ export type ProbeRun = { id: string, launch_id: string, environment: Environment
 /**
  * The step filter the run was started with, if any.
  */
-step_filter: Array<string>, secrets: Array<SecretFingerprint>, confirmation: SensitiveConfirmation | null, steps: Array<StepResult>, evidence: Array<AttachedEvidence>, };
+step_filter: Array<string>, secrets: Array<SecretFingerprint>, confirmation: SensitiveConfirmation | null, steps: Array<StepResult>, evidence: Array<AttachedEvidence>, 
+/**
+ * Why the run proves nothing although no step failed: steps that had to run were not sent (a live run whose
+ * sensitive steps were held back). Its outcome is then `skipped`.
+ */
+incomplete?: string, };
 
-export type ProbeRunSummary = { id: string, environment: Environment, pack_id: string, outcome: Outcome, started_at: string, duration_ms: number, passed: number, failed: number, errors: number, skipped: number, evidence: number, };
+export type ProbeRunSummary = { id: string, environment: Environment, pack_id: string, outcome: Outcome, started_at: string, duration_ms: number, passed: number, failed: number, errors: number, skipped: number, evidence: number, 
+/**
+ * See [`ProbeRun::incomplete`].
+ */
+incomplete?: string, };
 
 export type ProbeProgress = { "event": "planned", steps: Array<string>, } | { "event": "started", step_id: string, } | { "event": "finished", step_id: string, outcome: Outcome, reason: string | null, duration_ms: number, };
