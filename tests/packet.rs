@@ -498,3 +498,78 @@ fn launch_readiness_takes_its_surface_from_the_approval_and_any_sandbox_evidence
         "Conomy is not one of seed 001's surfaces"
     );
 }
+
+#[test]
+fn an_escalation_goes_to_the_support_path_its_templates_name() {
+    let mut f = common::workspace();
+    let request = |launch: &str| EscalationRequest {
+        launch_id: launch.into(),
+        severity: Some(SeverityLevel::S3),
+        environment: Some(Environment::Live),
+        summary: "webhook verification blocks launch".into(),
+        facts: Default::default(),
+    };
+    let mut conomy = common::sample_launch();
+    conomy.name = "Conomy payouts".into();
+    conomy.product_surface = golive::checklist::launch::ProductSurface::Conomy;
+    conomy.templates = vec!["conomy-going-live".into()];
+    let id = f.ws.create_launch(&conomy).unwrap().summary.id;
+    let e = f.ws.escalation(&request(&id)).unwrap();
+    assert_eq!(e.to, "hola@conomyhq.com");
+    assert!(e.body.contains("hola@conomyhq.com"), "{}", e.body);
+
+    let zero_pools =
+        f.ws.create_launch(&common::sample_launch())
+            .unwrap()
+            .summary
+            .id;
+    assert_eq!(
+        f.ws.escalation(&request(&zero_pools)).unwrap().to,
+        "support@0bit.io"
+    );
+
+    // A partner's own template publishes its own support address: not personal data at the door, kept at the exit.
+    let path = f.dir.path().join("partner.toml");
+    std::fs::write(
+        &path,
+        r#"id = "partner-ops"
+version = 1
+name = "Partner operations"
+support = "launch-desk@partner.example"
+
+[[sections]]
+key = "ops"
+title = "Operations"
+role = "support"
+environment = "live"
+
+[[sections.items]]
+key = "pager"
+title = "Pager rota"
+guidance = "Escalate to launch-desk@partner.example; never to a person's own address."
+evidence = ["contact", "attestation"]
+"#,
+    )
+    .unwrap();
+    f.ws.import_template(&path).unwrap();
+    let mut own = common::sample_launch();
+    own.name = "Partner own".into();
+    own.templates = vec!["partner-ops".into()];
+    let id = f.ws.create_launch(&own).unwrap().summary.id;
+    let e = f.ws.escalation(&request(&id)).unwrap();
+    assert_eq!(e.to, "launch-desk@partner.example");
+    // Any other address in the same template is still personal data.
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("version = 1", "version = 2")
+            .replace(
+                "never to a person's own address",
+                "or to maria.gonzalez@partner.example",
+            ),
+    )
+    .unwrap();
+    let err = f.ws.import_template(&path).unwrap_err();
+    assert!(err.to_string().contains("[email]"), "{err}");
+}

@@ -39,6 +39,9 @@ pub struct Template {
     pub name: String,
     pub source: String,
     pub description: String,
+    /// Where this template's partners escalate (seed 003's support path for 0Bit, `hola@conomyhq.com` for
+    /// Conomy): a published address or https URL, quoted as it is in escalations.
+    pub support: Option<String>,
     pub origin: TemplateOrigin,
     pub sha256: String,
     pub sections: Vec<Section>,
@@ -106,6 +109,8 @@ struct RawTemplate {
     source: Option<Spanned<String>>,
     #[serde(default)]
     description: Option<Spanned<String>>,
+    #[serde(default)]
+    support: Option<Spanned<String>>,
     sections: Spanned<Vec<RawSection>>,
 }
 
@@ -165,7 +170,8 @@ fn parse_with(
     check_size(text, MAX_TEMPLATE_BYTES, "templates").map_err(|p| invalid(vec![p]))?;
     let mut problems = Problems::new(text);
     if strictness == Strictness::Input
-        && !(text::located_file(&mut problems, text) & text::located_sensitive(&mut problems, text))
+        && !(text::located_file(&mut problems, text)
+            & text::located_sensitive(&mut problems, text, &declared_support(text)))
     {
         return Err(invalid(problems.list));
     }
@@ -193,6 +199,14 @@ fn parse_with(
             MAX_DESCRIPTION_CHARS,
             Lines::Many,
         )
+    });
+    let support = raw.support.as_ref().map(|s| {
+        let value = user_text(&mut problems, s, "support", MAX_SOURCE_CHARS, Lines::One);
+        let address = value.contains('@') && !value.contains(char::is_whitespace);
+        if !(address || value.starts_with("https://")) {
+            problems.at_span(s, "support is a published e-mail address or an https URL");
+        }
+        value
     });
     if raw.sections.get_ref().is_empty() {
         problems.at_span(&raw.sections, "a template needs at least one section");
@@ -347,10 +361,24 @@ fn parse_with(
         name,
         source,
         description,
+        support,
         origin,
         sha256: hex::encode(Sha256::digest(text.as_bytes())),
         sections,
     })
+}
+
+/// The support address a template declares (`support = "…"` at the top level), read before the file is parsed so
+/// the personal-data scan can let it through: a published support path is not personal data.
+fn declared_support(text: &str) -> Vec<String> {
+    static SUPPORT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)^[ \t]*support[ \t]*=[ \t]*"([^"\r\n]{1,200})""#)
+            .expect("pattern compiles")
+    });
+    SUPPORT
+        .captures_iter(text)
+        .map(|c| c[1].trim().to_string())
+        .collect()
 }
 
 fn parse_word<T: std::str::FromStr<Err = crate::error::InvalidInput>>(

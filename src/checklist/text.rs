@@ -361,11 +361,17 @@ pub(crate) fn located_file(p: &mut Problems<'_>, source: &str) -> bool {
 
 /// Places a problem at the line and column of every secret and every piece of personal data in a data file
 /// (template, probe pack), by class: the file is shared, imported into other workspaces and quoted in packets.
-/// Whether it had none.
-pub(crate) fn located_sensitive(p: &mut Problems<'_>, source: &str) -> bool {
+/// `allowed` are addresses the file publishes as its support path. Whether it had none.
+pub(crate) fn located_sensitive(p: &mut Problems<'_>, source: &str, allowed: &[String]) -> bool {
     let before = p.list.len();
     for f in detect::secrets_and_personal_data(source)
         .into_iter()
+        .filter(|f| {
+            !(crate::redact::is_personal_class(f.class)
+                && allowed
+                    .iter()
+                    .any(|a| source[f.start..f.end].eq_ignore_ascii_case(a)))
+        })
         .take(MAX_FILE_PROBLEMS)
     {
         let advice = if crate::redact::is_secret_class(f.class) {

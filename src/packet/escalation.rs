@@ -179,13 +179,20 @@ pub fn check_facts(
     Ok(checked)
 }
 
+/// Seed 003's support path, for launches whose templates name none.
+pub const DEFAULT_SUPPORT: &str = "support@0bit.io";
+
 /// Builds the escalation (before redaction). There is no default severity: the person escalating chooses, and a
 /// missing one is an error that lists the model.
+///
+/// `support` is where the launch's templates say their partners escalate, in template order; without one, 0Bit's
+/// support path from seed 003.
 pub fn build(
     request: &EscalationRequest,
     overview: &LaunchOverview,
     evidence: &[EvidenceRecord],
     probe_ids: &[(Environment, IdentifierType, String)],
+    support: &[String],
 ) -> Result<EscalationPacket, InvalidInput> {
     let severity = request.severity.ok_or_else(|| {
         let model: Vec<String> = support::severity_model()
@@ -274,7 +281,11 @@ pub fn build(
     let mut packet = EscalationPacket {
         severity,
         severity_name,
-        to: "support@0bit.io".into(),
+        to: if support.is_empty() {
+            DEFAULT_SUPPORT.into()
+        } else {
+            support.join(", ")
+        },
         subject,
         summary,
         environment,

@@ -1,6 +1,8 @@
 //! Runs a pack's steps for one environment. Steps that do not wait for each other run concurrently; a step that
-//! uses a capture starts when its maker has passed. Every step waits for the pack's key-mode checks, and a key whose
-//! spelling contradicts the environment stops the run before any request is sent (fail closed).
+//! uses a capture starts when its maker has passed. Before anything is sent, every run (whatever its pack) checks
+//! that no request carries a secret beyond the launch's own origins ([`crate::probe::origins`]) and that each API
+//! key's spelling fits the environment (a live run accepts only a key that says live); either stops the run (fail
+//! closed). Every step also waits for the pack's own key-mode checks.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;

@@ -62,3 +62,8 @@ pub fn message(text: &str) -> String {
     static REDACTOR: std::sync::LazyLock<Redactor> = std::sync::LazyLock::new(Redactor::default);
     REDACTOR.redact_text(text, &mut RedactionSummary::default())
 }
+
+/// Classes that are personal or account data (not secrets, not private terms).
+pub fn is_personal_class(class: &str) -> bool {
+    !is_secret_class(class) && class != PRIVATE_TERM
+}

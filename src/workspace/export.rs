@@ -154,8 +154,22 @@ impl Workspace {
             self.store.conn(),
             &request.launch_id,
         )?);
-        let built = packet::escalation::build(request, &overview, &evidence, &probe_ids)?;
-        Ok(packet::export::redact_escalation(built, &self.redactor(&request.launch_id)?).0)
+        let mut support: Vec<String> = Vec::new();
+        for id in &overview.summary.templates {
+            if let Some(address) = self.template(id)?.support {
+                if !support.contains(&address) {
+                    support.push(address);
+                }
+            }
+        }
+        let built = packet::escalation::build(request, &overview, &evidence, &probe_ids, &support)?;
+        // The support path is published, not personal: it stays readable in the escalation.
+        let redactor = support
+            .iter()
+            .fold(self.redactor(&request.launch_id)?, |r, a| {
+                r.allow(a.clone())
+            });
+        Ok(packet::export::redact_escalation(built, &redactor).0)
     }
 
     pub fn save_escalation(

@@ -26,7 +26,12 @@ fills: Array<string>, };
 
 export type Section = { key: string, title: string, items: Array<TemplateItem>, };
 
-export type Template = { id: string, version: number, name: string, source: string, description: string, origin: TemplateOrigin, sha256: string, sections: Array<Section>, };
+export type Template = { id: string, version: number, name: string, source: string, description: string, 
+/**
+ * Where this template's partners escalate (seed 003's support path for 0Bit, `hola@conomyhq.com` for
+ * Conomy): a published address or https URL, quoted as it is in escalations.
+ */
+support: string | null, origin: TemplateOrigin, sha256: string, sections: Array<Section>, };
 
 export type TemplateSummary = { id: string, version: number, name: string, description: string, origin: TemplateOrigin, sections: number, items: number, };
 
