@@ -573,3 +573,43 @@ evidence = ["contact", "attestation"]
     let err = f.ws.import_template(&path).unwrap_err();
     assert!(err.to_string().contains("[email]"), "{err}");
 }
+
+#[test]
+fn each_severity_asks_for_the_seeds_fields_and_s4_asks_for_the_surface() {
+    let (f, launch) = common::workspace_with_sample_launch();
+    let mut request = EscalationRequest {
+        launch_id: launch.clone(),
+        severity: Some(SeverityLevel::S4),
+        environment: Some(Environment::Live),
+        summary: "which surface fits payouts".into(),
+        facts: Default::default(),
+    };
+    let e = f.ws.escalation(&request).unwrap();
+    assert!(
+        e.missing.contains(&"desired product surface".to_string()),
+        "asked, not taken from the launch: {:?}",
+        e.missing
+    );
+    request
+        .facts
+        .insert("desired_surface".into(), "0base".into());
+    let e = f.ws.escalation(&request).unwrap();
+    assert!(!e.missing.contains(&"desired product surface".to_string()));
+
+    request.severity = Some(SeverityLevel::S3);
+    let e = f.ws.escalation(&request).unwrap();
+    for asked in ["docs URL", "sanitized reproduction", "timestamp window"] {
+        assert!(
+            e.missing.contains(&asked.to_string()),
+            "S3 asks for {asked}: {:?}",
+            e.missing
+        );
+    }
+    request.severity = Some(SeverityLevel::S1);
+    assert!(f
+        .ws
+        .escalation(&request)
+        .unwrap()
+        .missing
+        .contains(&"timestamp window".to_string()));
+}

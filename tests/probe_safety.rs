@@ -370,8 +370,14 @@ fn extra_ca_roots_need_a_recorded_confirmation_in_live_and_a_held_back_live_run_
         .iter()
         .filter(|s| !s["sensitive"].as_bool().unwrap())
         .all(|s| s["outcome"] == "pass"));
-    let human = run(&["--trust-ca-in-live"]);
+    let junit = dir.path().join("live.xml");
+    let human = run(&["--trust-ca-in-live", "--junit", junit.to_str().unwrap()]);
     assert_eq!(human.status.code(), Some(1));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("run-complete") && xml.contains("<failure"),
+        "{xml}"
+    );
     assert!(
         text(&human.stdout).contains("INCOMPLETE"),
         "{}",

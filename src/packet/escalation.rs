@@ -49,7 +49,8 @@ pub struct EscalationRequest {
     /// One line: what is wrong.
     pub summary: String,
     /// Facts by name: affected_route, first_seen, affected_count, timestamp_window, retry_behavior,
-    /// partner_state, code_path, endpoint, sdk_version, error_code, page_url, question, desired_surface, approval.
+    /// partner_state, code_path, endpoint, sdk_version, error_code, docs_url, reproduction, page_url, question,
+    /// desired_surface, approval.
     #[serde(default)]
     pub facts: BTreeMap<String, String>,
 }
@@ -94,8 +95,14 @@ fn required(severity: SeverityLevel) -> Vec<(&'static str, Source)> {
         ("session ids", Ids(IdentifierType::SessionId)),
         ("event ids", Ids(IdentifierType::EventId)),
     ];
+    // Seed 003's "what to include" applies to every escalation: the timestamp window with the ids, and for an
+    // integration question the docs page followed and a sanitized reproduction.
     match severity {
-        SeverityLevel::S1 => s1,
+        SeverityLevel::S1 => {
+            let mut s1 = s1;
+            s1.push(("timestamp window", Fact("timestamp_window")));
+            s1
+        }
         SeverityLevel::S2 => {
             let mut s2 = s1;
             s2.extend([
@@ -113,6 +120,9 @@ fn required(severity: SeverityLevel) -> Vec<(&'static str, Source)> {
             ("request id", Ids(IdentifierType::RequestId)),
             ("sanitized error code/message", Fact("error_code")),
             ("environment", Environment),
+            ("timestamp window", Fact("timestamp_window")),
+            ("docs URL", Fact("docs_url")),
+            ("sanitized reproduction", Fact("reproduction")),
         ],
         SeverityLevel::S4 => vec![
             ("page URL", Fact("page_url")),
@@ -248,12 +258,8 @@ pub fn build(
             let value = match source {
                 Source::Environment => Some(environment.as_str().to_string()),
                 Source::PartnerId => Some(overview.summary.partner_id.clone()),
-                Source::Surface => Some(
-                    facts
-                        .get("desired_surface")
-                        .cloned()
-                        .unwrap_or(surface.clone()),
-                ),
+                // Asked, never defaulted: the surface a partner wants is often not the one the launch is on.
+                Source::Surface => facts.get("desired_surface").cloned(),
                 Source::Fact(key) => facts.get(key).cloned(),
                 Source::Ids(t) => identifiers.get(t.as_str()).map(|ids| ids.join(", ")),
             };

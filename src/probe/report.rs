@@ -49,6 +49,14 @@ pub fn junit(run: &ProbeRun) -> String {
         case.set_time(Duration::from_millis(step.duration_ms));
         suite.add_test_case(case);
     }
+    // An incomplete run passed nothing it had to: the pipeline's test view says so, not only the exit code.
+    if let Some(why) = &run.incomplete {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status.set_message(why.clone());
+        let mut case = TestCase::new("run-complete: every step that had to run ran", status);
+        case.set_classname(format!("{}.run", run.pack_id));
+        suite.add_test_case(case);
+    }
     report.add_test_suite(suite);
     report.to_string().unwrap_or_default()
 }
