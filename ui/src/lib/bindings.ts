@@ -362,7 +362,8 @@ export type EscalationRequest = { launch_id: string, severity: SeverityLevel | n
 summary: string, 
 /**
  * Facts by name: affected_route, first_seen, affected_count, timestamp_window, retry_behavior,
- * partner_state, code_path, endpoint, sdk_version, error_code, page_url, question, desired_surface, approval.
+ * partner_state, code_path, endpoint, sdk_version, error_code, docs_url, reproduction, page_url, question,
+ * desired_surface, approval.
  */
 facts: { [key in string]?: string }, };
 
