@@ -601,3 +601,43 @@ fn one_unmarked_id_is_evidence_of_one_environment_only() {
     // The same id again in its own environment is fine (another item it proves).
     f.ws.add_evidence(&id(sandbox_item)).unwrap();
 }
+
+#[test]
+fn an_item_its_template_marks_unwaivable_is_never_waived() {
+    let mut f = common::workspace();
+    let mut l = common::sample_launch();
+    l.name = "Conomy payouts".into();
+    l.product_surface = golive::checklist::launch::ProductSurface::Conomy;
+    l.templates = vec![
+        "conomy-going-live".into(),
+        "support-escalation-readiness".into(),
+    ];
+    let launch = f.ws.create_launch(&l).unwrap().summary.id;
+    let items = f.ws.items(&launch, None).unwrap();
+    let conomy = items
+        .iter()
+        .find(|i| i.template_id == "conomy-going-live")
+        .unwrap();
+    let before = f.snapshot();
+    let err =
+        f.ws.set_item_status(&golive::checklist::item::SetItemStatus {
+            item_id: conomy.id,
+            status: ItemStatus::Waived,
+            reason: Some("we accept the risk".into()),
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "not_waivable", "{err}");
+    assert!(err.to_string().contains("record the evidence"), "{err}");
+    assert_eq!(f.snapshot(), before, "nothing recorded");
+    // Another template's item still takes a waiver with a reason.
+    let other = items
+        .iter()
+        .find(|i| i.template_id == "support-escalation-readiness")
+        .unwrap();
+    f.ws.set_item_status(&golive::checklist::item::SetItemStatus {
+        item_id: other.id,
+        status: ItemStatus::Waived,
+        reason: Some("covered by the partner's own runbook".into()),
+    })
+    .unwrap();
+}

@@ -65,6 +65,10 @@ pub struct TemplateItem {
     pub evidence: Vec<EvidenceSpec>,
     /// Packet fields this item's evidence fills, like `go_live_signoff.rollback_owner`.
     pub fills: Vec<String>,
+    /// Whether a person may waive it. A template marks `waivable = false` on checks it treats as never optional
+    /// (Conomy's checklist: "every item exists because it has been seen to cause an incident"); only evidence
+    /// settles those.
+    pub waivable: bool,
 }
 
 /// What a list of templates shows.
@@ -122,6 +126,7 @@ struct RawSection {
     role: Option<Spanned<String>>,
     environment: Option<Spanned<String>>,
     blocking: Option<bool>,
+    waivable: Option<bool>,
     items: Spanned<Vec<RawItem>>,
 }
 
@@ -137,6 +142,7 @@ struct RawItem {
     evidence: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     fills: Vec<Spanned<String>>,
+    waivable: Option<bool>,
 }
 
 /// Parses and validates a template. `file` names the source in error messages.
@@ -342,6 +348,7 @@ fn parse_with(
                     blocking: raw_item.blocking.or(raw_section.blocking).unwrap_or(true),
                     evidence,
                     fills,
+                    waivable: raw_item.waivable.or(raw_section.waivable).unwrap_or(true),
                 });
             }
         }

@@ -57,11 +57,49 @@ impl Workspace {
         item::list(self.store.conn(), launch_id, role)
     }
 
+    /// Refuses to waive an item its template marks `waivable = false` (read from the template version the launch
+    /// was created with: templates are immutable per version).
+    fn refuse_unwaivable(&self, item_id: i64) -> Result<()> {
+        let item = item::get(self.store.conn(), item_id)?;
+        let overview = launch::overview(self.store.conn(), &item.launch_id)?;
+        let Some(version) = overview
+            .templates
+            .iter()
+            .find(|t| t.id == item.template_id)
+            .map(|t| t.version)
+        else {
+            return Ok(());
+        };
+        let waivable = self
+            .templates()?
+            .iter()
+            .filter(|t| t.id == item.template_id && t.version == version)
+            .flat_map(|t| t.sections.iter().flat_map(|s| &s.items))
+            .find(|i| i.key == item.key)
+            .is_none_or(|i| i.waivable);
+        if waivable {
+            return Ok(());
+        }
+        Err(InvalidInput::coded(
+            "not_waivable",
+            "status",
+            format!(
+                "'{}' can never be waived: its template treats it as a check that prevents an incident; record \
+                 the evidence it asks for",
+                item.title
+            ),
+        )
+        .into())
+    }
+
     pub fn item(&self, id: i64) -> Result<ItemView> {
         item::get(self.store.conn(), id)
     }
 
     pub fn set_item_status(&mut self, change: &SetItemStatus) -> Result<ItemView> {
+        if change.status == crate::domain::ItemStatus::Waived {
+            self.refuse_unwaivable(change.item_id)?;
+        }
         let (at, actor) = (self.now(), self.actor.clone());
         self.audited_at(&at, &actor, |tx| {
             let current = item::get(tx, change.item_id)?;

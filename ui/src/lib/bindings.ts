@@ -22,7 +22,13 @@ export type TemplateItem = { key: string, title: string, guidance: string, role:
 /**
  * Packet fields this item's evidence fills, like `go_live_signoff.rollback_owner`.
  */
-fills: Array<string>, };
+fills: Array<string>, 
+/**
+ * Whether a person may waive it. A template marks `waivable = false` on checks it treats as never optional
+ * (Conomy's checklist: "every item exists because it has been seen to cause an incident"); only evidence
+ * settles those.
+ */
+waivable: boolean, };
 
 export type Section = { key: string, title: string, items: Array<TemplateItem>, };
 
