@@ -262,8 +262,8 @@ fn a_receiver_that_ignores_timestamps_is_caught() {
 }
 
 #[test]
-fn a_receiver_answering_after_ten_seconds_is_caught() {
-    let (outcome, reason, _) = caught(
+fn a_receiver_answering_after_ten_seconds_is_caught_and_costs_one_timeout() {
+    let (outcome, reason, run) = caught(
         |_| {},
         |r| r.delay_ms = Some(10_300),
         &["webhook-handler"],
@@ -271,6 +271,30 @@ fn a_receiver_answering_after_ten_seconds_is_caught() {
     );
     assert_eq!(outcome, Outcome::Fail);
     assert!(reason.contains("no answer within 10000 ms"), "{reason}");
+    let step = probes::step(&run, "webhook-handler");
+    assert!(
+        step.duration_ms < 15_000,
+        "one timeout, not one per case: {} ms",
+        step.duration_ms
+    );
+    let not_sent: Vec<_> = step
+        .assertions
+        .iter()
+        .filter(|a| a.outcome == Outcome::Skipped && a.actual == "not sent")
+        .collect();
+    assert!(!not_sent.is_empty(), "{:#?}", step.assertions);
+    assert!(
+        not_sent
+            .iter()
+            .all(|a| a.message.contains("no answer within 10000 ms")),
+        "{not_sent:#?}"
+    );
+    assert!(
+        step.assertions
+            .iter()
+            .all(|a| !a.message.contains("within 10 s")),
+        "the message says the real limit"
+    );
 }
 
 #[test]
