@@ -412,3 +412,37 @@ fn a_run_whose_output_nobody_reads_is_recorded_and_exits_quietly() {
     );
     assert_eq!(runs[0]["outcome"], "pass", "{runs}");
 }
+
+#[test]
+fn a_proves_key_the_template_lacks_is_placed_at_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack.toml");
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/probes/0pools-smoke.toml"
+    ))
+    .unwrap()
+    .replacen("id = \"0pools-smoke\"", "id = \"my-smoke\"", 1);
+    // The first step's first proves key, renamed to an item the template does not have.
+    let start = source.find("proves = [\"").unwrap() + "proves = [\"".len();
+    let end = start + source[start..].find('"').unwrap();
+    let pack_text = format!(
+        "{}no-such-section/no-such-item{}",
+        &source[..start],
+        &source[end..]
+    );
+    std::fs::write(&pack, &pack_text).unwrap();
+    let out = golive(
+        &dir.path().join("w.sqlite"),
+        &["probe", "validate", pack.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let line = pack_text[..start].matches('\n').count() + 1;
+    let column = start - pack_text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!("pack.toml:{line}:{column}:")),
+        "expected line {line} column {column}: {stderr}"
+    );
+    assert!(stderr.contains("does not have"), "{stderr}");
+}

@@ -24,15 +24,30 @@ static BUILTIN: LazyLock<Result<Vec<ProbePack>, String>> = LazyLock::new(|| {
         .iter()
         .map(|(file, text)| {
             let pack = pack::parse(file, text).map_err(|e| e.to_string())?;
-            check_proves(&pack)?;
+            check_proves(&pack).map_err(|p| p.message)?;
             Ok(pack)
         })
         .collect()
 });
 
+/// A `proves` key that names no item the pack can prove, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvesProblem {
+    /// The key as the pack spells it, so the caller can place the problem in the file.
+    pub proof: String,
+    pub message: String,
+}
+
 /// Every `proves` key names an item of a built-in template that accepts probe_run evidence.
-pub fn check_proves(pack: &ProbePack) -> Result<(), String> {
-    let templates = builtin::templates().map_err(|e| e.to_string())?;
+pub fn check_proves(pack: &ProbePack) -> Result<(), ProvesProblem> {
+    let templates = builtin::templates().map_err(|e| ProvesProblem {
+        proof: String::new(),
+        message: e.to_string(),
+    })?;
+    let problem = |proof: &str, message: String| ProvesProblem {
+        proof: proof.to_string(),
+        message,
+    };
     let whole = pack
         .proves_when_complete
         .iter()
@@ -48,10 +63,12 @@ pub fn check_proves(pack: &ProbePack) -> Result<(), String> {
                 None => match &pack.template {
                     Some(t) => (t.as_str(), proof.as_str()),
                     None => {
-                        return Err(format!(
-                        "pack {}: step {step_id} proves '{proof}' but the pack names no template",
-                        pack.id
-                    ))
+                        return Err(problem(
+                            proof,
+                            format!(
+                                "step {step_id} proves '{proof}' but the pack names no template (set `template`)"
+                            ),
+                        ))
                     }
                 },
             };
@@ -60,9 +77,17 @@ pub fn check_proves(pack: &ProbePack) -> Result<(), String> {
                 continue;
             };
             match template.items().find(|(s, i)| format!("{}/{}", s.key, i.key) == key) {
-                None => return Err(format!("pack {}: step {step_id} proves '{proof}', which {template_id} does not have", pack.id)),
+                None => {
+                    return Err(problem(
+                        proof,
+                        format!("step {step_id} proves '{proof}', which {template_id} does not have"),
+                    ))
+                }
                 Some((_, item)) if !item.evidence.iter().any(|e| e.kind == EvidenceKind::ProbeRun) => {
-                    return Err(format!("pack {}: step {step_id} proves '{proof}', which does not accept probe_run evidence", pack.id))
+                    return Err(problem(
+                        proof,
+                        format!("step {step_id} proves '{proof}', which does not accept probe_run evidence"),
+                    ))
                 }
                 Some(_) => {}
             }

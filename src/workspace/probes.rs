@@ -74,8 +74,22 @@ impl Workspace {
             ReadFailure::Refused(refused) => refused,
         })?;
         let pack = probe::pack::parse(&shown, &text).map_err(invalid)?;
-        probe::builtin::check_proves(&pack)
-            .map_err(|m| InvalidInput::coded("probe_pack_invalid", "pack", m))?;
+        probe::builtin::check_proves(&pack).map_err(|p| {
+            // Placed like every other pack problem: at the quoted key in the file (its first spelling there).
+            let at = ['"', '\'']
+                .iter()
+                .find_map(|q| text.find(&format!("{q}{}{q}", p.proof)))
+                .unwrap_or(0);
+            let (line, column) = located::line_column(&text, at);
+            invalid(probe::pack::PackError {
+                file: shown.clone(),
+                problems: vec![crate::error::TemplateProblem {
+                    line,
+                    column,
+                    message: p.message,
+                }],
+            })
+        })?;
         Ok(pack)
     }
 
