@@ -446,3 +446,56 @@ fn a_proves_key_the_template_lacks_is_placed_at_its_line_and_column() {
     );
     assert!(stderr.contains("does not have"), "{stderr}");
 }
+
+#[test]
+fn a_var_for_one_run_is_used_once_and_never_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.sqlite");
+    let servers = probes::servers(Environment::Sandbox, 90);
+    let launch = new_launch(&db, &servers);
+    let once = probe_run(
+        &db,
+        &launch,
+        "sandbox",
+        &[
+            "--step",
+            "discovery",
+            "--var",
+            "discovery_path=/v1/no-such-discovery",
+            "--json",
+        ],
+    );
+    assert!(
+        !once.status.success(),
+        "the run used the value: {}",
+        text(&once.stdout)
+    );
+    let again = probe_run(&db, &launch, "sandbox", &["--step", "discovery"]);
+    assert!(
+        again.status.success(),
+        "the next run uses the pack's value again: {}{}",
+        text(&again.stdout),
+        text(&again.stderr)
+    );
+    let unknown = probe_run(&db, &launch, "sandbox", &["--var", "no_such_var=1"]);
+    assert!(
+        text(&unknown.stderr).contains("unknown_probe_var"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    let secret = probe_run(
+        &db,
+        &launch,
+        "sandbox",
+        &["--var", "pool_id=sk_live_FAKE0notreal00000000000000"],
+    );
+    let stderr = text(&secret.stderr);
+    assert!(stderr.contains("secret_detected"), "{stderr}");
+    assert!(!stderr.contains("FAKE0notreal"), "{stderr}");
+    let shape = probe_run(&db, &launch, "sandbox", &["--var", "pool_id"]);
+    assert!(
+        text(&shape.stderr).contains("NAME=VALUE"),
+        "{}",
+        text(&shape.stderr)
+    );
+}

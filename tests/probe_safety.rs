@@ -190,6 +190,7 @@ fn the_desktop_pack_file_path_goes_through_the_same_check() {
     ws.set_probe_var(&launch, PackChoice::File(&pack), "path", &moved)
         .unwrap();
     let request = ProbeRunRequest {
+        vars: None,
         pack_id: None,
         pack_file: Some(pack.display().to_string()),
         ..probes::request(&launch, Environment::Sandbox, &[])
@@ -225,6 +226,7 @@ fn live_pack_file_request(
     let pack = dir.path().join("var-path.toml");
     std::fs::write(&pack, VARIABLE_PATH_PACK).unwrap();
     ProbeRunRequest {
+        vars: None,
         pack_id: None,
         pack_file: Some(pack.display().to_string()),
         ca_files: vec![ca_file(dir, servers)],
@@ -285,6 +287,7 @@ fn a_sandbox_run_refuses_a_live_key_without_a_key_mode_step() {
     let pack = dir.path().join("var-path.toml");
     std::fs::write(&pack, VARIABLE_PATH_PACK).unwrap();
     let request = ProbeRunRequest {
+        vars: None,
         pack_id: None,
         pack_file: Some(pack.display().to_string()),
         ..probes::request(&launch, Environment::Sandbox, &[])

@@ -143,25 +143,8 @@ impl Workspace {
     ) -> Result<()> {
         let pack = self.chosen_pack(launch_id, choice)?;
         let pack_id = pack.id.as_str();
-        if !pack.vars.contains_key(name) {
-            return Err(InvalidInput::coded(
-                "unknown_probe_var",
-                "name",
-                format!(
-                    "pack {pack_id} has no variable '{name}'; it has: {}",
-                    pack.vars.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
-            )
-            .into());
-        }
-        let value = text::checked("value", value, 500, true)?;
-        if value.contains("{{") {
-            return Err(InvalidInput::new(
-                "value",
-                "a variable's value is used as it is; it cannot hold {{placeholders}}",
-            )
-            .into());
-        }
+        known_var(&pack, name)?;
+        let value = checked_var_value(value)?;
         let (at, actor) = (self.now(), self.actor.clone());
         self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, launch_id)?;
@@ -299,6 +282,11 @@ impl Workspace {
             &request.launch_id,
             &pack.id,
         )?);
+        // Values for this run only (`--var`), over the launch's settings; checked like a setting, kept nowhere.
+        for (name, value) in request.vars.iter().flatten() {
+            known_var(&pack, name)?;
+            vars.insert(name.clone(), checked_var_value(value)?);
+        }
         secrets.fill_from_keychain(&request.launch_id, environment, &pack.secrets);
         secrets.fill_from_env(environment, &pack.secrets);
         probe::engine::select(&pack, environment, &request.step_filter)
@@ -548,6 +536,10 @@ impl<'a> PackChoice<'a> {
 #[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
 pub struct ProbeRunRequest {
     pub launch_id: String,
+    /// Pack variables for this run only, over the launch's settings (`--var NAME=VALUE`); not stored as settings.
+    #[serde(default)]
+    #[ts(optional)]
+    pub vars: Option<std::collections::BTreeMap<String, String>>,
     pub environment: Environment,
     /// A built-in pack; the first that serves the launch's templates when neither this nor a file is given.
     #[serde(default)]
@@ -629,4 +621,34 @@ fn pack_serves(pack: &ProbePack, templates: &[String]) -> bool {
                 p.split_once(':')
                     .is_some_and(|(t, _)| templates.iter().any(|x| x == t))
             })
+}
+
+/// Refuses a variable the pack does not declare, listing the ones it does.
+fn known_var(pack: &ProbePack, name: &str) -> Result<()> {
+    if pack.vars.contains_key(name) {
+        return Ok(());
+    }
+    Err(InvalidInput::coded(
+        "unknown_probe_var",
+        "name",
+        format!(
+            "pack {} has no variable '{name}'; it has: {}",
+            pack.id,
+            pack.vars.keys().cloned().collect::<Vec<_>>().join(", ")
+        ),
+    )
+    .into())
+}
+
+/// A variable's value: one line, no secret, no placeholders (it is used as it is).
+fn checked_var_value(value: &str) -> Result<String> {
+    let value = text::checked("value", value, 500, true)?;
+    if value.contains("{{") {
+        return Err(InvalidInput::new(
+            "value",
+            "a variable's value is used as it is; it cannot hold {{placeholders}}",
+        )
+        .into());
+    }
+    Ok(value)
 }

@@ -74,6 +74,7 @@ pub fn secrets(api_key: &str) -> Secrets {
 
 pub fn request(launch: &str, environment: Environment, steps: &[&str]) -> ProbeRunRequest {
     ProbeRunRequest {
+        vars: None,
         launch_id: launch.into(),
         environment,
         pack_id: Some("0pools-smoke".into()),

@@ -65,6 +65,9 @@ pub enum ProbeCmd {
         /// Trust the --ca-cert files in a live run too; recorded in the audit log with each file's SHA-256.
         #[arg(long = "trust-ca-in-live", requires = "ca_certs")]
         trust_ca_in_live: bool,
+        /// NAME=VALUE: a pack variable for this run only (the launch's settings stay as they are). Repeat.
+        #[arg(long = "var")]
+        vars: Vec<String>,
         /// Write the run as JSON here.
         #[arg(long = "report-json")]
         report_json: Option<PathBuf>,
@@ -193,9 +196,20 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
             statement,
             ca_certs,
             trust_ca_in_live,
+            vars,
             report_json,
             junit,
         } => {
+            let mut run_vars = std::collections::BTreeMap::new();
+            for spec in &vars {
+                let (name, value) = spec.split_once('=').ok_or_else(|| {
+                    golive::error::InvalidInput::new(
+                        "var",
+                        "a --var is NAME=VALUE, like --var pool_id=pool_usdt_eur",
+                    )
+                })?;
+                run_vars.insert(name.trim().to_string(), value.to_string());
+            }
             let confirm = match (confirm_sensitive, amount_cap) {
                 (false, None) => None,
                 (true, Some(cap)) => Some(ConfirmSensitive {
@@ -224,6 +238,7 @@ pub fn run(ws: &mut Workspace, cmd: ProbeCmd, json: bool) -> Result<ExitCode, Er
                 confirm_sensitive: confirm,
                 ca_files: ca_certs.iter().map(|p| p.display().to_string()).collect(),
                 trust_ca_in_live: Some(trust_ca_in_live),
+                vars: Some(run_vars),
             };
             let run = run_and_record(ws, &request, json)?;
             // Every output below is made from the run as stored: redacted once, in one place, never from the

@@ -395,7 +395,11 @@ export type PackSummary = { id: string, version: number, name: string, descripti
 
 export type ConfirmSensitive = { amount_cap: string, statement: string, };
 
-export type ProbeRunRequest = { launch_id: string, environment: Environment, 
+export type ProbeRunRequest = { launch_id: string, 
+/**
+ * Pack variables for this run only, over the launch's settings (`--var NAME=VALUE`); not stored as settings.
+ */
+vars?: { [key in string]?: string }, environment: Environment, 
 /**
  * A built-in pack; the first that serves the launch's templates when neither this nor a file is given.
  */
