@@ -588,9 +588,7 @@ pub fn refuse_secrets(field: &'static str, value: &str) -> Result<(), InvalidInp
 /// credentials) and personal data, in every encoding — and refused if the export would redact any of it. Named by
 /// class and position, never by value.
 pub fn refuse_sensitive_value(field: &'static str, value: &str) -> Result<(), InvalidInput> {
-    static DOOR: std::sync::LazyLock<crate::redact::Redactor> =
-        std::sync::LazyLock::new(crate::redact::Redactor::default);
-    let Some(f) = DOOR.scan(value).into_iter().next() else {
+    let Some(f) = crate::redact::shared().scan(value).into_iter().next() else {
         return Ok(());
     };
     let position = value[..f.start].chars().count() + 1;

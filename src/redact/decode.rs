@@ -13,6 +13,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::detect::Finding;
+
 /// At most this many layers are undone: double and triple encoding are real; deeper nesting is not.
 const MAX_ROUNDS: usize = 4;
 
@@ -31,6 +33,16 @@ impl Decoded {
             self.origin[start].0 as usize,
             self.origin[end - 1].1 as usize,
         )
+    }
+
+    /// A finding in this view as a finding in the original text: the same class over the whole encoded span.
+    pub fn map_back(&self, f: Finding) -> Finding {
+        let (start, end) = self.original_span(f.start, f.end);
+        Finding {
+            class: f.class,
+            start,
+            end,
+        }
     }
 }
 

@@ -36,21 +36,20 @@ pub struct Finding {
 /// ([`crate::redact::decode`]), so `%3Dsk_live_…`, `\u0073k_live_…` and a zero-width space inside a key are found,
 /// each as the whole span it was written with.
 pub fn secrets(text: &str) -> Vec<Finding> {
-    let mut found: Vec<Finding> = Vec::new();
-    secrets_as_written(text, &mut found);
+    merge(in_every_spelling(text, secrets_as_written))
+}
+
+/// `find` over `text` as written and over each of its decoded views ([`crate::redact::decode::views`], worked
+/// out once), every finding mapped back to the span of `text` it was written with. Unmerged.
+pub fn in_every_spelling(text: &str, find: impl Fn(&str, &mut Vec<Finding>)) -> Vec<Finding> {
+    let mut found = Vec::new();
+    find(text, &mut found);
     for decoded in crate::redact::decode::views(text) {
         let mut inner = Vec::new();
-        secrets_as_written(&decoded.text, &mut inner);
-        found.extend(inner.into_iter().map(|f| {
-            let (start, end) = decoded.original_span(f.start, f.end);
-            Finding {
-                class: f.class,
-                start,
-                end,
-            }
-        }));
+        find(&decoded.text, &mut inner);
+        found.extend(inner.into_iter().map(|f| decoded.map_back(f)));
     }
-    merge(found)
+    found
 }
 
 fn secrets_as_written(text: &str, out: &mut Vec<Finding>) {
@@ -62,27 +61,21 @@ fn secrets_as_written(text: &str, out: &mut Vec<Finding>) {
 /// Every secret and every piece of personal or account data in `text` (as written and decoded), merged: what a
 /// file other people read — a template, a pack — may not hold. Published support addresses are not personal data.
 pub fn secrets_and_personal_data(text: &str) -> Vec<Finding> {
-    let mut found = secrets(text);
-    let mut personal = Vec::new();
-    pii::find(text, &mut personal);
-    for decoded in crate::redact::decode::views(text) {
-        let mut inner = Vec::new();
-        pii::find(&decoded.text, &mut inner);
-        personal.extend(inner.into_iter().map(|f| {
-            let (start, end) = decoded.original_span(f.start, f.end);
-            Finding {
-                class: f.class,
-                start,
-                end,
-            }
-        }));
-    }
-    found.extend(personal.into_iter().filter(|f| {
-        !crate::redact::SUPPORT_SAFE_ADDRESSES
-            .iter()
-            .any(|a| text[f.start..f.end].eq_ignore_ascii_case(a))
-    }));
-    merge(found)
+    let found = in_every_spelling(text, |t, out| {
+        secrets_as_written(t, out);
+        pii::find(t, out);
+    });
+    merge(
+        found
+            .into_iter()
+            .filter(|f| {
+                !(crate::redact::is_personal_class(f.class)
+                    && crate::redact::SUPPORT_SAFE_ADDRESSES
+                        .iter()
+                        .any(|a| text[f.start..f.end].eq_ignore_ascii_case(a)))
+            })
+            .collect(),
+    )
 }
 
 /// What a decoded token holds that makes the token a secret: a secret, or key material (a hex-encoded random
@@ -99,20 +92,10 @@ pub(crate) fn encoded_secret_class(decoded: &str) -> Option<&'static str> {
 /// A secret in `text`, or key material ([`bare::opaque`]): the check for fields that hold one id or one handle,
 /// where a bare signature or key has nothing around it to say what it is.
 pub fn first_secret_or_key_material(text: &str) -> Option<Finding> {
-    let mut found = secrets(text);
-    bare::opaque(text, &mut found);
-    for decoded in crate::redact::decode::views(text) {
-        let mut inner = Vec::new();
-        bare::opaque(&decoded.text, &mut inner);
-        found.extend(inner.into_iter().map(|f| {
-            let (start, end) = decoded.original_span(f.start, f.end);
-            Finding {
-                class: f.class,
-                start,
-                end,
-            }
-        }));
-    }
+    let found = in_every_spelling(text, |t, out| {
+        secrets_as_written(t, out);
+        bare::opaque(t, out);
+    });
     merge(found).into_iter().next()
 }
 

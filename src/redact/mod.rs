@@ -57,10 +57,16 @@ pub fn describe(class: &str) -> String {
     format!("{words} [{class}]")
 }
 
+/// The redactor without launch terms, built once per process: what the door checks single-value fields with and
+/// what every error message leaves through.
+pub fn shared() -> &'static Redactor {
+    static REDACTOR: std::sync::LazyLock<Redactor> = std::sync::LazyLock::new(Redactor::default);
+    &REDACTOR
+}
+
 /// A message (an error, a log line) with everything sensitive replaced: the exit every error takes.
 pub fn message(text: &str) -> String {
-    static REDACTOR: std::sync::LazyLock<Redactor> = std::sync::LazyLock::new(Redactor::default);
-    REDACTOR.redact_text(text, &mut RedactionSummary::default())
+    shared().redact_text(text, &mut RedactionSummary::default())
 }
 
 /// Classes that are personal or account data (not secrets, not private terms).

@@ -208,16 +208,8 @@ impl Redactor {
     fn scan_view(&self, decoded: &decode::Decoded, all: &mut Vec<(Finding, Rank)>) {
         let hints = self.hints(&decoded.text);
         for f in self.scan_as_written(&decoded.text, &hints) {
-            let (start, end) = decoded.original_span(f.start, f.end);
             let rank = rank_of(f.class);
-            all.push((
-                Finding {
-                    class: f.class,
-                    start,
-                    end,
-                },
-                rank,
-            ));
+            all.push((decoded.map_back(f), rank));
         }
     }
 

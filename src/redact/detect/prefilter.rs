@@ -268,21 +268,7 @@ impl Hints {
         if self.exhaustive {
             return true;
         }
-        if self.digits < n {
-            return false;
-        }
-        let mut run = 0;
-        for &b in text.as_bytes() {
-            if CLASSES[usize::from(b)] & DIGIT != 0 {
-                run += 1;
-                if run >= n {
-                    return true;
-                }
-            } else {
-                run = 0;
-            }
-        }
-        false
+        self.digits >= n && has_run(text, DIGIT, n)
     }
 
     /// `[A-Z]{2}[0-9]{2}` occurs (how every IBAN starts).
@@ -330,21 +316,7 @@ impl Hints {
         if self.exhaustive {
             return true;
         }
-        if self.len < n {
-            return false;
-        }
-        let mut run = 0;
-        for &b in text.as_bytes() {
-            if CLASSES[usize::from(b)] & BASE58 != 0 {
-                run += 1;
-                if run >= n {
-                    return true;
-                }
-            } else {
-                run = 0;
-            }
-        }
-        false
+        self.len >= n && has_run(text, BASE58, n)
     }
 
     /// At least `n` maximal runs of ASCII letters (`[A-Za-z]+`) of 3 to 8 letters (the lengths of BIP39 words),
@@ -436,6 +408,22 @@ pub fn term_mask(term: &str) -> u128 {
     term.bytes()
         .filter(|b| b.is_ascii() && !b.is_ascii_whitespace())
         .fold(0u128, |m, b| m | (1u128 << b.to_ascii_lowercase()))
+}
+
+/// At least `n` bytes of the character class `class` (a [`CLASSES`] bit) in a row.
+fn has_run(text: &str, class: u8, n: usize) -> bool {
+    let mut run = 0;
+    for &b in text.as_bytes() {
+        if CLASSES[usize::from(b)] & class != 0 {
+            run += 1;
+            if run >= n {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
