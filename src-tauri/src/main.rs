@@ -64,6 +64,7 @@ fn main() {
             commands::launch_gate,
             commands::signoff_history,
             signing_commands::sign,
+            signing_commands::waive_signed,
             commands::decide,
             commands::latest_decision,
             commands::preview_packet,

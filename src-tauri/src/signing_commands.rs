@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use golive::checklist::input_file;
+use golive::checklist::item::{ItemView, SetItemStatus};
 use golive::error::ErrorPayload;
 use golive::packet::export::SavedFiles;
 use golive::signing::{self, Candidate, CandidateSource, KeyRequest, SignerKey};
@@ -206,6 +207,18 @@ pub async fn sign(
 ) -> Answer<RoleSignoff> {
     let key = load_key(&state, key).await?;
     on_workspace(&state, |ws| ws.sign(&signoff, &key))
+}
+
+/// Waives an item signed with the chosen key: only a waiver signed by a key the launch allows for the item's role
+/// takes a blocking item out of the go / no-go rules.
+#[tauri::command]
+pub async fn waive_signed(
+    state: State<'_, AppState>,
+    change: SetItemStatus,
+    key: KeyRequest,
+) -> Answer<ItemView> {
+    let key = load_key(&state, key).await?;
+    on_workspace(&state, |ws| ws.waive_signed(&change, &key))
 }
 
 /// Imports a signoff slip signed on another machine (`golive slip sign`): read through the same checks as every

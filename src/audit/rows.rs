@@ -36,6 +36,7 @@ pub const TRACKED: &[&str] = &[
     "probe_settings",
     "launch_signers",
     "scope_snapshots",
+    "waiver_signatures",
 ];
 
 /// The rows of one table an event commits to.

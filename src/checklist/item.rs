@@ -32,6 +32,13 @@ pub struct ItemView {
     pub accepted_evidence: u32,
 }
 
+impl ItemView {
+    /// `template/section/item`: the checklist line this item copies, the same in every workspace.
+    pub fn line(&self) -> String {
+        format!("{}/{}/{}", self.template_id, self.section_key, self.key)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct SetItemStatus {
     #[ts(type = "number")]
@@ -127,6 +134,7 @@ pub fn check_status_change(
     }
 }
 
+/// Appends a status event; returns its id.
 pub fn insert_status(
     conn: &Connection,
     item: &ItemView,
@@ -134,9 +142,9 @@ pub fn insert_status(
     reason: Option<&str>,
     actor: &str,
     at: &str,
-) -> Result<()> {
+) -> Result<i64> {
     conn.prepare_cached("INSERT INTO item_status_events (item_id, status, reason, actor, at, environment) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
         .execute(params![item.id, status.as_str(), reason, actor, at, item.environment.as_str()],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }

@@ -5,9 +5,11 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::domain::ItemStatus;
 use crate::error::Result;
 use crate::signoff::record::{self, RoleSignoff};
 use crate::signoff::verdict::{self, BlockingItem, RequiredProbe, Verdict, VerdictInput};
+use crate::signoff::waiver;
 
 /// Every role's current signoff and the verdict over them: what the overview's go / no-go panel and the packet
 /// show together. Judging a signoff stale means hashing the role's whole scope, so the signoffs are read once and
@@ -38,21 +40,40 @@ fn verdict_over(
     freshness: Duration,
 ) -> Result<Verdict> {
     let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.title, i.role, s.status, s.reason FROM items i JOIN item_current_status s ON s.item_id = i.id
+        "SELECT i.id, i.title, i.role, s.status, s.reason, i.template_id || '/' || i.section_key || '/' || i.item_key
+         FROM items i JOIN item_current_status s ON s.item_id = i.id
          WHERE i.launch_id = ?1 AND i.blocking = 1 ORDER BY i.position",
     )?;
-    let blocking_items = stmt
+    let rows = stmt
         .query_map([launch_id], |r| {
             crate::store::decode::in_table("items", r, |r| {
-                Ok(BlockingItem {
+                let item = BlockingItem {
                     title: r.get(1)?,
                     role: r.get(2)?,
                     status: r.get(3)?,
                     reason: r.get(4)?,
-                })
+                    waiver: None,
+                };
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(5)?, item))
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let mut blocking_items = Vec::with_capacity(rows.len());
+    for (item_id, line, mut item) in rows {
+        if item.status == ItemStatus::Waived {
+            item.waiver = Some(waiver::trust(
+                conn,
+                &waiver::WaivedItem {
+                    launch_id,
+                    item_id,
+                    item: &line,
+                    role: item.role,
+                    reason: item.reason.as_deref(),
+                },
+            )?);
+        }
+        blocking_items.push(item);
+    }
 
     // The probe-provable blocking live items: each needs a passing probe run (a passing run attaches itself as
     // probe_run evidence) within the window. A waiver with a reason takes an item out of scope, as it does above.

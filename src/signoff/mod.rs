@@ -11,6 +11,7 @@ pub mod scope;
 pub mod signers;
 pub mod statement;
 pub mod verdict;
+pub mod waiver;
 
 pub use gather::Gate;
 pub use record::{

@@ -46,8 +46,7 @@ pub struct SignoffStatement {
 impl SignoffStatement {
     /// The bytes that are signed: the statement's canonical (RFC 8785) JSON.
     pub fn signed_bytes(&self) -> Vec<u8> {
-        let value = serde_json::to_value(self).expect("a statement serializes");
-        crate::packet::integrity::canonical(&value).into_bytes()
+        canonical_bytes(self)
     }
 
     /// Signs the statement with `key`, in the signoff namespace.
@@ -69,20 +68,36 @@ impl SignoffStatement {
                 ),
             ));
         }
-        let verified = signing::verify(signature, SIGNOFF_NAMESPACE, &self.signed_bytes())
-            .map_err(InvalidInput::from)?;
-        if verified.fingerprint != self.key_fingerprint {
-            return Err(InvalidInput::coded(
-                "signature_key_mismatch",
-                "signature",
-                format!(
-                    "the statement names key {} but was signed by {}",
-                    self.key_fingerprint, verified.fingerprint
-                ),
-            ));
-        }
-        Ok(verified)
+        verify_by(signature, &self.signed_bytes(), &self.key_fingerprint)
     }
+}
+
+/// A statement's signed bytes: its canonical (RFC 8785) JSON.
+pub(crate) fn canonical_bytes(statement: &impl Serialize) -> Vec<u8> {
+    let value = serde_json::to_value(statement).expect("a statement serializes");
+    crate::packet::integrity::canonical(&value).into_bytes()
+}
+
+/// Checks an SSHSIG `signature` over `bytes` in the signoff namespace, made by the key with `fingerprint` (the one
+/// the statement names). Whether that key may sign is the launch's question, asked by the caller.
+pub(crate) fn verify_by(
+    signature: &str,
+    bytes: &[u8],
+    fingerprint: &str,
+) -> Result<Verified, InvalidInput> {
+    let verified =
+        signing::verify(signature, SIGNOFF_NAMESPACE, bytes).map_err(InvalidInput::from)?;
+    if verified.fingerprint != fingerprint {
+        return Err(InvalidInput::coded(
+            "signature_key_mismatch",
+            "signature",
+            format!(
+                "the statement names key {fingerprint} but was signed by {}",
+                verified.fingerprint
+            ),
+        ));
+    }
+    Ok(verified)
 }
 
 /// A signoff signed away from the workspace: the statement, its signature and the public key, in one small file.

@@ -39,6 +39,8 @@ pub struct BlockingItem {
     pub role: Role,
     pub status: ItemStatus,
     pub reason: Option<String>,
+    /// For a waived item: `Ok(signer)` when the role owner's signed waiver checks out, else why it does not count.
+    pub waiver: Option<Result<String, String>>,
 }
 
 /// A blocking live item that a probe can prove; it needs a passing probe run within the freshness window.
@@ -79,17 +81,26 @@ pub fn evaluate(input: &VerdictInput<'_>) -> Verdict {
     let open_blocking: Vec<String> = input
         .blocking_items
         .iter()
-        .filter(|i| match i.status {
-            ItemStatus::Done => false,
-            ItemStatus::Waived => i.reason.as_deref().is_none_or(|r| r.trim().is_empty()),
-            _ => true,
+        .filter_map(|i| match i.status {
+            ItemStatus::Done => None,
+            ItemStatus::Waived if i.reason.as_deref().is_none_or(|r| r.trim().is_empty()) => {
+                Some(format!("{} ({}, waived without a reason)", i.title, i.role))
+            }
+            ItemStatus::Waived => match &i.waiver {
+                Some(Ok(_)) => None,
+                Some(Err(why)) => Some(format!("{} ({}, {why})", i.title, i.role)),
+                None => Some(format!(
+                    "{} ({}, waived without the {} owner's signature)",
+                    i.title, i.role, i.role
+                )),
+            },
+            _ => Some(format!("{} ({}, {})", i.title, i.role, i.status.as_str())),
         })
-        .map(|i| format!("{} ({}, {})", i.title, i.role, i.status.as_str()))
         .collect();
     let blocking = rule(
         "blocking_items",
         format!(
-            "all {} blocking items are done or waived with a reason",
+            "all {} blocking items are done, or waived with a reason and the role owner's signature",
             input.blocking_items.len()
         ),
         format!(
@@ -243,6 +254,7 @@ mod tests {
             role: Role::Engineering,
             status: ItemStatus::Done,
             reason: None,
+            waiver: None,
         }];
         let signoffs: Vec<RoleSignoff> = Role::ALL.iter().map(|r| approved(*r)).collect();
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
@@ -263,12 +275,14 @@ mod tests {
                 role: Role::Finance,
                 status: ItemStatus::Open,
                 reason: None,
+                waiver: None,
             },
             BlockingItem {
                 title: "KYB".into(),
                 role: Role::Product,
                 status: ItemStatus::Waived,
                 reason: None,
+                waiver: None,
             },
         ];
         let mut signoffs: Vec<RoleSignoff> = Role::ALL.iter().map(|r| approved(*r)).collect();
@@ -302,6 +316,34 @@ mod tests {
         );
         assert!(v.rules[1].details[0].contains("engineering's signoff is stale"));
         assert!(v.rules[2].details[0].contains("30 h ago"));
+    }
+
+    #[test]
+    fn a_blocking_waiver_counts_only_with_a_reason_and_a_signature_that_checks_out() {
+        let waived = |waiver: Option<Result<String, String>>| BlockingItem {
+            title: "Live entitlement".into(),
+            role: Role::Engineering,
+            status: ItemStatus::Waived,
+            reason: Some("entitlement confirmed by the provider's letter".into()),
+            waiver,
+        };
+        let signoffs: Vec<RoleSignoff> = Role::ALL.iter().map(|r| approved(*r)).collect();
+        let signed = [waived(Some(Ok("Zoë Kowalski".into())))];
+        assert!(evaluate(&all_good(&signed, &signoffs, &[])).go);
+        let unsigned = [waived(None)];
+        let v = evaluate(&all_good(&unsigned, &signoffs, &[]));
+        assert!(!v.go);
+        assert!(
+            v.rules[0].details[0].contains("without the engineering owner's signature"),
+            "{:?}",
+            v.rules[0]
+        );
+        let forged = [waived(Some(Err(
+            "its waiver signature does not check out".into()
+        )))];
+        let v = evaluate(&all_good(&forged, &signoffs, &[]));
+        assert!(!v.go);
+        assert!(v.rules[0].details[0].contains("does not check out"));
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_signed_signoffs",
         sql: include_str!("../../migrations/0006_signed_signoffs.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_signed_waivers",
+        sql: include_str!("../../migrations/0007_signed_waivers.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

@@ -6,8 +6,12 @@ use crate::audit;
 use crate::checklist::item::{self, ItemView, SetItemStatus};
 use crate::checklist::launch::{self, LaunchOverview, LaunchSummary, NewLaunch};
 use crate::checklist::template::Template;
-use crate::domain::Role;
+use crate::domain::{ItemStatus, Role};
 use crate::error::{InvalidInput, Result};
+use crate::signing::SignerKey;
+use crate::signoff::signers;
+use crate::signoff::statement::AuditHead;
+use crate::signoff::waiver::{self, WaiverStatement};
 
 use super::Workspace;
 
@@ -97,14 +101,57 @@ impl Workspace {
     }
 
     pub fn set_item_status(&mut self, change: &SetItemStatus) -> Result<ItemView> {
-        if change.status == crate::domain::ItemStatus::Waived {
+        self.change_item_status(change, None)
+    }
+
+    /// Waives an item with the role owner's signature: a statement about this item, its reason and the audit head,
+    /// signed with `key`, which the launch must allow for the item's role. Only a signed waiver takes a blocking
+    /// item out of the go / no-go rules; the signer is the principal the launch lists for the key.
+    pub fn waive_signed(&mut self, change: &SetItemStatus, key: &SignerKey) -> Result<ItemView> {
+        if change.status != ItemStatus::Waived {
+            return Err(InvalidInput::coded(
+                "not_a_waiver",
+                "status",
+                format!(
+                    "a signature goes with a waiver, not with '{}'",
+                    change.status.as_str()
+                ),
+            )
+            .into());
+        }
+        self.change_item_status(change, Some(key))
+    }
+
+    fn change_item_status(
+        &mut self,
+        change: &SetItemStatus,
+        key: Option<&SignerKey>,
+    ) -> Result<ItemView> {
+        if change.status == ItemStatus::Waived {
             self.refuse_unwaivable(change.item_id)?;
         }
         let (at, actor) = (self.now(), self.actor.clone());
         self.audited_at(&at, &actor, |tx| {
             let current = item::get(tx, change.item_id)?;
             let reason = item::check_status_change(tx, &current, change)?;
-            item::insert_status(tx, &current, change.status, reason.as_deref(), &actor, &at)?;
+            let signed = match key {
+                Some(key) => Some(signed_waiver(tx, &current, reason.as_deref(), key, &at)?),
+                None => None,
+            };
+            let event_id =
+                item::insert_status(tx, &current, change.status, reason.as_deref(), &actor, &at)?;
+            if let Some((statement, signature)) = &signed {
+                waiver::insert(
+                    tx,
+                    &waiver::NewWaiverSignature {
+                        status_event_id: event_id,
+                        statement,
+                        public_key: &key.expect("signed with a key").public_key_openssh(),
+                        signature,
+                        at: &at,
+                    },
+                )?;
+            }
             tx.record(
                 current.environment,
                 Some(&current.launch_id),
@@ -114,10 +161,51 @@ impl Workspace {
                     "from": current.status.as_str(),
                     "to": change.status.as_str(),
                     "reason": reason,
+                    "signed_by": signed.as_ref().map(|(st, _)| &st.signer),
+                    "key": signed.as_ref().map(|(st, _)| &st.key_fingerprint),
                 }),
             )?;
             Ok(())
         })?;
         self.item(change.item_id)
     }
+}
+
+/// The waiver statement for `item`, signed with `key`; refused before anything is written when the launch does not
+/// allow the key for the item's role.
+fn signed_waiver(
+    conn: &rusqlite::Connection,
+    item: &ItemView,
+    reason: Option<&str>,
+    key: &SignerKey,
+    at: &str,
+) -> Result<(WaiverStatement, String)> {
+    let fingerprint = key.fingerprint();
+    let entry = signers::find(conn, &item.launch_id, item.role, &fingerprint)?.ok_or_else(|| {
+        InvalidInput::coded(
+            "signer_not_allowed",
+            "key",
+            format!(
+                "key {fingerprint} may not sign for {} on {}: a waiver is signed by the role's owner; the launch \
+                 manager allows a key with `golive signers add {} --role {} --principal <name> --key <file.pub>`",
+                item.role, item.launch_id, item.launch_id, item.role
+            ),
+        )
+    })?;
+    let (seq, hash) = audit::head(conn)?;
+    let statement = WaiverStatement {
+        kind: waiver::WAIVER_TYPE.into(),
+        launch_id: item.launch_id.clone(),
+        item_id: item.id,
+        item: item.line(),
+        item_title: item.title.clone(),
+        role: item.role,
+        reason: reason.unwrap_or_default().to_string(),
+        audit_head: AuditHead { seq, hash },
+        signer: entry.principal,
+        key_fingerprint: fingerprint,
+        signed_at: at.to_string(),
+    };
+    let signature = statement.sign(key)?;
+    Ok((statement, signature))
 }

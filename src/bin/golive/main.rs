@@ -219,12 +219,16 @@ enum ItemCmd {
     Show {
         item: i64,
     },
-    /// Set an item's status: open, done, waived, blocked or failed.
+    /// Set an item's status: open, done, waived, blocked or failed. A blocking item's waiver counts for "go" only
+    /// when signed by its role's owner: waive it with --key or --agent.
     Set {
         item: i64,
         status: String,
         #[arg(long)]
         reason: Option<String>,
+        /// With `waived`: sign the waiver (a key the launch allows for the item's role).
+        #[command(flatten)]
+        key: signing::KeyChoice,
     },
 }
 
@@ -518,17 +522,30 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 item,
                 status,
                 reason,
+                key,
             } => {
                 let status: ItemStatus = parse(&status)?;
                 let launch = ws.item(item)?.launch_id;
                 let before = ws.signoffs(&launch)?;
-                let view = ws.set_item_status(&SetItemStatus {
+                let change = SetItemStatus {
                     item_id: item,
                     status,
                     reason,
-                })?;
+                };
+                let view = if key.given() {
+                    ws.waive_signed(&change, &key.load()?)?
+                } else {
+                    ws.set_item_status(&change)?
+                };
                 emit(json, &view, |v| {
-                    format!("item {} '{}' is now {}\n", v.id, v.title, v.status)
+                    let mut out = format!("item {} '{}' is now {}\n", v.id, v.title, v.status);
+                    if v.status == ItemStatus::Waived && v.blocking && !key.given() {
+                        out.push_str(
+                            "note: this blocking waiver is not signed, so it does not count for go; waive it again \
+                             with --key or --agent (a key the launch allows for the item's role)\n",
+                        );
+                    }
+                    out
                 });
                 note_stale_signoffs(&ws, &launch, &before)?;
             }
