@@ -7,6 +7,13 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-system-deps.sh
 
+# A one-shot CI build gains nothing from incremental caches, which take ~1.3 GB beside the test binaries; a CI run
+# once died of a full disk. Say how much room there is, so a full disk is told apart from a failing test.
+if [ "${CI:-}" = true ]; then
+  export CARGO_INCREMENTAL=0
+fi
+echo "== Disk: $(df -h . | awk 'NR==2 {print $4 " free of " $2}') =="
+
 echo "== UI: install, unit tests, type check, build =="
 # npm install (not npm ci): this npm omits optional platform packages from the lock file, which npm ci rejects;
 # install still follows package-lock.json for every version.
