@@ -136,7 +136,8 @@ fn go_is_refused_with_reasons_and_no_go_is_recorded() {
             "blocking_items",
             "signoffs",
             "live_probes",
-            "rollback_owner"
+            "rollback_owner",
+            "sandbox_first"
         ]
     );
 

@@ -113,6 +113,7 @@ fn verdict_over(
                AND EXISTS (SELECT 1 FROM json_each(i.fills) f WHERE f.value = 'go_live_signoff.rollback_owner'))",
         )?
         .query_row([launch_id], |r| r.get(0))?;
+    let sandbox = sandbox_proof(conn, launch_id, !required_probes.is_empty())?;
     let failed_sensitive_steps =
         crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;
     Ok(verdict::evaluate(&VerdictInput {
@@ -122,7 +123,43 @@ fn verdict_over(
         failed_sensitive_steps: &failed_sensitive_steps,
         rollback_owner: rollback_owner.as_deref(),
         rollback_owner_asked,
+        sandbox: &sandbox,
         now,
         probe_freshness: freshness,
     }))
+}
+
+/// What the sandbox-first rule needs: which packs passed in sandbox, and which packs' latest passing live run has no
+/// passing sandbox run of the same pack started before it. Only a passing run counts (an incomplete run is
+/// `skipped`, never `pass`).
+fn sandbox_proof(
+    conn: &Connection,
+    launch_id: &str,
+    probe_proven_live: bool,
+) -> Result<verdict::SandboxProof> {
+    let sandbox_passes = conn
+        .prepare_cached(
+            "SELECT DISTINCT pack_id FROM probe_runs
+             WHERE launch_id = ?1 AND environment = 'sandbox' AND outcome = 'pass' ORDER BY pack_id",
+        )?
+        .query_map([launch_id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    let live_without_sandbox = conn
+        .prepare_cached(
+            "SELECT l.pack_id FROM probe_runs l
+             WHERE l.launch_id = ?1 AND l.environment = 'live' AND l.outcome = 'pass'
+               AND l.started_at = (SELECT MAX(x.started_at) FROM probe_runs x WHERE x.launch_id = l.launch_id
+                                     AND x.pack_id = l.pack_id AND x.environment = 'live' AND x.outcome = 'pass')
+               AND NOT EXISTS (SELECT 1 FROM probe_runs s WHERE s.launch_id = l.launch_id AND s.pack_id = l.pack_id
+                                 AND s.environment = 'sandbox' AND s.outcome = 'pass'
+                                 AND s.started_at <= l.started_at)
+             GROUP BY l.pack_id ORDER BY l.pack_id",
+        )?
+        .query_map([launch_id], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(verdict::SandboxProof {
+        probe_proven_live,
+        sandbox_passes,
+        live_without_sandbox,
+    })
 }

@@ -49,6 +49,17 @@ pub struct RequiredProbe {
     pub last_pass: Option<DateTime<Utc>>,
 }
 
+/// Seeds 000 and 001: the same flow works in sandbox before it is trusted in live. What the store shows of that.
+#[derive(Debug, Default)]
+pub struct SandboxProof {
+    /// Whether any blocking live item of the launch is proven by probes (else there is no flow to match).
+    pub probe_proven_live: bool,
+    /// Packs with a passing sandbox run.
+    pub sandbox_passes: Vec<String>,
+    /// Packs whose latest passing live run has no passing sandbox run of the same pack started before it.
+    pub live_without_sandbox: Vec<String>,
+}
+
 pub struct VerdictInput<'a> {
     pub blocking_items: &'a [BlockingItem],
     pub signoffs: &'a [RoleSignoff],
@@ -59,6 +70,7 @@ pub struct VerdictInput<'a> {
     /// `go_live_signoff.rollback_owner`). The rule comes from the 0Pools seed; a launch on templates that never ask
     /// for one could otherwise never reach "go".
     pub rollback_owner_asked: bool,
+    pub sandbox: &'a SandboxProof,
     pub now: DateTime<Utc>,
     pub probe_freshness: Duration,
 }
@@ -206,7 +218,9 @@ pub fn evaluate(input: &VerdictInput<'_>) -> Verdict {
         },
     );
 
-    let rules = vec![blocking, signoffs, probes, sensitive, rollback];
+    let sandbox = sandbox_first(input.sandbox);
+
+    let rules = vec![blocking, signoffs, probes, sensitive, rollback, sandbox];
     Verdict {
         go: rules.iter().all(|r| r.passed),
         evaluated_at: crate::clock::format_time(input.now),
@@ -214,10 +228,46 @@ pub fn evaluate(input: &VerdictInput<'_>) -> Verdict {
     }
 }
 
+fn sandbox_first(proof: &SandboxProof) -> Rule {
+    let mut details: Vec<String> = proof
+        .live_without_sandbox
+        .iter()
+        .map(|pack| {
+            format!("{pack}: its live run passed with no passing sandbox run of the same pack before it")
+        })
+        .collect();
+    if proof.probe_proven_live && proof.sandbox_passes.is_empty() && details.is_empty() {
+        details.push(
+            "no probe run has passed in sandbox yet: run the pack against sandbox first".into(),
+        );
+    }
+    rule(
+        "sandbox_first",
+        if proof.probe_proven_live {
+            format!(
+                "the flow passed in sandbox first ({})",
+                proof.sandbox_passes.join(", ")
+            )
+        } else {
+            "no live item of this launch is proven by probes, so there is no sandbox flow to match"
+                .into()
+        },
+        "the live flow has not been proven in sandbox first".into(),
+        details,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// A launch no probe proves: the sandbox rule holds trivially.
+    static SANDBOX_PASSED: SandboxProof = SandboxProof {
+        probe_proven_live: false,
+        sandbox_passes: Vec::new(),
+        live_without_sandbox: Vec::new(),
+    };
 
     fn approved(role: Role) -> RoleSignoff {
         RoleSignoff {
@@ -242,6 +292,7 @@ mod tests {
             failed_sensitive_steps: &[],
             rollback_owner: Some("partner_ops"),
             rollback_owner_asked: true,
+            sandbox: &SANDBOX_PASSED,
             now: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
             probe_freshness: Duration::hours(DEFAULT_PROBE_FRESHNESS_HOURS),
         }
@@ -264,7 +315,7 @@ mod tests {
         }];
         let v = evaluate(&all_good(&items, &signoffs, &probes));
         assert!(v.go, "{v:?}");
-        assert_eq!(v.rules.len(), 5);
+        assert_eq!(v.rules.len(), 6);
     }
 
     #[test]
@@ -344,6 +395,32 @@ mod tests {
         let v = evaluate(&all_good(&forged, &signoffs, &[]));
         assert!(!v.go);
         assert!(v.rules[0].details[0].contains("does not check out"));
+    }
+
+    #[test]
+    fn live_probes_count_only_after_the_same_pack_passed_in_sandbox() {
+        let signoffs: Vec<RoleSignoff> = Role::ALL.iter().map(|r| approved(*r)).collect();
+        let mut proof = SandboxProof {
+            probe_proven_live: true,
+            ..SandboxProof::default()
+        };
+        let check = |proof: &SandboxProof| {
+            let mut input = all_good(&[], &signoffs, &[]);
+            input.sandbox = proof;
+            evaluate(&input)
+        };
+        let v = check(&proof);
+        assert!(!v.go);
+        assert!(v.rules[5].details[0].contains("no probe run has passed in sandbox yet"));
+        proof.live_without_sandbox = vec!["0pools-smoke".into()];
+        proof.sandbox_passes = vec!["webhook-readiness".into()];
+        let v = check(&proof);
+        assert!(!v.go);
+        assert!(v.rules[5].details[0].starts_with("0pools-smoke: its live run passed"));
+        proof.live_without_sandbox.clear();
+        let v = check(&proof);
+        assert!(v.go, "{:?}", v.failing().collect::<Vec<_>>());
+        assert!(v.rules[5].summary.contains("webhook-readiness"));
     }
 
     #[test]
