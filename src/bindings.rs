@@ -21,7 +21,8 @@ use crate::checklist::template::{
 use crate::domain::{Environment, ItemStatus, Role};
 use crate::error::{ErrorPayload, TemplateProblem};
 use crate::packet::escalation::{
-    EscalationField, EscalationPacket, EscalationRequest, SeverityLevel,
+    EscalationEnvironment, EscalationField, EscalationPacket, EscalationRequest, IdCandidate,
+    IncidentScope, SeverityLevel,
 };
 use crate::packet::export::{ExportedPacket, SavedFiles};
 use crate::packet::integrity::Verification;
@@ -132,6 +133,9 @@ pub fn typescript() -> String {
         RedactionSummary,
         SeverityLevel,
         EscalationRequest,
+        EscalationEnvironment,
+        IncidentScope,
+        IdCandidate,
         EscalationField,
         EscalationPacket,
         StepSummary,

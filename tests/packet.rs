@@ -6,7 +6,9 @@ mod common;
 use golive::checklist::evidence::{EvidenceKind, NewEvidence};
 use golive::checklist::identifier::IdentifierType;
 use golive::checklist::item::SetItemStatus;
-use golive::packet::escalation::{EscalationRequest, SeverityLevel};
+use golive::packet::escalation::{
+    EscalationEnvironment, EscalationRequest, IncidentScope, SeverityLevel,
+};
 use golive::packet::integrity;
 use golive::signoff::{NewSignoff, SignoffDecision};
 use golive::{Environment, ItemStatus, Role, Workspace};
@@ -181,6 +183,10 @@ fn every_export_path_is_redacted_and_support_safe_ids_survive() {
             launch_id: launch.clone(),
             severity: Some(SeverityLevel::S1),
             environment: None,
+            scope: Some(IncidentScope {
+                ids: vec!["pool_trade_live_456".into()],
+                ..IncidentScope::default()
+            }),
             summary: "Quotes fail at LiquidityProviderX; contact jane.doe@example.com".into(),
             facts: [("affected_route".to_string(), "/v1/quotes".to_string())].into(),
         })
@@ -505,7 +511,8 @@ fn an_escalation_goes_to_the_support_path_its_templates_name() {
     let request = |launch: &str| EscalationRequest {
         launch_id: launch.into(),
         severity: Some(SeverityLevel::S3),
-        environment: Some(Environment::Live),
+        environment: Some(Environment::Live.into()),
+        scope: None,
         summary: "webhook verification blocks launch".into(),
         facts: Default::default(),
     };
@@ -580,7 +587,8 @@ fn each_severity_asks_for_the_seeds_fields_and_s4_asks_for_the_surface() {
     let mut request = EscalationRequest {
         launch_id: launch.clone(),
         severity: Some(SeverityLevel::S4),
-        environment: Some(Environment::Live),
+        environment: Some(Environment::Live.into()),
+        scope: None,
         summary: "which surface fits payouts".into(),
         facts: Default::default(),
     };
@@ -612,4 +620,147 @@ fn each_severity_asks_for_the_seeds_fields_and_s4_asks_for_the_surface() {
         .unwrap()
         .missing
         .contains(&"timestamp window".to_string()));
+}
+
+/// Seed 003: an escalation is about one incident. Only the ids of the runs, window or ids picked go in; nothing
+/// picked means no recorded id at all (and the escalation says the scope is missing); an id or run the launch never
+/// recorded is refused; "local development" is an environment of its own, with no launch records.
+#[test]
+fn an_escalation_carries_only_the_incident_it_is_about() {
+    let (mut f, launch) = common::workspace_with_sample_launch();
+    let order = item_with(&f.ws, &launch, "small-live-order");
+    for (t, value) in [
+        (IdentifierType::QuoteId, "pool_quote_live_100"),
+        (IdentifierType::TradeId, "pool_trade_live_101"),
+        (IdentifierType::QuoteId, "pool_quote_live_200"),
+        (IdentifierType::TradeId, "pool_trade_live_201"),
+    ] {
+        f.ws.add_evidence(&evidence(
+            order.id,
+            EvidenceKind::Identifier,
+            Some(t),
+            value,
+            None,
+        ))
+        .unwrap();
+    }
+    let candidates = f.ws.escalation_candidates(&launch).unwrap();
+    let at = |value: &str| {
+        candidates
+            .iter()
+            .find(|c| c.value == value)
+            .unwrap_or_else(|| panic!("{value} is a candidate: {candidates:?}"))
+            .at
+            .clone()
+    };
+    let ids_of = |scope: Option<IncidentScope>| {
+        let e =
+            f.ws.escalation(&EscalationRequest {
+                launch_id: launch.clone(),
+                severity: Some(SeverityLevel::S1),
+                environment: None,
+                scope,
+                summary: "quotes fail".into(),
+                facts: Default::default(),
+            })
+            .unwrap();
+        let ids: Vec<String> = e.identifiers.values().flatten().cloned().collect();
+        (ids, e)
+    };
+
+    let (ids, e) = ids_of(None);
+    assert!(ids.is_empty(), "nothing picked, nothing in: {ids:?}");
+    assert!(
+        e.missing.iter().any(|m| m.starts_with("incident scope")),
+        "{:?}",
+        e.missing
+    );
+
+    let (ids, e) = ids_of(Some(IncidentScope {
+        from: Some(at("pool_quote_live_200")),
+        until: Some(at("pool_trade_live_201")),
+        ..IncidentScope::default()
+    }));
+    assert_eq!(
+        {
+            let mut v = ids.clone();
+            v.sort();
+            v
+        },
+        ["pool_quote_live_200", "pool_trade_live_201"]
+    );
+    let window = e
+        .fields
+        .iter()
+        .find(|f| f.name == "timestamp window")
+        .and_then(|f| f.value.clone())
+        .expect("the picked window is the timestamp window");
+    assert!(window.contains(&at("pool_quote_live_200")), "{window}");
+
+    let (ids, _) = ids_of(Some(IncidentScope {
+        ids: vec!["pool_trade_live_101".into()],
+        ..IncidentScope::default()
+    }));
+    assert_eq!(ids, ["pool_trade_live_101"]);
+
+    let refused = |scope: IncidentScope| {
+        f.ws.escalation(&EscalationRequest {
+            launch_id: launch.clone(),
+            severity: Some(SeverityLevel::S1),
+            environment: None,
+            scope: Some(scope),
+            summary: "quotes fail".into(),
+            facts: Default::default(),
+        })
+        .unwrap_err()
+        .to_payload()
+        .code
+    };
+    assert_eq!(
+        refused(IncidentScope {
+            ids: vec!["req_never_recorded".into()],
+            ..IncidentScope::default()
+        }),
+        "unknown_id"
+    );
+    assert_eq!(
+        refused(IncidentScope {
+            runs: vec!["run_nope".into()],
+            ..IncidentScope::default()
+        }),
+        "unknown_run"
+    );
+    assert_eq!(
+        refused(IncidentScope {
+            from: Some("yesterday".into()),
+            ..IncidentScope::default()
+        }),
+        "invalid_time"
+    );
+    assert_eq!(
+        refused(IncidentScope {
+            from: Some("2026-11-24T00:00:00Z".into()),
+            until: Some("2026-11-23T00:00:00Z".into()),
+            ..IncidentScope::default()
+        }),
+        "invalid_window"
+    );
+
+    let local =
+        f.ws.escalation(&EscalationRequest {
+            launch_id: launch.clone(),
+            severity: Some(SeverityLevel::S4),
+            environment: Some(
+                "local development"
+                    .parse::<EscalationEnvironment>()
+                    .unwrap(),
+            ),
+            scope: None,
+            summary: "docs question".into(),
+            facts: Default::default(),
+        })
+        .unwrap();
+    assert_eq!(local.environment, EscalationEnvironment::LocalDevelopment);
+    assert!(local.body.contains("local development"), "{}", local.body);
+    assert!(local.identifiers.is_empty());
 }

@@ -180,6 +180,7 @@ fn the_escalation_pdf_and_text_are_written() {
         launch_id: launch,
         severity: Some(SeverityLevel::S2),
         environment: None,
+        scope: None,
         summary: "Webhook delivery delayed for some users".into(),
         facts: [("affected_count".to_string(), "40".to_string())].into(),
     };

@@ -688,7 +688,7 @@ fn a_missing_secret_is_an_error_that_names_where_to_put_it() {
 
 #[test]
 fn the_latest_runs_reach_the_packet_its_pdf_and_escalations() {
-    use golive::packet::escalation::{EscalationRequest, SeverityLevel};
+    use golive::packet::escalation::{EscalationRequest, IncidentScope, SeverityLevel};
     let dir = tempfile::tempdir().unwrap();
     let mut ws = workspace(&dir);
     let servers = probes::servers(Environment::Sandbox, 90);
@@ -748,12 +748,16 @@ fn the_latest_runs_reach_the_packet_its_pdf_and_escalations() {
         "{text}"
     );
 
-    // An S3 escalation fills its request id from what the probe runs saw.
+    // An S3 escalation about the failing run fills its request id from what that run saw, and only that run.
     let escalation = ws
         .escalation(&EscalationRequest {
             launch_id: id.clone(),
             severity: Some(SeverityLevel::S3),
-            environment: Some(Environment::Sandbox),
+            environment: Some(Environment::Sandbox.into()),
+            scope: Some(IncidentScope {
+                runs: vec![latest.id.clone()],
+                ..IncidentScope::default()
+            }),
             summary: "Idempotency broken on accept".into(),
             facts: [("endpoint".to_string(), "/v1/quotes/{id}/accept".to_string())].into(),
         })
@@ -763,6 +767,10 @@ fn the_latest_runs_reach_the_packet_its_pdf_and_escalations() {
     assert!(
         seen.iter().all(|r| request_ids.contains(r)),
         "{request_ids:?}"
+    );
+    assert!(
+        request_ids.iter().all(|r| seen.contains(&r)),
+        "ids of other runs stay out: {request_ids:?}"
     );
     let field = escalation
         .fields

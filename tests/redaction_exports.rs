@@ -7,7 +7,7 @@ mod common;
 
 use std::process::Command;
 
-use golive::packet::escalation::{EscalationRequest, SeverityLevel};
+use golive::packet::escalation::{EscalationRequest, IncidentScope, SeverityLevel};
 use serde_json::Value;
 
 const CORPUS: &str = concat!(
@@ -111,6 +111,7 @@ fn the_corpus_never_leaves_through_any_export_path() {
             launch_id: launch.clone(),
             severity: Some(SeverityLevel::S3),
             environment: None,
+            scope: Some(every_recorded_id()),
             summary: "Escalating".into(),
             facts: [
                 ("error_code".to_string(), r.text.clone()),
@@ -127,6 +128,7 @@ fn the_corpus_never_leaves_through_any_export_path() {
         launch_id: launch.clone(),
         severity: Some(SeverityLevel::S3),
         environment: None,
+        scope: Some(every_recorded_id()),
         summary: "All corpus lines".into(),
         facts: records
             .iter()
@@ -168,4 +170,12 @@ fn the_corpus_never_leaves_through_any_export_path() {
         &String::from_utf8_lossy(&out.stdout),
         &records,
     );
+}
+
+/// A window around every id the launch recorded, so the escalations carry them all through redaction.
+fn every_recorded_id() -> IncidentScope {
+    IncidentScope {
+        from: Some("2000-01-01T00:00:00Z".into()),
+        ..IncidentScope::default()
+    }
 }

@@ -699,6 +699,9 @@ fn one_encoding(index: usize, name: &str, encode: Encode, list: &[Record]) -> Ta
                 text.clone(),
                 s("--fact"),
                 format!("detail={value}"),
+                // Every id the carrier recorded goes in, so the ids fields are searched too.
+                s("--from"),
+                s("2000-01-01T00:00:00Z"),
                 s("--json-out"),
                 format!("{}.json", esc.display()),
                 s("--pdf-out"),

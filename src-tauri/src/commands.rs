@@ -10,7 +10,7 @@ use golive::checklist::item::{ItemView, SetItemStatus};
 use golive::checklist::launch::{LaunchOverview, LaunchSummary, NewLaunch};
 use golive::checklist::template::TemplateSummary;
 use golive::error::ErrorPayload;
-use golive::packet::escalation::{EscalationPacket, EscalationRequest};
+use golive::packet::escalation::{EscalationPacket, EscalationRequest, IdCandidate};
 use golive::packet::export::{ExportedPacket, SavedFiles};
 use golive::signoff::{DecisionRecord, Gate, NewDecision, SignoffView};
 use golive::workspace::AttachFile;
@@ -160,6 +160,15 @@ pub fn latest_decision(
 #[tauri::command]
 pub fn preview_packet(state: State<'_, AppState>, launch_id: String) -> Reply<ExportedPacket> {
     with(&state, |ws| ws.export_packet(&launch_id))
+}
+
+/// The support-safe ids an escalation can be scoped to: the incident picker's list.
+#[tauri::command]
+pub fn escalation_candidates(
+    state: State<'_, AppState>,
+    launch_id: String,
+) -> Reply<Vec<IdCandidate>> {
+    with(&state, |ws| ws.escalation_candidates(&launch_id))
 }
 
 #[tauri::command]

@@ -76,6 +76,7 @@ fn main() {
             signing_commands::add_signer,
             signing_commands::remove_signer,
             signing_commands::import_slip,
+            commands::escalation_candidates,
             commands::build_escalation,
             commands::save_escalation,
             probe_commands::probe_packs,

@@ -40,12 +40,120 @@ impl std::str::FromStr for SeverityLevel {
     }
 }
 
+/// Where the problem happens. Seed 003: "sandbox, production, or local development".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalationEnvironment {
+    Sandbox,
+    Live,
+    LocalDevelopment,
+}
+
+impl EscalationEnvironment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EscalationEnvironment::Sandbox => "sandbox",
+            EscalationEnvironment::Live => "live",
+            EscalationEnvironment::LocalDevelopment => "local development",
+        }
+    }
+
+    /// The launch environment whose records belong to this one; local development has none.
+    pub fn launch_environment(self) -> Option<Environment> {
+        match self {
+            EscalationEnvironment::Sandbox => Some(Environment::Sandbox),
+            EscalationEnvironment::Live => Some(Environment::Live),
+            EscalationEnvironment::LocalDevelopment => None,
+        }
+    }
+}
+
+impl From<Environment> for EscalationEnvironment {
+    fn from(e: Environment) -> Self {
+        match e {
+            Environment::Sandbox => EscalationEnvironment::Sandbox,
+            Environment::Live => EscalationEnvironment::Live,
+        }
+    }
+}
+
+impl std::fmt::Display for EscalationEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for EscalationEnvironment {
+    type Err = InvalidInput;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let word = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        match word.as_str() {
+            "sandbox" => Ok(EscalationEnvironment::Sandbox),
+            "live" | "production" => Ok(EscalationEnvironment::Live),
+            "local" | "local_development" | "development" => {
+                Ok(EscalationEnvironment::LocalDevelopment)
+            }
+            _ => Err(InvalidInput::new(
+                "environment",
+                format!(
+                    "'{}' is not an environment; use sandbox, live or local-development",
+                    s.trim()
+                ),
+            )),
+        }
+    }
+}
+
+/// Which recorded ids an escalation is about. An escalation concerns one incident: only the ids of the probe runs,
+/// the time window or the ids picked here go in, never every id the launch ever recorded. See
+/// [`IdCandidate`] for what can be picked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+pub struct IncidentScope {
+    /// Probe run ids: the request ids and captured ids of these runs.
+    #[serde(default)]
+    pub runs: Vec<String>,
+    /// RFC 3339 bounds (inclusive): ids recorded or seen in this window.
+    #[serde(default)]
+    #[ts(optional)]
+    pub from: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub until: Option<String>,
+    /// Recorded ids picked one by one.
+    #[serde(default)]
+    pub ids: Vec<String>,
+}
+
+impl IncidentScope {
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty() && self.from.is_none() && self.until.is_none() && self.ids.is_empty()
+    }
+}
+
+/// A support-safe id recorded on a launch, with where it comes from: what an escalation's scope picks from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct IdCandidate {
+    pub id_type: String,
+    pub value: String,
+    pub environment: Environment,
+    /// When it was recorded, or when the probe run that saw it started.
+    pub at: String,
+    /// The probe run that saw it, when one did.
+    #[ts(optional)]
+    pub run_id: Option<String>,
+}
+
 /// What the person escalating knows that the launch record does not.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct EscalationRequest {
     pub launch_id: String,
     pub severity: Option<SeverityLevel>,
-    pub environment: Option<Environment>,
+    pub environment: Option<EscalationEnvironment>,
+    /// The incident: which runs, time window or ids the escalation concerns. Without one, no recorded id goes in.
+    #[serde(default)]
+    #[ts(optional)]
+    pub scope: Option<IncidentScope>,
     /// One line: what is wrong.
     pub summary: String,
     /// Facts by name: affected_route, first_seen, affected_count, timestamp_window, retry_behavior,
@@ -62,7 +170,7 @@ pub struct EscalationPacket {
     pub to: String,
     pub subject: String,
     pub summary: String,
-    pub environment: Environment,
+    pub environment: EscalationEnvironment,
     pub product_surface: String,
     pub partner_id: String,
     pub launch: String,
@@ -192,16 +300,141 @@ pub fn check_facts(
 /// Seed 003's support path, for launches whose templates name none.
 pub const DEFAULT_SUPPORT: &str = "support@0bit.io";
 
+/// A probe run's id, environment and start, and the (type, value) ids it saw.
+pub type RunIds = (String, Environment, String, Vec<(IdentifierType, String)>);
+
+/// The support-safe ids a launch has recorded (typed identifier evidence and probe_run evidence) and the ids its
+/// probe runs saw (request ids, captured ids typed as support-safe), each once per environment, oldest first.
+pub fn candidates(evidence: &[EvidenceRecord], runs: &[RunIds]) -> Vec<IdCandidate> {
+    let mut out: Vec<IdCandidate> = Vec::new();
+    let mut push = |c: IdCandidate| {
+        if !out
+            .iter()
+            .any(|o| o.value == c.value && o.environment == c.environment && o.id_type == c.id_type)
+        {
+            out.push(c);
+        }
+    };
+    for e in evidence.iter().filter(|e| e.superseded_by.is_none()) {
+        let id_type = match (e.kind, e.identifier_type) {
+            (EvidenceKind::Identifier, Some(t)) if SUPPORT_SAFE_IDS.contains(&t) => {
+                t.as_str().to_string()
+            }
+            (EvidenceKind::ProbeRun, _) => "probe_run_id".to_string(),
+            _ => continue,
+        };
+        push(IdCandidate {
+            id_type,
+            value: e.value.clone(),
+            environment: e.environment,
+            at: e.recorded_at.clone(),
+            run_id: (e.kind == EvidenceKind::ProbeRun).then(|| e.value.clone()),
+        });
+    }
+    for (run_id, environment, started_at, ids) in runs {
+        for (t, value) in ids.iter().filter(|(t, _)| SUPPORT_SAFE_IDS.contains(t)) {
+            push(IdCandidate {
+                id_type: t.as_str().to_string(),
+                value: value.clone(),
+                environment: *environment,
+                at: started_at.clone(),
+                run_id: Some(run_id.clone()),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.at.cmp(&b.at));
+    out
+}
+
+fn parse_bound(
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, InvalidInput> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            chrono::DateTime::parse_from_rfc3339(v)
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .map_err(|_| {
+                    InvalidInput::coded(
+                        "invalid_time",
+                        field,
+                        format!("'{v}' is not a time; use RFC 3339, like 2026-11-23T05:31:00Z"),
+                    )
+                })
+        })
+        .transpose()
+}
+
+/// The candidates an incident scope picks. Every run and id named must be one the launch recorded: an escalation
+/// carries recorded, support-safe ids only, so an unknown one is refused rather than passed through.
+pub fn in_scope(
+    scope: &IncidentScope,
+    candidates: &[IdCandidate],
+) -> Result<Vec<IdCandidate>, InvalidInput> {
+    let from = parse_bound("from", scope.from.as_deref())?;
+    let until = parse_bound("until", scope.until.as_deref())?;
+    if let (Some(f), Some(u)) = (from, until) {
+        if f > u {
+            return Err(InvalidInput::coded(
+                "invalid_window",
+                "until",
+                "the window ends before it starts".to_string(),
+            ));
+        }
+    }
+    for run in &scope.runs {
+        if !candidates
+            .iter()
+            .any(|c| c.run_id.as_deref() == Some(run.as_str()))
+        {
+            return Err(InvalidInput::coded(
+                "unknown_run",
+                "runs",
+                format!(
+                    "probe run '{run}' is not a run of this launch that saw any support-safe id"
+                ),
+            ));
+        }
+    }
+    for id in &scope.ids {
+        if !candidates.iter().any(|c| &c.value == id) {
+            return Err(InvalidInput::coded(
+                "unknown_id",
+                "ids",
+                "an id picked for the escalation is not recorded on this launch; record it as identifier evidence \
+                 first, so its type is checked"
+                    .to_string(),
+            ));
+        }
+    }
+    let windowed = from.is_some() || until.is_some();
+    Ok(candidates
+        .iter()
+        .filter(|c| {
+            let by_run = c.run_id.as_ref().is_some_and(|r| scope.runs.contains(r));
+            let by_id = scope.ids.contains(&c.value);
+            let by_time = windowed
+                && chrono::DateTime::parse_from_rfc3339(&c.at)
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .is_ok_and(|t| from.is_none_or(|f| t >= f) && until.is_none_or(|u| t <= u));
+            by_run || by_id || by_time
+        })
+        .cloned()
+        .collect())
+}
+
 /// Builds the escalation (before redaction). There is no default severity: the person escalating chooses, and a
 /// missing one is an error that lists the model.
 ///
+/// `candidates` are the launch's recorded ids ([`candidates`]); only those the request's scope picks go in.
 /// `support` is where the launch's templates say their partners escalate, in template order; without one, 0Bit's
 /// support path from seed 003.
 pub fn build(
     request: &EscalationRequest,
     overview: &LaunchOverview,
-    evidence: &[EvidenceRecord],
-    probe_ids: &[(Environment, IdentifierType, String)],
+    candidates: &[IdCandidate],
     support: &[String],
 ) -> Result<EscalationPacket, InvalidInput> {
     let severity = request.severity.ok_or_else(|| {
@@ -215,33 +448,31 @@ pub fn build(
         )
     })?;
     let summary = text::single_line("summary", &request.summary, MAX_SUMMARY_CHARS)?;
-    let facts = check_facts(&request.facts)?;
-    let environment = request.environment.unwrap_or(overview.summary.environment);
-    let mut identifiers: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for e in evidence
-        .iter()
-        .filter(|e| e.superseded_by.is_none() && e.environment == environment)
-    {
-        let id_type = match (e.kind, e.identifier_type) {
-            (EvidenceKind::Identifier, Some(t)) if SUPPORT_SAFE_IDS.contains(&t) => {
-                t.as_str().to_string()
-            }
-            (EvidenceKind::ProbeRun, _) => "probe_run_id".to_string(),
-            _ => continue,
-        };
-        let list = identifiers.entry(id_type).or_default();
-        if !list.contains(&e.value) {
-            list.push(e.value.clone());
-        }
+    let mut facts = check_facts(&request.facts)?;
+    let environment = request
+        .environment
+        .unwrap_or_else(|| overview.summary.environment.into());
+    let scope = request.scope.clone().unwrap_or_default();
+    let picked = in_scope(&scope, candidates)?;
+    // The window the person picked is the seed's timestamp window, unless they wrote one themselves.
+    if !facts.contains_key("timestamp_window") && (scope.from.is_some() || scope.until.is_some()) {
+        facts.insert(
+            "timestamp_window".into(),
+            format!(
+                "{} to {}",
+                scope.from.as_deref().unwrap_or("(open)"),
+                scope.until.as_deref().unwrap_or("(open)")
+            ),
+        );
     }
-    // Ids the latest probe runs saw (request ids, captured quote and trade ids) count like recorded ones.
-    for (env, t, value) in probe_ids {
-        if *env != environment || !SUPPORT_SAFE_IDS.contains(t) {
-            continue;
-        }
-        let list = identifiers.entry(t.as_str().to_string()).or_default();
-        if !list.contains(value) {
-            list.push(value.clone());
+    let mut identifiers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for c in picked
+        .iter()
+        .filter(|c| environment.launch_environment() == Some(c.environment))
+    {
+        let list = identifiers.entry(c.id_type.clone()).or_default();
+        if !list.contains(&c.value) {
+            list.push(c.value.clone());
         }
     }
     let model = support::severity_model();
@@ -275,11 +506,19 @@ pub fn build(
             }
         })
         .collect();
-    let missing: Vec<String> = fields
+    let mut missing: Vec<String> = fields
         .iter()
         .filter(|f| f.value.is_none())
         .map(|f| f.name.clone())
         .collect();
+    let asks_for_ids = required(severity)
+        .iter()
+        .any(|(_, source)| matches!(source, Source::Ids(_)));
+    if asks_for_ids && scope.is_empty() {
+        missing.push(
+            "incident scope: the probe runs, time window or ids this escalation concerns".into(),
+        );
+    }
     let subject = format!(
         "[{level} {severity_name}] {} ({}): {summary}",
         overview.summary.partner_id, environment

@@ -10,6 +10,7 @@ use crate::checklist::identifier::IdentifierType;
 use crate::checklist::launch;
 use crate::domain::{Environment, Role};
 use crate::error::{InvalidInput, Result};
+use crate::packet::escalation::{IdCandidate, RunIds};
 use crate::packet::model::PacketKey;
 use crate::packet::{
     self,
@@ -147,13 +148,23 @@ impl Workspace {
     }
 
     /// An escalation built from the launch's recorded ids, redacted like every export.
+    /// The support-safe ids an escalation can be scoped to: recorded identifier and probe_run evidence, and the ids
+    /// the launch's most recent probe runs saw, oldest first.
+    pub fn escalation_candidates(&self, launch_id: &str) -> Result<Vec<IdCandidate>> {
+        let conn = self.store.conn();
+        let evidence = evidence::list_for_launch(conn, launch_id)?;
+        let mut summaries = probe::record::list(conn, launch_id)?;
+        summaries.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        let mut runs = Vec::new();
+        for summary in summaries.iter().take(MAX_ESCALATION_RUNS) {
+            runs.push(probe_run_ids(&probe::record::get(conn, &summary.id)?));
+        }
+        Ok(packet::escalation::candidates(&evidence, &runs))
+    }
+
     pub fn escalation(&self, request: &EscalationRequest) -> Result<EscalationPacket> {
         let overview = launch::overview(self.store.conn(), &request.launch_id)?;
-        let evidence = evidence::list_for_launch(self.store.conn(), &request.launch_id)?;
-        let probe_ids = probe_run_ids(&probe::record::latest_runs(
-            self.store.conn(),
-            &request.launch_id,
-        )?);
+        let candidates = self.escalation_candidates(&request.launch_id)?;
         let mut support: Vec<String> = Vec::new();
         for id in &overview.summary.templates {
             if let Some(address) = self.template(id)?.support {
@@ -162,7 +173,7 @@ impl Workspace {
                 }
             }
         }
-        let built = packet::escalation::build(request, &overview, &evidence, &probe_ids, &support)?;
+        let built = packet::escalation::build(request, &overview, &candidates, &support)?;
         // The support path is published, not personal: it stays readable in the escalation.
         let redactor = support
             .iter()
@@ -277,20 +288,22 @@ impl Workspace {
     }
 }
 
-/// The ids probe runs saw: every step's request ids and its captured, typed ids, with the run's environment.
-pub(super) fn probe_run_ids(runs: &[ProbeRun]) -> Vec<(Environment, IdentifierType, String)> {
+/// How many of a launch's most recent probe runs an escalation can pick ids from: an incident is recent, and each
+/// run's report is read whole.
+const MAX_ESCALATION_RUNS: usize = 100;
+
+/// The ids a probe run saw: every step's request ids and its captured, typed ids.
+pub(super) fn probe_run_ids(run: &ProbeRun) -> RunIds {
     let mut ids = Vec::new();
-    for run in runs {
-        for step in &run.steps {
-            for r in &step.request_ids {
-                ids.push((run.environment, IdentifierType::RequestId, r.clone()));
-            }
-            for c in &step.captures {
-                if let Some(t) = c.identifier_type.as_deref().and_then(|t| t.parse().ok()) {
-                    ids.push((run.environment, t, c.value.clone()));
-                }
+    for step in &run.steps {
+        for r in &step.request_ids {
+            ids.push((IdentifierType::RequestId, r.clone()));
+        }
+        for c in &step.captures {
+            if let Some(t) = c.identifier_type.as_deref().and_then(|t| t.parse().ok()) {
+                ids.push((t, c.value.clone()));
             }
         }
     }
-    ids
+    (run.id.clone(), run.environment, run.started_at.clone(), ids)
 }

@@ -417,3 +417,28 @@ pub fn scan(r: &ScanReport) -> String {
     }
     out
 }
+
+/// The ids an escalation can be scoped to, oldest first, with the run that saw each.
+pub fn id_candidates(list: &[golive::packet::escalation::IdCandidate]) -> String {
+    if list.is_empty() {
+        return "no support-safe id is recorded on this launch yet\n".into();
+    }
+    let mut out = String::new();
+    for c in list {
+        let _ = writeln!(
+            out,
+            "{}  {:<8} {:<14} {}{}",
+            c.at,
+            c.environment.as_str(),
+            c.id_type,
+            c.value,
+            c.run_id
+                .as_ref()
+                .filter(|r| *r != &c.value)
+                .map(|r| format!("  (run {r})"))
+                .unwrap_or_default()
+        );
+    }
+    out.push_str("pick with --run RUN, --from/--until TIME or --id ID\n");
+    out
+}

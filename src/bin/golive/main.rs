@@ -10,7 +10,7 @@ use golive::checklist::evidence::{EvidenceKind, NewEvidence};
 use golive::checklist::identifier::IdentifierType;
 use golive::checklist::item::SetItemStatus;
 use golive::checklist::launch::{NewLaunch, ProductSurface, RoleOwner, Targets};
-use golive::packet::escalation::EscalationRequest;
+use golive::packet::escalation::{EscalationRequest, IncidentScope};
 use golive::signoff::{NewDecision, NewSignoff, SignoffDecision};
 use golive::workspace::AttachFile;
 use golive::{Environment, Error, ItemStatus, Role, Workspace};
@@ -127,6 +127,21 @@ enum Command {
         pdf_out: Option<PathBuf>,
         #[arg(long = "text-out")]
         text_out: Option<PathBuf>,
+        /// The incident: a probe run whose ids go in; repeat. `golive escalate LAUNCH --candidates` lists them.
+        #[arg(long = "run")]
+        runs: Vec<String>,
+        /// The incident's window (RFC 3339): ids recorded or seen from this time.
+        #[arg(long)]
+        from: Option<String>,
+        /// The incident's window (RFC 3339): ids recorded or seen until this time.
+        #[arg(long)]
+        until: Option<String>,
+        /// A recorded id the incident concerns; repeat.
+        #[arg(long = "id")]
+        ids: Vec<String>,
+        /// List the ids the escalation can be scoped to (with their runs and times) and stop.
+        #[arg(long)]
+        candidates: bool,
     },
     /// Show what the redactor would remove from a file, by class (never the values).
     Scan {
@@ -710,7 +725,18 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             json_out,
             pdf_out,
             text_out,
+            runs,
+            from,
+            until,
+            ids,
+            candidates,
         } => {
+            if candidates {
+                emit(json, &ws.escalation_candidates(&launch)?, |list| {
+                    human::id_candidates(list)
+                });
+                return Ok(ExitCode::SUCCESS);
+            }
             let mut parsed = std::collections::BTreeMap::new();
             for fact in &facts {
                 let (k, v) = fact.split_once('=').ok_or_else(|| {
@@ -725,6 +751,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 launch_id: launch,
                 severity: parse_opt(severity.as_deref())?,
                 environment: parse_opt(environment.as_deref())?,
+                scope: Some(IncidentScope {
+                    runs,
+                    from,
+                    until,
+                    ids,
+                }),
                 summary,
                 facts: parsed,
             };

@@ -361,7 +361,11 @@ export type RedactionSummary = { counts: { [key in string]?: number }, total: nu
 
 export type SeverityLevel = "S1" | "S2" | "S3" | "S4";
 
-export type EscalationRequest = { launch_id: string, severity: SeverityLevel | null, environment: Environment | null, 
+export type EscalationRequest = { launch_id: string, severity: SeverityLevel | null, environment: EscalationEnvironment | null, 
+/**
+ * The incident: which runs, time window or ids the escalation concerns. Without one, no recorded id goes in.
+ */
+scope?: IncidentScope, 
 /**
  * One line: what is wrong.
  */
@@ -373,13 +377,39 @@ summary: string,
  */
 facts: { [key in string]?: string }, };
 
+export type EscalationEnvironment = "sandbox" | "live" | "local_development";
+
+export type IncidentScope = { 
+/**
+ * Probe run ids: the request ids and captured ids of these runs.
+ */
+runs: Array<string>, 
+/**
+ * RFC 3339 bounds (inclusive): ids recorded or seen in this window.
+ */
+from?: string, until?: string, 
+/**
+ * Recorded ids picked one by one.
+ */
+ids: Array<string>, };
+
+export type IdCandidate = { id_type: string, value: string, environment: Environment, 
+/**
+ * When it was recorded, or when the probe run that saw it started.
+ */
+at: string, 
+/**
+ * The probe run that saw it, when one did.
+ */
+run_id?: string, };
+
 export type EscalationField = { name: string, value: string | null, 
 /**
  * The key of `EscalationRequest::facts` that supplies this field, when a person supplies it.
  */
 fact: string | null, };
 
-export type EscalationPacket = { severity: SeverityLevel, severity_name: string, to: string, subject: string, summary: string, environment: Environment, product_surface: string, partner_id: string, launch: string, 
+export type EscalationPacket = { severity: SeverityLevel, severity_name: string, to: string, subject: string, summary: string, environment: EscalationEnvironment, product_surface: string, partner_id: string, launch: string, 
 /**
  * Each field the severity asks for, in the seed's order, with its value or `null` when still missing.
  */
