@@ -103,6 +103,32 @@ pub fn packs() -> Result<&'static [ProbePack], crate::error::InvalidInput> {
         .map_err(|e| crate::error::InvalidInput::coded("probe_pack_invalid", "pack", e.clone()))
 }
 
+/// The checklist lines (`template:section/item`) a built-in pack can prove in `environment`: by a step that runs
+/// there, or by a complete run.
+pub fn provable_lines(
+    environment: crate::domain::Environment,
+) -> Result<std::collections::BTreeSet<String>, crate::error::InvalidInput> {
+    let mut lines = std::collections::BTreeSet::new();
+    for pack in packs()? {
+        let qualify = |key: &String| {
+            if key.contains(':') {
+                key.clone()
+            } else {
+                format!("{}:{key}", pack.template.as_deref().unwrap_or_default())
+            }
+        };
+        lines.extend(pack.proves_when_complete.iter().map(qualify));
+        for step in pack
+            .steps
+            .iter()
+            .filter(|s| s.environments.is_empty() || s.environments.contains(&environment))
+        {
+            lines.extend(step.proves.iter().map(qualify));
+        }
+    }
+    Ok(lines)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -77,9 +77,14 @@ fn verdict_over(
 
     // The probe-provable blocking live items: each needs a passing probe run (a passing run attaches itself as
     // probe_run evidence) within the window. A waiver with a reason takes an item out of scope, as it does above.
+    // "Provable" means a built-in pack can prove it in live, or a pack of the launch's own already did: an item
+    // that also accepts evidence a person can produce (an attestation, an id) and that no pack proves is judged by
+    // the blocking rule alone, or it would block "go" forever.
+    let provable = crate::probe::builtin::provable_lines(crate::domain::Environment::Live)?;
     let mut stmt = conn.prepare_cached(
         "SELECT i.title, (SELECT MAX(e.recorded_at) FROM evidence_in_force e
-                          WHERE e.item_id = i.id AND e.kind = 'probe_run' AND e.environment = 'live')
+                          WHERE e.item_id = i.id AND e.kind = 'probe_run' AND e.environment = 'live'),
+                i.template_id || ':' || i.section_key || '/' || i.item_key
          FROM items i JOIN item_current_status s ON s.item_id = i.id
          WHERE i.launch_id = ?1 AND i.blocking = 1 AND i.environment = 'live' AND s.status != 'waived'
            AND EXISTS (SELECT 1 FROM json_each(i.evidence_kinds) k WHERE json_extract(k.value, '$.kind') = 'probe_run')
@@ -88,14 +93,22 @@ fn verdict_over(
     let required_probes = stmt
         .query_map([launch_id], |r| {
             let at: Option<String> = r.get(1)?;
-            Ok(RequiredProbe {
-                title: r.get(0)?,
-                last_pass: at
-                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                    .map(|t| t.with_timezone(&Utc)),
-            })
+            let line: String = r.get(2)?;
+            Ok((
+                RequiredProbe {
+                    title: r.get(0)?,
+                    last_pass: at
+                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+                        .map(|t| t.with_timezone(&Utc)),
+                },
+                line,
+            ))
         })?
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|(p, line)| p.last_pass.is_some() || provable.contains(line))
+        .map(|(p, _)| p)
+        .collect::<Vec<_>>();
 
     let rollback_owner: Option<String> = conn
         .prepare_cached(
