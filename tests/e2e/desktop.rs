@@ -233,8 +233,24 @@ async fn invoke(c: &Client, command: &str, args: serde_json::Value) -> serde_jso
     .unwrap()
 }
 
+/// Clicks `selector`. The item screen scrolls inside its own pane above a fixed status bar: when WebKit finds the
+/// element clipped at the pane's edge (not interactable), it is brought to the middle of its pane, as a person
+/// would scroll to it, and clicked again.
 async fn click(c: &Client, selector: &str) {
-    css(c, selector).await.click().await.unwrap();
+    let el = css(c, selector).await;
+    if el.click().await.is_ok() {
+        return;
+    }
+    c.execute(
+        "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
+        vec![serde_json::to_value(&el).unwrap()],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    el.click()
+        .await
+        .unwrap_or_else(|e| panic!("{selector} cannot be clicked: {e}"));
 }
 
 async fn select(c: &Client, selector: &str, value: &str) {
@@ -1918,6 +1934,23 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
         Some("live"),
         "the form starts on the launch's environment"
     );
+    // The escalation is about one incident: nothing recorded goes in until it is picked, then only what is picked.
+    assert_eq!(
+        attr(c, "tr[data-field='request id']", "data-filled")
+            .await
+            .as_deref(),
+        Some("false"),
+        "no id before the incident is picked"
+    );
+    let missing = text_of(c, "[data-testid='escalation-missing']").await;
+    assert!(missing.contains("incident scope"), "{missing}");
+    click(c, &format!("[data-testid='incident-id-{}']", live_ids[0])).await;
+    wait_text(c, "tr[data-field='request id']", "the picked id", |t| {
+        t.contains(live_ids[0]) && !t.contains(live_ids[1])
+    })
+    .await;
+    click(c, &format!("[data-testid='incident-id-{}']", live_ids[1])).await;
+    click(c, "[data-testid='incident-id-pool_trade_live_456']").await;
     let summary = "Transact retry rejected by LiquidityProviderX";
     let error_fact = format!("409 idempotency_conflict; retried with key {PASTED_KEY}");
     fill(c, "#escalation-summary", summary).await;
@@ -1969,7 +2002,7 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
     );
     assert!(
         body.contains("pool_trade_live_456"),
-        "other recorded ids are listed: {body}"
+        "the picked trade id is listed: {body}"
     );
 
     // What is still missing: the facts not given.
@@ -2018,8 +2051,9 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
     scroll_to(c, "[data-testid='escalation-never-include']").await;
     screenshot(c, &display, "32-escalation-s3-preview-end").await;
 
-    // In sandbox the request id comes from the sandbox record instead.
+    // In sandbox the request id comes from the sandbox record instead, once picked there.
     select(c, "#escalation-environment", "sandbox").await;
+    click(c, &format!("[data-testid='incident-id-{sandbox_id}']")).await;
     wait_text(c, "tr[data-field='request id']", "the sandbox id", |t| {
         t.contains(sandbox_id)
     })
@@ -2050,6 +2084,7 @@ async fn escalation_fills_recorded_ids_lists_missing_and_redacts() {
                     "launch_id": launch,
                     "severity": "S3",
                     "environment": "live",
+                    "scope": { "runs": [], "ids": [live_ids[0], live_ids[1], "pool_trade_live_456"] },
                     "summary": summary,
                     "facts": { "endpoint": "/v1/trades/accept", "error_code": error_fact },
                 }),
@@ -2403,6 +2438,7 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
         t.contains(&item.title)
     })
     .await;
+    screenshot(c, &display, "70-file-chooser-item").await;
     select(c, "#evidence-kind", "attestation").await;
     fill(c, "#evidence-value", w[0]).await;
     click(c, "[data-testid='add-evidence']").await;

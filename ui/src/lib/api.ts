@@ -13,6 +13,7 @@ import type {
   EscalationPacket,
   Environment,
   EscalationRequest,
+  IdCandidate,
   ExportedPacket,
   SavedFiles,
   ErrorPayload,
@@ -101,6 +102,8 @@ export const launchSigners = (launchId: string): Promise<SignerView[]> => invoke
 export const addSigner = (signer: NewSigner): Promise<SignerView> => invoke("add_signer", { signer });
 export const removeSigner = (launchId: string, role: Role, fingerprint: string): Promise<void> =>
   invoke("remove_signer", { launchId, role, fingerprint });
+export const escalationCandidates = (launchId: string): Promise<IdCandidate[]> =>
+  invoke("escalation_candidates", { launchId });
 export const buildEscalation = (request: EscalationRequest): Promise<EscalationPacket> =>
   invoke("build_escalation", { request });
 export const saveEscalation = (

@@ -6,6 +6,9 @@ import {
   emptyEscalationForm,
   factFields,
   isRedacted,
+  ESCALATION_ENVIRONMENTS,
+  incidentChoices,
+  incidentScope,
   previewRequest,
   recordedFields,
   redactions,
@@ -13,6 +16,7 @@ import {
   saveRequest,
   severityOf,
   suggestedName,
+  toggled,
   type EscalationForm,
 } from "./escalation";
 
@@ -113,5 +117,50 @@ describe("redactions in the preview", () => {
   it("says nothing when nothing was redacted, and ignores look-alikes", () => {
     expect(redactions("plain text [REDACTED] [REDACTED:]")).toEqual([]);
     expect(redactionsText([])).toBe("");
+  });
+});
+
+describe("the incident an escalation is about", () => {
+  const c = (value: string, at: string, environment: "sandbox" | "live", run_id?: string, id_type = "request_id") =>
+    ({ id_type, value, environment, at, run_id }) as import("./bindings").IdCandidate;
+  const candidates = [
+    c("req_1", "2026-11-23T09:00:01Z", "live", "run_a"),
+    c("req_2", "2026-11-23T09:00:01Z", "live", "run_a"),
+    c("req_3", "2026-11-23T10:00:00Z", "live", "run_b"),
+    c("run_b", "2026-11-23T10:00:00Z", "live", "run_b", "probe_run_id"),
+    c("pool_trade_live_456", "2026-11-23T11:00:00Z", "live", undefined, "trade_id"),
+    c("req_sbx", "2026-11-23T08:00:00Z", "sandbox"),
+  ];
+
+  it("offers runs newest first with their id counts, and ids recorded outside runs, for one environment", () => {
+    const live = incidentChoices(candidates, "live");
+    expect(live.runs).toEqual([
+      { runId: "run_b", at: "2026-11-23T10:00:00Z", count: 1 },
+      { runId: "run_a", at: "2026-11-23T09:00:01Z", count: 2 },
+    ]);
+    expect(live.ids.map((i) => i.value)).toEqual(["pool_trade_live_456", "run_b"]);
+    expect(incidentChoices(candidates, "sandbox").ids.map((i) => i.value)).toEqual(["req_sbx"]);
+    expect(incidentChoices(candidates, "local_development")).toEqual({ runs: [], ids: [] });
+  });
+
+  it("sends no scope until something is picked, then exactly the picks and a trimmed window", () => {
+    expect(incidentScope({ runs: [], ids: [], from: " ", until: "" })).toBeUndefined();
+    expect(previewRequest("acme", form({ severity: "S1" }))?.scope).toBeUndefined();
+    const incident = { runs: ["run_a"], ids: ["pool_trade_live_456"], from: " 2026-11-23T09:00:00Z ", until: "" };
+    expect(previewRequest("acme", form({ severity: "S1", incident }))?.scope).toEqual({
+      runs: ["run_a"],
+      ids: ["pool_trade_live_456"],
+      from: "2026-11-23T09:00:00Z",
+    });
+  });
+
+  it("toggles a pick in and out", () => {
+    expect(toggled(["a"], "b", true)).toEqual(["a", "b"]);
+    expect(toggled(["a", "b"], "a", false)).toEqual(["b"]);
+    expect(toggled(["a"], "a", true)).toEqual(["a"]);
+  });
+
+  it("offers local development as an environment", () => {
+    expect(ESCALATION_ENVIRONMENTS.map((e) => e.value)).toContain("local_development");
   });
 });

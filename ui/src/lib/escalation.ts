@@ -1,6 +1,13 @@
 // The escalation builder's logic, apart from the screen: the severity model (seed 003), the request built from
 // the form, and what the redacted preview says about itself. The core builds, redacts and has the last word.
-import type { Environment, EscalationField, EscalationRequest, SeverityLevel } from "./bindings";
+import type {
+  EscalationEnvironment,
+  EscalationField,
+  EscalationRequest,
+  IdCandidate,
+  IncidentScope,
+  SeverityLevel,
+} from "./bindings";
 
 export type Severity = { level: SeverityLevel; name: string; useWhen: string };
 
@@ -38,17 +45,72 @@ export const SUMMARY_MAX = 300;
 /** What the preview says in place of a summary not yet written; never saved. */
 export const SUMMARY_PLACEHOLDER = "(describe the problem in one line)";
 
+/** The incident an escalation is about, as the form holds it: picked runs and ids, and a window typed as text. */
+export type IncidentPick = { runs: string[]; ids: string[]; from: string; until: string };
+
 export type EscalationForm = {
   /** Null until the person chooses: there is no default severity. */
   severity: SeverityLevel | null;
   /** Null for the launch's own environment. */
-  environment: Environment | null;
+  environment: EscalationEnvironment | null;
   summary: string;
   facts: Record<string, string | undefined>;
+  incident: IncidentPick;
 };
 
 export function emptyEscalationForm(): EscalationForm {
-  return { severity: null, environment: null, summary: "", facts: {} };
+  return { severity: null, environment: null, summary: "", facts: {}, incident: { runs: [], ids: [], from: "", until: "" } };
+}
+
+/** The environments seed 003 names, as the form offers them. */
+export const ESCALATION_ENVIRONMENTS: readonly { value: EscalationEnvironment; label: string }[] = [
+  { value: "live", label: "live (production)" },
+  { value: "sandbox", label: "sandbox" },
+  { value: "local_development", label: "local development" },
+];
+
+/** The scope the core reads, or undefined when nothing is picked (then no recorded id goes in). */
+export function incidentScope(pick: IncidentPick): IncidentScope | undefined {
+  const from = pick.from.trim();
+  const until = pick.until.trim();
+  if (pick.runs.length === 0 && pick.ids.length === 0 && from === "" && until === "") return undefined;
+  const scope: IncidentScope = { runs: [...pick.runs], ids: [...pick.ids] };
+  if (from !== "") scope.from = from;
+  if (until !== "") scope.until = until;
+  return scope;
+}
+
+/** A probe run among the candidates, with how many ids it saw: what the picker lists as one choice. */
+export type RunChoice = { runId: string; at: string; count: number };
+
+/**
+ * What the incident picker offers for `environment`: the probe runs that saw ids (newest first) and every id
+ * recorded outside a run (newest first). Local development has no launch records, so nothing.
+ */
+export function incidentChoices(
+  candidates: readonly IdCandidate[],
+  environment: EscalationEnvironment | null,
+): { runs: RunChoice[]; ids: IdCandidate[] } {
+  if (environment === null || environment === "local_development") return { runs: [], ids: [] };
+  const here = candidates.filter((c) => c.environment === environment);
+  const runs = new Map<string, RunChoice>();
+  for (const c of here) {
+    if (!c.run_id || c.id_type === "probe_run_id") continue;
+    const r = runs.get(c.run_id) ?? { runId: c.run_id, at: c.at, count: 0 };
+    r.count += 1;
+    runs.set(c.run_id, r);
+  }
+  const byNewest = <T extends { at: string }>(a: T, b: T) => b.at.localeCompare(a.at);
+  return {
+    runs: [...runs.values()].sort(byNewest),
+    ids: here.filter((c) => !c.run_id || c.id_type === "probe_run_id").sort(byNewest),
+  };
+}
+
+/** `list` with `value` added or taken out. */
+export function toggled(list: readonly string[], value: string, on: boolean): string[] {
+  const rest = list.filter((v) => v !== value);
+  return on ? [...rest, value] : rest;
 }
 
 /**
@@ -62,13 +124,16 @@ export function previewRequest(launchId: string, form: EscalationForm): Escalati
     const v = value?.trim() ?? "";
     if (v !== "") facts[name] = v;
   }
-  return {
+  const request: EscalationRequest = {
     launch_id: launchId,
     severity: form.severity,
     environment: form.environment,
     summary: form.summary.trim() || SUMMARY_PLACEHOLDER,
     facts,
   };
+  const scope = incidentScope(form.incident);
+  if (scope) request.scope = scope;
+  return request;
 }
 
 export type SaveCheck = { ok: true; request: EscalationRequest } | { ok: false; message: string };

@@ -550,3 +550,43 @@ describe("the overview's latest runs", () => {
     expect(isFresh("not a time", now)).toBe(false);
   });
 });
+
+describe("secrets a run needs", () => {
+  const set = (name: string) => ({ name, fingerprint: { name } });
+  const unset = (name: string) => ({ name, fingerprint: null });
+
+  it("names the missing secrets", async () => {
+    const { missingSecrets, nameList } = await import("./probes");
+    expect(missingSecrets([set("api_key"), unset("webhook_secret")])).toEqual(["webhook_secret"]);
+    expect(missingSecrets(null)).toEqual([]);
+    expect(nameList(["a"])).toBe("a");
+    expect(nameList(["a", "b", "c"])).toBe("a, b and c");
+  });
+
+  it("blocks a run only when none of the pack's secrets is set", async () => {
+    const { secretsBlocker, secretsWarning } = await import("./probes");
+    expect(secretsBlocker([unset("api_key"), unset("webhook_secret")], "live")).toBe(
+      "No secret is set for live: set api_key and webhook_secret under Secrets before running.",
+    );
+    expect(secretsBlocker([set("api_key"), unset("webhook_secret")], "live")).toBeNull();
+    expect(secretsBlocker([], "live")).toBeNull();
+    expect(secretsBlocker(null, "live")).toBeNull();
+    expect(secretsWarning([set("api_key"), unset("webhook_secret")], "sandbox")).toBe(
+      "webhook_secret is not set for sandbox: steps that need it will report an error.",
+    );
+    expect(secretsWarning([unset("a")], "sandbox")).toBeNull();
+    expect(secretsWarning([set("a")], "sandbox")).toBeNull();
+  });
+
+  it("reports every problem with starting a run at once", async () => {
+    const { emptyRunForm, runProblems } = await import("./probes");
+    const form = { ...emptyRunForm(), environment: "live" as const, packId: "p", confirm: true };
+    expect(runProblems(form, [unset("api_key")]).map((p) => p.field)).toEqual(["amount_cap", "statement", "secrets"]);
+    expect(runProblems({ ...form, amountCap: "10,00", statement: "ok" }, [set("api_key")])).toEqual([
+      { field: "amount_cap", message: '"10,00" is not an amount: use digits with at most 8 decimals, such as 10.00.' },
+    ]);
+    expect(runProblems({ ...form, amountCap: "0", statement: "ok" }, null)[0].message).toContain("above zero");
+    expect(runProblems({ ...emptyRunForm() }, [])).toEqual([{ field: "pack", message: "Choose a probe pack first." }]);
+    expect(runProblems({ ...emptyRunForm(), packId: "p" }, [set("a")])).toEqual([]);
+  });
+});

@@ -484,3 +484,73 @@ export function isFresh(rfc3339: string, nowMs: number): boolean {
   const then = Date.parse(rfc3339);
   return !Number.isNaN(then) && nowMs - then <= FRESH_HOURS * 3_600_000;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Secrets a run needs
+
+/** The pack's secrets that are not set for the environment, in the pack's order; none while still checking. */
+export function missingSecrets(secrets: readonly SecretStatusLike[] | null): string[] {
+  return (secrets ?? []).filter((s) => s.fingerprint === null).map((s) => s.name);
+}
+
+type SecretStatusLike = { name: string; fingerprint: unknown | null };
+
+/** "api_key", "api_key and webhook_secret", "a, b and c". */
+export function nameList(names: readonly string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/**
+ * Why Run cannot start for lack of secrets, or null: a pack that needs secrets and has none set for the
+ * environment would only send unauthenticated requests. With some set and some missing the run may still prove
+ * the steps that need only those, so it is allowed (and the missing ones are named as a warning).
+ */
+export function secretsBlocker(secrets: readonly SecretStatusLike[] | null, environment: Environment): string | null {
+  if (secrets === null || secrets.length === 0) return null;
+  const missing = missingSecrets(secrets);
+  if (missing.length < secrets.length) return null;
+  return `No secret is set for ${environment}: set ${nameList(missing)} under Secrets before running.`;
+}
+
+/** The warning for secrets still missing when at least one is set; null when none is missing (or none set). */
+export function secretsWarning(secrets: readonly SecretStatusLike[] | null, environment: Environment): string | null {
+  if (secrets === null) return null;
+  const missing = missingSecrets(secrets);
+  if (missing.length === 0 || missing.length === secrets.length) return null;
+  return `${nameList(missing)} ${missing.length === 1 ? "is" : "are"} not set for ${environment}: steps that need ${missing.length === 1 ? "it" : "them"} will report an error.`;
+}
+
+export type RunProblem = { field: "pack" | "amount_cap" | "statement" | "secrets"; message: string };
+
+/**
+ * Every problem with starting the run that the screen can see, at once: the pack, the live confirmation's cap
+ * and statement, and secrets. Empty when the run may start.
+ */
+export function runProblems(
+  form: RunForm,
+  secrets: readonly SecretStatusLike[] | null,
+): RunProblem[] {
+  const out: RunProblem[] = [];
+  if (!form.packId && !form.packFile?.trim()) out.push({ field: "pack", message: "Choose a probe pack first." });
+  if (form.environment === "live" && form.confirm) {
+    const cap = form.amountCap.trim();
+    const value = parseAmount(cap);
+    if (cap === "") out.push({ field: "amount_cap", message: "Enter the largest amount the sensitive steps may use." });
+    else if (value === null) {
+      out.push({
+        field: "amount_cap",
+        message: `"${cap}" is not an amount: use digits with at most 8 decimals, such as 10.00.`,
+      });
+    } else if (value === 0n) out.push({ field: "amount_cap", message: "The amount cap must be above zero." });
+    const statement = form.statement.trim();
+    if (statement === "") {
+      out.push({ field: "statement", message: "Say who approved the live order and why, for the record." });
+    } else if ([...statement].length > STATEMENT_MAX) {
+      out.push({ field: "statement", message: `Keep the statement under ${STATEMENT_MAX} characters.` });
+    }
+  }
+  const blocker = secretsBlocker(secrets, form.environment);
+  if (blocker) out.push({ field: "secrets", message: blocker });
+  return out;
+}

@@ -198,3 +198,19 @@ describe("signoff state in words", () => {
     expect(staleWarning(undefined, "x")).toBeNull();
   });
 });
+
+describe("signoff summary", () => {
+  it("counts approved and flags the rest", async () => {
+    const { signoffSummary } = await import("./signing");
+    const s = (state: RoleSignoff["state"]): RoleSignoff => ({
+      role: "finance",
+      owner: null,
+      state,
+      signoff: null,
+      problem: null,
+      changes: [],
+    });
+    expect(signoffSummary([s("approved"), s("missing"), s("stale"), s("approved")])).toBe("2/4 approved · 1 stale");
+    expect(signoffSummary([s("rejected"), s("unverified")])).toBe("0/2 approved · 1 rejected · 1 unverified");
+  });
+});

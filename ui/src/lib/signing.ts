@@ -207,3 +207,13 @@ export function staleWarning(s: RoleSignoff | null | undefined, change: string):
   if (!s || s.state !== "approved" || !s.signoff) return null;
   return `${change} makes ${s.role}'s signoff by ${s.signoff.signer} stale: it will have to be signed again.`;
 }
+
+/** A launch's signoffs in a few words for the launches list: "4/4 approved", "2/4 approved · 1 stale". */
+export function signoffSummary(signoffs: readonly RoleSignoff[]): string {
+  const n = (state: RoleSignoff["state"]) => signoffs.filter((s) => s.state === state).length;
+  const parts = [`${n("approved")}/${signoffs.length} approved`];
+  if (n("rejected")) parts.push(`${n("rejected")} rejected`);
+  if (n("stale")) parts.push(`${n("stale")} stale`);
+  if (n("unverified")) parts.push(`${n("unverified")} unverified`);
+  return parts.join(" · ");
+}
