@@ -2704,3 +2704,103 @@ async fn a_file_chooser_on_the_workspace_folder_then_the_cli_loses_nothing() {
         started.elapsed()
     );
 }
+
+/// Issue 13's waivers on the desktop: waiving a blocking item opens a dialog that signs it with the role owner's key
+/// (the name it is signed as is shown first); the signed waiver takes the item out of the verdict's blocking rule.
+/// Waiving another blocking item unsigned is kept, and the verdict names it as not counting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_waiver_is_signed_by_the_role_owner_in_the_window() {
+    use golive::signing::SignerKey;
+    use golive::signoff::signers::NewSigner;
+    let mut blocking: Vec<(i64, String)> = Vec::new();
+    let d = desktop(|db| {
+        let mut ws = acme_launch(db, Targets::default());
+        let key = SignerKey::create(
+            home_of(db).join(".ssh").join("id_ed25519"),
+            "Chidi Okafor",
+            None,
+        )
+        .unwrap();
+        ws.add_signer(&NewSigner {
+            launch_id: "acme-eur-usdt".into(),
+            role: Role::Finance,
+            principal: "Chidi Okafor".into(),
+            public_key: key.public_key_openssh(),
+        })
+        .unwrap();
+        blocking = ws
+            .items("acme-eur-usdt", Some(Role::Finance))
+            .unwrap()
+            .into_iter()
+            .filter(|i| i.blocking)
+            .map(|i| (i.id, i.title))
+            .collect();
+    })
+    .await;
+    let (c, display) = (&d.c, d.display.clone());
+    let launch = "acme-eur-usdt";
+    let finance_key = file_choice(&d.home.join(".ssh").join("id_ed25519"));
+    let blocking_line = |gate: &serde_json::Value, title: &str| -> Option<String> {
+        gate["ok"]["verdict"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "blocking_items")
+            .unwrap()["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d.as_str())
+            .find(|d| d.starts_with(&format!("{title} (")))
+            .map(str::to_string)
+    };
+
+    // Signed: the dialog names the signer, and the waiver leaves the blocking rule.
+    let (signed_id, signed_title) = &blocking[0];
+    go(c, &format!("#/launch/{launch}/role/finance?item={signed_id}")).await;
+    wait_text(c, "[data-testid='item-title']", "the item", |t| {
+        t.contains(signed_title.as_str())
+    })
+    .await;
+    fill(c, "#status-reason", "confirmed with the provider's written approval").await;
+    click(c, "[data-testid='status-waived']").await;
+    css(c, "[data-testid='waiver-dialog']").await;
+    select(c, "#waiver-key", &finance_key).await;
+    wait_text(c, "[data-testid='waiver-signs-as']", "the signer", |t| {
+        t.contains("Chidi Okafor")
+    })
+    .await;
+    screenshot(c, &display, "75-waiver-dialog").await;
+    click(c, "[data-testid='waiver-sign']").await;
+    wait_text(c, "[data-testid='item-status-reason']", "the waiver", |t| {
+        t.contains("written approval")
+    })
+    .await;
+    let gate = invoke(c, "launch_gate", serde_json::json!({ "launchId": launch })).await;
+    assert_eq!(
+        blocking_line(&gate, signed_title),
+        None,
+        "the signed waiver counts: {gate}"
+    );
+
+    // Unsigned: recorded, and named by the verdict.
+    let (unsigned_id, unsigned_title) = &blocking[1];
+    go(c, &format!("#/launch/{launch}/role/finance?item={unsigned_id}")).await;
+    wait_text(c, "[data-testid='item-title']", "the item", |t| {
+        t.contains(unsigned_title.as_str())
+    })
+    .await;
+    fill(c, "#status-reason", "later").await;
+    click(c, "[data-testid='status-waived']").await;
+    click(c, "[data-testid='waiver-unsigned']").await;
+    wait_text(c, "[data-testid='item-status-reason']", "the waiver", |t| {
+        t.contains("later")
+    })
+    .await;
+    let gate = invoke(c, "launch_gate", serde_json::json!({ "launchId": launch })).await;
+    let line = blocking_line(&gate, unsigned_title).expect("the unsigned waiver still blocks");
+    assert!(
+        line.contains("without the finance owner's signature"),
+        "{line}"
+    );
+}

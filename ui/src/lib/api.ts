@@ -73,6 +73,8 @@ export const appInfo = (): Promise<AppInfo> => invoke("app_info");
 export const launchGate = (launchId: string): Promise<Gate> => invoke("launch_gate", { launchId });
 /** Signs a role's signoff with the chosen key; the signer's name is the principal the launch lists for the key. */
 export const sign = (signoff: NewSignoff, key: KeyRequest): Promise<RoleSignoff> => invoke("sign", { signoff, key });
+export const waiveSigned = (change: SetItemStatus, key: KeyRequest): Promise<ItemView> =>
+  invoke("waive_signed", { change, key });
 /** Imports a signoff slip signed elsewhere (`golive slip sign`), from a file picked through `dialogs.ts`. */
 export const importSlip = (path: string): Promise<RoleSignoff> => invoke("import_slip", { path });
 export const decide = (decision: NewDecision): Promise<DecisionRecord> => invoke("decide", { decision });
