@@ -18,7 +18,7 @@ use crate::checklist::launch::{
 use crate::checklist::template::{
     Section, Template, TemplateItem, TemplateOrigin, TemplateSummary,
 };
-use crate::domain::{Environment, ItemStatus, Role};
+use crate::domain::{Environment, ItemStatus, Role, Stage};
 use crate::error::{ErrorPayload, TemplateProblem};
 use crate::packet::escalation::{
     EscalationEnvironment, EscalationField, EscalationPacket, EscalationRequest, IdCandidate,
@@ -27,10 +27,10 @@ use crate::packet::escalation::{
 use crate::packet::export::{ExportedPacket, SavedFiles};
 use crate::packet::integrity::Verification;
 use crate::packet::model::{
-    Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketKey,
-    PacketLaunch, PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback,
-    PacketRuleLine, PacketSigner, PacketSignoff, PacketSupport, PacketTemplate, RedactionReport,
-    Severity,
+    Integrity, Packet, PacketCutover, PacketEvidence, PacketFile, PacketIdentifier, PacketItem,
+    PacketKey, PacketLaunch, PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole,
+    PacketRollback, PacketRuleLine, PacketSigner, PacketSignoff, PacketStageDecision,
+    PacketSupport, PacketTemplate, RedactionReport, Severity,
 };
 use crate::probe::pack::{PackSummary, StepSummary};
 use crate::probe::result::{
@@ -46,6 +46,7 @@ use crate::signoff::{
     Decision, DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, Rule, SignoffDecision,
     SignoffState, SignoffView, Verdict,
 };
+use crate::workspace::Cutover;
 use crate::workspace::{AttachFile, ConfirmSensitive, ProbeRunRequest, SecretStatus};
 
 macro_rules! declarations {
@@ -58,6 +59,7 @@ pub fn typescript() -> String {
     let decls: Vec<String> = declarations![
         Environment,
         Role,
+        Stage,
         ItemStatus,
         ErrorPayload,
         TemplateProblem,
@@ -107,6 +109,9 @@ pub fn typescript() -> String {
         Decision,
         NewDecision,
         DecisionRecord,
+        Cutover,
+        PacketCutover,
+        PacketStageDecision,
         PacketTemplate,
         PacketLaunch,
         PacketSignoff,

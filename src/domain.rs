@@ -48,6 +48,58 @@ pub enum Role {
     Finance,
 }
 
+/// The staged cutover (seed 000): limited production traffic first, then the first day's reconciliation reviewed,
+/// then meaningful volume, where every limit increase is its own reviewed decision. Each stage has its own go / no-go.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    TS,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    LimitedTraffic,
+    FirstDayReview,
+    FullVolume,
+}
+
+impl Stage {
+    /// The stage after this one; meaningful volume is followed by itself (each limit increase).
+    pub fn next(self) -> Stage {
+        match self {
+            Stage::LimitedTraffic => Stage::FirstDayReview,
+            Stage::FirstDayReview | Stage::FullVolume => Stage::FullVolume,
+        }
+    }
+
+    /// How the seed words it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Stage::LimitedTraffic => "limited production traffic",
+            Stage::FirstDayReview => "first-day reconciliation reviewed",
+            Stage::FullVolume => "meaningful production volume",
+        }
+    }
+
+    /// Who must approve again, after the previous stage went live, before this stage's "go": the review of real
+    /// traffic is finance's and support's; raising limits is everyone's.
+    pub fn renewing_roles(self) -> &'static [Role] {
+        match self {
+            Stage::LimitedTraffic => &[],
+            Stage::FirstDayReview => &[Role::Finance, Role::Support],
+            Stage::FullVolume => Role::ALL,
+        }
+    }
+}
+
 /// Where a checklist item stands. `Done` needs accepted evidence, `Waived` needs a reason.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, schemars::JsonSchema,
@@ -118,6 +170,11 @@ word_enum!(Role, "invalid_input", "role", "a role", {
     Engineering => "engineering",
     Support => "support",
     Finance => "finance",
+});
+word_enum!(Stage, "invalid_input", "stage", "a cutover stage", {
+    LimitedTraffic => "limited_traffic",
+    FirstDayReview => "first_day_review",
+    FullVolume => "full_volume",
 });
 word_enum!(ItemStatus, "invalid_input", "status", "a status", {
     Open => "open",

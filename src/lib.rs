@@ -18,6 +18,6 @@ pub mod store;
 pub mod workspace;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use domain::{Environment, ItemStatus, Role};
+pub use domain::{Environment, ItemStatus, Role, Stage};
 pub use error::{Error, Result};
 pub use workspace::Workspace;

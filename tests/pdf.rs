@@ -8,14 +8,14 @@ use std::process::Command;
 
 use golive::checklist::launch::{Progress, Targets};
 use golive::packet::model::{
-    Integrity, Packet, PacketEvidence, PacketFile, PacketIdentifier, PacketItem, PacketKey,
-    PacketLaunch, PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole, PacketRollback,
-    PacketRuleLine, PacketSigner, PacketSignoff, PacketSupport, PacketTemplate, RedactionReport,
-    Severity,
+    Integrity, Packet, PacketCutover, PacketEvidence, PacketFile, PacketIdentifier, PacketItem,
+    PacketKey, PacketLaunch, PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole,
+    PacketRollback, PacketRuleLine, PacketSigner, PacketSignoff, PacketSupport, PacketTemplate,
+    RedactionReport, Severity,
 };
 use golive::packet::pdf;
 use golive::signoff::{Decision, DecisionRecord, Rule, SignoffState, Verdict};
-use golive::{Environment, ItemStatus, Role};
+use golive::{Environment, ItemStatus, Role, Stage};
 use serde_json::json;
 
 const DIGEST: &str = "3f2b9c1de4a5067889a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c";
@@ -201,6 +201,7 @@ fn evidence_for_long_token() -> PacketEvidence {
 fn verdict() -> Verdict {
     Verdict {
         go: false,
+        stage: Stage::LimitedTraffic,
         evaluated_at: "2026-11-23T09:00:00Z".into(),
         rules: vec![
             Rule {
@@ -385,9 +386,17 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
             progress: progress(&all),
         },
         verdict: verdict(),
+        cutover: PacketCutover {
+            reached: None,
+            next: Stage::LimitedTraffic,
+            decisions: vec![],
+        },
         decision: Some(DecisionRecord {
             id: "dec_0001".into(),
             decision: Decision::NoGo,
+            stage: Stage::LimitedTraffic,
+            limits: None,
+            review: None,
             note: Some("Hold until engineering renews its signoff and the ledger close test passes.".into()),
             verdict: verdict(),
             decided_by: "José Álvarez".into(),

@@ -147,6 +147,7 @@ fn go_is_refused_with_reasons_and_no_go_is_recorded() {
             launch_id: launch.clone(),
             decision: Decision::Go,
             note: None,
+            ..NewDecision::default()
         })
         .unwrap_err();
     assert_eq!(err.code(), "go_refused");
@@ -161,6 +162,7 @@ fn go_is_refused_with_reasons_and_no_go_is_recorded() {
             launch_id: launch.clone(),
             decision: Decision::NoGo,
             note: Some("Funding not confirmed".into()),
+            ..NewDecision::default()
         })
         .unwrap();
     assert_eq!(d.decision, Decision::NoGo);
@@ -199,6 +201,7 @@ fn signoffs_and_decisions_are_append_only() {
         launch_id: launch,
         decision: Decision::NoGo,
         note: None,
+        ..NewDecision::default()
     })
     .unwrap();
     let conn = rusqlite::Connection::open(f.db_path()).unwrap();

@@ -15,7 +15,7 @@ use golive::checklist::launch::ProductSurface;
 use golive::probe::Outcome;
 use golive::signoff::{Decision, NewDecision, SignoffDecision};
 use golive::workspace::{AttachFile, ConfirmSensitive};
-use golive::{Environment, ItemStatus, Role, Workspace};
+use golive::{Environment, ItemStatus, Role, Stage, Workspace};
 
 /// A value of `kind` a person could really record for `item`, spelled for its environment and unique to it.
 fn evidence_for(item: &ItemView, dir: &std::path::Path) -> Option<Result<NewEvidence, AttachFile>> {
@@ -123,7 +123,17 @@ fn run_packs(
     packs
 }
 
-fn drive_to_go(name: &str, templates: &[&str], surface: ProductSurface) {
+/// A launch on `templates` with its packs run (sandbox, then live) and every item settled and done except those
+/// whose key is in `leave_open`; nobody has signed yet.
+struct Settled {
+    _dir: tempfile::TempDir,
+    ws: Workspace,
+    launch: String,
+    team: Team,
+    packs: Vec<String>,
+}
+
+fn settle(name: &str, templates: &[&str], surface: ProductSurface, leave_open: &[&str]) -> Settled {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = Workspace::open(&dir.path().join("golive.sqlite"), "launch_mgr").unwrap();
     let sandbox = probes::servers(Environment::Sandbox, 90);
@@ -142,6 +152,9 @@ fn drive_to_go(name: &str, templates: &[&str], surface: ProductSurface) {
     // Every item is settled with evidence of a kind it accepts, in its own environment, then marked done.
     let mut by_probe_only = Vec::new();
     for item in ws.items(&launch, None).unwrap() {
+        if leave_open.contains(&item.key.as_str()) {
+            continue;
+        }
         if item.accepted_evidence == 0 {
             match evidence_for(&item, dir.path()) {
                 Some(Ok(e)) => {
@@ -169,13 +182,30 @@ fn drive_to_go(name: &str, templates: &[&str], surface: ProductSurface) {
         by_probe_only.is_empty(),
         "{name}: items only a probe proves, and no built-in pack did: {by_probe_only:?}"
     );
+    Settled {
+        _dir: dir,
+        ws,
+        launch,
+        team,
+        packs,
+    }
+}
+
+fn drive_to_go(name: &str, templates: &[&str], surface: ProductSurface) {
+    let Settled {
+        _dir,
+        mut ws,
+        launch,
+        team,
+        packs,
+    } = settle(name, templates, surface, &[]);
 
     // Everything but the signoffs: "go" is refused, and says why.
     let refused = ws
         .decide(&NewDecision {
             launch_id: launch.clone(),
             decision: Decision::Go,
-            note: None,
+            ..NewDecision::default()
         })
         .unwrap_err();
     assert_eq!(refused.to_payload().code, "go_refused");
@@ -203,6 +233,7 @@ fn drive_to_go(name: &str, templates: &[&str], surface: ProductSurface) {
             launch_id: launch.clone(),
             decision: Decision::Go,
             note: Some("every rule holds".into()),
+            ..NewDecision::default()
         })
         .unwrap();
     assert_eq!(decision.decision, Decision::Go);
@@ -267,5 +298,178 @@ fn zero_pools_with_support_together_reach_go() {
             "support-escalation-readiness",
         ],
         ProductSurface::ZeroPools,
+    );
+}
+
+fn go(
+    ws: &mut Workspace,
+    launch: &str,
+    stage: Option<Stage>,
+    limits: Option<&str>,
+) -> Result<golive::signoff::DecisionRecord, golive::Error> {
+    ws.decide(&NewDecision {
+        launch_id: launch.into(),
+        decision: Decision::Go,
+        stage,
+        limits: limits.map(str::to_string),
+        review: limits.map(|_| "https://tickets.example.com/LIM-42".to_string()),
+        ..NewDecision::default()
+    })
+}
+
+fn failing(ws: &Workspace, launch: &str) -> Vec<String> {
+    ws.verdict(launch)
+        .unwrap()
+        .failing()
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+/// Seed 000's staged cutover on a 0Pools launch: limited traffic goes live without the first-day review (it cannot
+/// exist yet); the first-day review stage then needs that review and fresh finance and support approvals; meaningful
+/// volume needs the new limits, the review behind them and everyone's fresh approval, and every later increase is
+/// decided again the same way. Stages cannot be skipped, and the packet shows the stage reached and each decision.
+#[test]
+fn the_cutover_is_staged_and_each_stage_has_its_own_rules_signoffs_and_decision() {
+    let Settled {
+        _dir,
+        mut ws,
+        launch,
+        team,
+        ..
+    } = settle(
+        "Acme staged",
+        &["0pools-sandbox-to-production"],
+        ProductSurface::ZeroPools,
+        &["first-day-reconciliation"],
+    );
+    for role in Role::ALL {
+        team.sign(&mut ws, &launch, *role, SignoffDecision::Approve, None);
+    }
+    assert_eq!(ws.cutover(&launch).unwrap().next, Stage::LimitedTraffic);
+    let err = go(
+        &mut ws,
+        &launch,
+        Some(Stage::FullVolume),
+        Some("EUR 1,000,000/day"),
+    )
+    .unwrap_err();
+    assert_eq!(err.to_payload().code, "stage_out_of_order", "{err}");
+
+    // Stage 1: the first-day review is not part of it.
+    let limited = go(&mut ws, &launch, None, None).unwrap();
+    assert_eq!(limited.stage, Stage::LimitedTraffic);
+
+    // Stage 2 judges the review and wants finance and support to approve again after traffic started.
+    let verdict = ws.verdict(&launch).unwrap();
+    assert_eq!(verdict.stage, Stage::FirstDayReview);
+    assert_eq!(failing(&ws, &launch), ["blocking_items", "stage_signoffs"]);
+    let blocking = &verdict.rules[0].details;
+    assert!(
+        blocking
+            .iter()
+            .any(|d| d.starts_with("Review first-day reconciliation")),
+        "{blocking:?}"
+    );
+    assert_eq!(
+        go(&mut ws, &launch, None, None)
+            .unwrap_err()
+            .to_payload()
+            .code,
+        "go_refused"
+    );
+    let review = ws
+        .items(&launch, Some(Role::Finance))
+        .unwrap()
+        .into_iter()
+        .find(|i| i.key == "first-day-reconciliation")
+        .unwrap();
+    ws.add_evidence(&NewEvidence {
+        item_id: review.id,
+        kind: EvidenceKind::Identifier,
+        identifier_type: Some(IdentifierType::LedgerId),
+        value: "ledger_live_close_day1".into(),
+        note: None,
+        environment: None,
+        supersedes: None,
+    })
+    .unwrap();
+    ws.set_item_status(&SetItemStatus {
+        item_id: review.id,
+        status: ItemStatus::Done,
+        reason: None,
+    })
+    .unwrap();
+    // Finance's evidence changed, so finance signs again anyway; support's approval predates the traffic.
+    team.sign(
+        &mut ws,
+        &launch,
+        Role::Finance,
+        SignoffDecision::Approve,
+        None,
+    );
+    let verdict = ws.verdict(&launch).unwrap();
+    let stale = &verdict
+        .rules
+        .iter()
+        .find(|r| r.id == "stage_signoffs")
+        .unwrap()
+        .details;
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert!(
+        stale[0].starts_with("support approved before the last go"),
+        "{stale:?}"
+    );
+    team.sign(
+        &mut ws,
+        &launch,
+        Role::Support,
+        SignoffDecision::Approve,
+        None,
+    );
+    assert_eq!(
+        go(&mut ws, &launch, None, None).unwrap().stage,
+        Stage::FirstDayReview
+    );
+
+    // Stage 3: raising limits is its own reviewed decision, with everyone's fresh approval.
+    assert_eq!(ws.verdict(&launch).unwrap().stage, Stage::FullVolume);
+    assert_eq!(
+        go(&mut ws, &launch, None, None)
+            .unwrap_err()
+            .to_payload()
+            .code,
+        "limits_review_required"
+    );
+    let err = go(&mut ws, &launch, None, Some("EUR 50,000/day")).unwrap_err();
+    assert_eq!(err.to_payload().code, "go_refused", "{err}");
+    for role in Role::ALL {
+        team.sign(&mut ws, &launch, *role, SignoffDecision::Approve, None);
+    }
+    let raised = go(&mut ws, &launch, None, Some("EUR 50,000/day")).unwrap();
+    assert_eq!(raised.stage, Stage::FullVolume);
+    assert_eq!(raised.limits.as_deref(), Some("EUR 50,000/day"));
+
+    // A further increase is decided again, after approvals newer than the last one.
+    assert_eq!(ws.cutover(&launch).unwrap().next, Stage::FullVolume);
+    assert_eq!(failing(&ws, &launch), ["stage_signoffs"]);
+
+    let cutover = ws.export_packet(&launch).unwrap().packet.cutover;
+    assert_eq!(cutover.reached, Some(Stage::FullVolume));
+    assert_eq!(
+        cutover
+            .decisions
+            .iter()
+            .map(|d| d.stage)
+            .collect::<Vec<_>>(),
+        [
+            Stage::LimitedTraffic,
+            Stage::FirstDayReview,
+            Stage::FullVolume
+        ]
+    );
+    assert_eq!(
+        cutover.decisions[2].review.as_deref(),
+        Some("https://tickets.example.com/LIM-42")
     );
 }

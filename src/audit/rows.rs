@@ -37,6 +37,7 @@ pub const TRACKED: &[&str] = &[
     "launch_signers",
     "scope_snapshots",
     "waiver_signatures",
+    "decision_stages",
 ];
 
 /// The rows of one table an event commits to.

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use crate::checklist::evidence::EvidenceSpec;
 use crate::checklist::located::{check_header, check_size, parse_toml, KeyRule, Problems};
 use crate::checklist::text::{self, Lines};
-use crate::domain::{Environment, Role};
+use crate::domain::{Environment, Role, Stage};
 use crate::error::{TemplateError, TemplateProblem};
 
 /// Template keys (ids, sections, items) take dashes, never underscores.
@@ -69,6 +69,9 @@ pub struct TemplateItem {
     /// (Conomy's checklist: "every item exists because it has been seen to cause an incident"); only evidence
     /// settles those.
     pub waivable: bool,
+    /// The cutover stage whose "go" needs this item (seed 000's staged go-live); most are needed from the first,
+    /// limited-traffic stage, and "Review first-day reconciliation" only once traffic has run a day.
+    pub stage: Stage,
 }
 
 /// What a list of templates shows.
@@ -127,6 +130,7 @@ struct RawSection {
     environment: Option<Spanned<String>>,
     blocking: Option<bool>,
     waivable: Option<bool>,
+    stage: Option<Spanned<String>>,
     items: Spanned<Vec<RawItem>>,
 }
 
@@ -143,6 +147,7 @@ struct RawItem {
     #[serde(default)]
     fills: Vec<Spanned<String>>,
     waivable: Option<bool>,
+    stage: Option<Spanned<String>>,
 }
 
 /// Parses and validates a template. `file` names the source in error messages.
@@ -288,6 +293,12 @@ fn parse_with(
             let environment =
                 parse_word::<Environment>(&mut problems, text, raw_item.environment.as_ref())
                     .or(default_env);
+            let stage = parse_word::<Stage>(
+                &mut problems,
+                text,
+                raw_item.stage.as_ref().or(raw_section.stage.as_ref()),
+            )
+            .unwrap_or(Stage::LimitedTraffic);
             if role.is_none() && raw_item.role.is_none() && raw_section.role.is_none() {
                 problems.at_span(
                     &raw_item.key,
@@ -349,6 +360,7 @@ fn parse_with(
                     evidence,
                     fills,
                     waivable: raw_item.waivable.or(raw_section.waivable).unwrap_or(true),
+                    stage,
                 });
             }
         }

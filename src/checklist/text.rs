@@ -289,6 +289,20 @@ pub fn optional_multi_line(
     }
 }
 
+/// An optional one-line field (limits, a review reference): absent or blank is `None`.
+pub fn optional_single_line(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InvalidInput> {
+    match value {
+        Some(v) => {
+            Ok(Some(checked_as(field, v, max, false, Lines::One)?).filter(|v| !v.is_empty()))
+        }
+        None => Ok(None),
+    }
+}
+
 /// A string a data file (template, probe pack) sets, checked like a typed-in field of this shape. A problem goes to
 /// the refused character when the file spells it as it is (else to the string), or to the string when it is too
 /// long. `what` names it in messages ("item 'https' title"). Returns the trimmed, normalised value.

@@ -155,6 +155,28 @@ pub fn build(
     };
     let (head_seq, head_hash) = audit::head(conn)?;
     let decision = signoff::record::latest_decision(conn, launch_id)?;
+    let decisions = signoff::record::decisions(conn, launch_id)?;
+    let reached = decisions
+        .iter()
+        .filter(|d| d.decision == signoff::Decision::Go)
+        .map(|d| d.stage)
+        .max();
+    let cutover = PacketCutover {
+        reached,
+        next: verdict.stage,
+        decisions: decisions
+            .into_iter()
+            .map(|d| PacketStageDecision {
+                stage: d.stage,
+                decision: d.decision,
+                decided_by: d.decided_by,
+                decided_at: d.decided_at,
+                limits: d.limits,
+                review: d.review,
+                note: d.note,
+            })
+            .collect(),
+    };
 
     Ok(Packet {
         schema: SCHEMA_ID.into(),
@@ -188,6 +210,7 @@ pub fn build(
         },
         verdict,
         decision,
+        cutover,
         signoffs,
         signers,
         signed_by: None,

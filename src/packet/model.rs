@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::checklist::launch::{Progress, Targets};
-use crate::domain::{Environment, ItemStatus, Role};
-use crate::signoff::{DecisionRecord, SignoffState, Verdict};
+use crate::domain::{Environment, ItemStatus, Role, Stage};
+use crate::signoff::{Decision, DecisionRecord, SignoffState, Verdict};
 
 pub const SCHEMA_ID: &str = "golive.signoff-packet";
 pub const SCHEMA_VERSION: u32 = 1;
@@ -22,6 +22,8 @@ pub struct Packet {
     pub launch: PacketLaunch,
     pub verdict: Verdict,
     pub decision: Option<DecisionRecord>,
+    /// The staged cutover (seed 000): the stage reached and every decision on the way, each limit increase too.
+    pub cutover: PacketCutover,
     pub signoffs: Vec<PacketSignoff>,
     /// The keys allowed to sign for each role: a role owner signing a slip from this packet finds their name here.
     pub signers: Vec<PacketSigner>,
@@ -40,6 +42,26 @@ pub struct Packet {
     /// The key that signs this packet's JSON (a detached SSHSIG beside it, `<file>.sig`); `None` when unsigned.
     pub signed_by: Option<PacketKey>,
     pub integrity: Integrity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
+pub struct PacketCutover {
+    /// The furthest stage with a recorded "go"; `null` before the first.
+    pub reached: Option<Stage>,
+    /// The stage the verdict above judges.
+    pub next: Stage,
+    pub decisions: Vec<PacketStageDecision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
+pub struct PacketStageDecision {
+    pub stage: Stage,
+    pub decision: Decision,
+    pub decided_by: String,
+    pub decided_at: String,
+    pub limits: Option<String>,
+    pub review: Option<String>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]

@@ -123,6 +123,9 @@ fn rule_name(id: &str) -> Cow<'_, str> {
         "live_probes" => "Live probes".into(),
         "sensitive_steps" => "Sensitive steps".into(),
         "rollback_owner" => "Rollback owner".into(),
+        "sandbox_first" => "Sandbox first".into(),
+        "previous_stage" => "Previous stage".into(),
+        "stage_signoffs" => "Fresh approvals".into(),
         other => other.replace('_', " ").into(),
     }
 }
@@ -369,12 +372,12 @@ impl Writer<'_> {
         let (line1, line2) = if v.go {
             (
                 format!("all {} rules hold", v.rules.len()),
-                "the launch may go live",
+                format!("go for {}", v.stage.title()),
             )
         } else {
             (
                 format!("{} of {} rules fail", v.failing().count(), v.rules.len()),
-                "the launch must not go live",
+                format!("no go for {}", v.stage.title()),
             )
         };
         let right = PAGE_W - MARGIN_X - 16.0;
@@ -387,10 +390,21 @@ impl Writer<'_> {
         self.f.text_right(
             right,
             top - 44.0,
-            line2,
+            &line2,
             Style::new(Face::Regular, 9.0, WHITE),
         );
         self.f.y = top - banner - 12.0;
+        self.note(&match p.cutover.reached {
+            Some(stage) => format!(
+                "Staged cutover: {} reached; this verdict judges {}.",
+                stage.title(),
+                v.stage.title()
+            ),
+            None => format!(
+                "Staged cutover: no stage has gone live yet; this verdict judges {}.",
+                v.stage.title()
+            ),
+        });
 
         // Every rule, with what fails it.
         let mut grid = Grid::fractions(&[0.04, 0.2, 0.76]);
@@ -422,9 +436,20 @@ impl Writer<'_> {
             Some(d) => {
                 let go = d.decision == Decision::Go;
                 let mut body = vec![para(
-                    format!("Recorded by {} at {}", d.decided_by, d.decided_at),
+                    format!(
+                        "{} — recorded by {} at {}",
+                        d.stage.title(),
+                        d.decided_by,
+                        d.decided_at
+                    ),
                     CELL,
                 )];
+                if let (Some(limits), Some(review)) = (&d.limits, &d.review) {
+                    body.push(para(
+                        format!("Limits raised to {limits}; reviewed in {review}"),
+                        CELL,
+                    ));
+                }
                 if let Some(note) = d.note.as_deref().filter(|n| !n.trim().is_empty()) {
                     body.push(para(format!("“{note}”"), CELL.ink(MUTED)));
                 }

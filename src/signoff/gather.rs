@@ -1,5 +1,7 @@
 //! Reads what the verdict needs from the store. The rules themselves are in `verdict` and take no I/O.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -8,7 +10,9 @@ use ts_rs::TS;
 use crate::domain::ItemStatus;
 use crate::error::Result;
 use crate::signoff::record::{self, RoleSignoff};
-use crate::signoff::verdict::{self, BlockingItem, RequiredProbe, Verdict, VerdictInput};
+use crate::signoff::verdict::{
+    self, BlockingItem, RequiredProbe, StageInput, Verdict, VerdictInput,
+};
 use crate::signoff::waiver;
 
 /// Every role's current signoff and the verdict over them: what the overview's go / no-go panel and the packet
@@ -20,14 +24,18 @@ pub struct Gate {
     pub verdict: Verdict,
 }
 
-pub fn gate(
-    conn: &Connection,
-    launch_id: &str,
-    now: DateTime<Utc>,
-    freshness: Duration,
-) -> Result<Gate> {
+/// What the verdict is asked about: when, with which probe freshness, for which cutover stage, and which items
+/// (`template/section/item` lines) belong to later stages and so do not hold this one back.
+pub struct Judging<'a> {
+    pub now: DateTime<Utc>,
+    pub freshness: Duration,
+    pub stage: StageInput,
+    pub later_items: &'a BTreeSet<String>,
+}
+
+pub fn gate(conn: &Connection, launch_id: &str, judging: &Judging<'_>) -> Result<Gate> {
     let signoffs = record::current(conn, launch_id)?;
-    let verdict = verdict_over(conn, launch_id, &signoffs, now, freshness)?;
+    let verdict = verdict_over(conn, launch_id, &signoffs, judging)?;
     Ok(Gate { signoffs, verdict })
 }
 
@@ -36,9 +44,9 @@ fn verdict_over(
     conn: &Connection,
     launch_id: &str,
     signoffs: &[RoleSignoff],
-    now: DateTime<Utc>,
-    freshness: Duration,
+    judging: &Judging<'_>,
 ) -> Result<Verdict> {
+    let (now, freshness) = (judging.now, judging.freshness);
     let mut stmt = conn.prepare_cached(
         "SELECT i.id, i.title, i.role, s.status, s.reason, i.template_id || '/' || i.section_key || '/' || i.item_key
          FROM items i JOIN item_current_status s ON s.item_id = i.id
@@ -60,6 +68,9 @@ fn verdict_over(
         .collect::<Result<Vec<_>, _>>()?;
     let mut blocking_items = Vec::with_capacity(rows.len());
     for (item_id, line, mut item) in rows {
+        if judging.later_items.contains(&line) {
+            continue;
+        }
         if item.status == ItemStatus::Waived {
             item.waiver = Some(waiver::trust(
                 conn,
@@ -84,7 +95,8 @@ fn verdict_over(
     let mut stmt = conn.prepare_cached(
         "SELECT i.title, (SELECT MAX(e.recorded_at) FROM evidence_in_force e
                           WHERE e.item_id = i.id AND e.kind = 'probe_run' AND e.environment = 'live'),
-                i.template_id || ':' || i.section_key || '/' || i.item_key
+                i.template_id || ':' || i.section_key || '/' || i.item_key,
+                i.template_id || '/' || i.section_key || '/' || i.item_key
          FROM items i JOIN item_current_status s ON s.item_id = i.id
          WHERE i.launch_id = ?1 AND i.blocking = 1 AND i.environment = 'live' AND s.status != 'waived'
            AND EXISTS (SELECT 1 FROM json_each(i.evidence_kinds) k WHERE json_extract(k.value, '$.kind') = 'probe_run')
@@ -94,7 +106,9 @@ fn verdict_over(
         .query_map([launch_id], |r| {
             let at: Option<String> = r.get(1)?;
             let line: String = r.get(2)?;
+            let item_line: String = r.get(3)?;
             Ok((
+                item_line,
                 RequiredProbe {
                     title: r.get(0)?,
                     last_pass: at
@@ -106,8 +120,9 @@ fn verdict_over(
         })?
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
-        .filter(|(p, line)| p.last_pass.is_some() || provable.contains(line))
-        .map(|(p, _)| p)
+        .filter(|(item_line, _, _)| !judging.later_items.contains(item_line))
+        .filter(|(_, p, line)| p.last_pass.is_some() || provable.contains(line))
+        .map(|(_, p, _)| p)
         .collect::<Vec<_>>();
 
     let rollback_owner: Option<String> = conn
@@ -137,6 +152,7 @@ fn verdict_over(
         rollback_owner: rollback_owner.as_deref(),
         rollback_owner_asked,
         sandbox: &sandbox,
+        stage: judging.stage,
         now,
         probe_freshness: freshness,
     }))

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::checklist::text;
-use crate::domain::{Environment, Role};
+use crate::domain::{Environment, Role, Stage};
 use crate::error::{InvalidInput, Result};
 use crate::signoff::scope;
 use crate::signoff::signers;
@@ -100,10 +100,13 @@ pub struct RoleSignoff {
     pub changes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Go,
+    #[default]
     NoGo,
 }
 
@@ -133,19 +136,36 @@ impl std::str::FromStr for Decision {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 pub struct NewDecision {
     pub launch_id: String,
     pub decision: Decision,
     #[serde(default)]
     pub note: Option<String>,
+    /// The cutover stage decided; the launch's next stage when not given. A stage cannot be skipped.
+    #[serde(default)]
+    #[ts(optional)]
+    pub stage: Option<Stage>,
+    /// For a "go" to meaningful volume: the limits it raises to, in words ("EUR 50,000 per day").
+    #[serde(default)]
+    #[ts(optional)]
+    pub limits: Option<String>,
+    /// For a "go" to meaningful volume: the review behind the increase (a link or a ticket id).
+    #[serde(default)]
+    #[ts(optional)]
+    pub review: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct DecisionRecord {
     pub id: String,
     pub decision: Decision,
+    /// The cutover stage this decision is about.
+    pub stage: Stage,
     pub note: Option<String>,
+    /// The limits a meaningful-volume "go" raised to, and the review behind them.
+    pub limits: Option<String>,
+    pub review: Option<String>,
     pub verdict: Verdict,
     pub decided_by: String,
     pub decided_at: String,
@@ -356,48 +376,78 @@ pub fn signed_heads(conn: &Connection) -> Result<Vec<(String, i64, String)>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A decision as it is stored: the checked texts and the stage it is about.
+pub struct DecisionRow<'a> {
+    pub id: &'a str,
+    pub new: &'a NewDecision,
+    pub stage: Stage,
+    pub note: Option<&'a str>,
+    pub limits: Option<&'a str>,
+    pub review: Option<&'a str>,
+    pub verdict: &'a Verdict,
+}
+
 pub fn insert_decision(
     conn: &Connection,
-    id: &str,
-    new: &NewDecision,
-    note: Option<&str>,
-    verdict: &Verdict,
+    row: &DecisionRow<'_>,
     actor: &str,
     at: &str,
     environment: Environment,
 ) -> Result<()> {
-    let verdict = serde_json::to_string(verdict).expect("a verdict serializes");
+    let verdict = serde_json::to_string(row.verdict).expect("a verdict serializes");
     conn.prepare_cached(
         "INSERT INTO decisions (id, launch_id, decision, note, verdict, decided_by, decided_at, environment)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![id, new.launch_id, new.decision.as_str(), note, verdict, actor, at, environment.as_str()])?;
+    .execute(params![row.id, row.new.launch_id, row.new.decision.as_str(), row.note, verdict, actor, at, environment.as_str()])?;
+    conn.prepare_cached(
+        "INSERT INTO decision_stages (decision_id, launch_id, stage, limits, review) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![row.id, row.new.launch_id, row.stage.as_str(), row.limits, row.review])?;
     Ok(())
+}
+
+/// Only a decision the audit log recorded counts: a row inserted by hand (no event) is never "the" decision a packet
+/// reports or a stage stands on, whatever it says.
+const RECORDED_DECISIONS: &str =
+    "SELECT d.id, d.decision, d.note, d.verdict, d.decided_by, d.decided_at,
+        COALESCE(s.stage, 'limited_traffic'), s.limits, s.review
+     FROM decisions d LEFT JOIN decision_stages s ON s.decision_id = d.id
+     WHERE d.launch_id = ?1
+       AND EXISTS (SELECT 1 FROM audit_events a WHERE a.launch_id = d.launch_id
+                     AND a.action = 'decision.recorded' AND a.subject = 'decision:' || d.id)";
+
+fn decision_from_row(r: &Row<'_>) -> rusqlite::Result<DecisionRecord> {
+    crate::store::decode::in_table("decisions", r, |r| {
+        Ok(DecisionRecord {
+            id: r.get(0)?,
+            decision: r.get(1)?,
+            note: r.get(2)?,
+            verdict: crate::store::decode::json::<Verdict>(r, 3, "a recorded verdict")?,
+            decided_by: r.get(4)?,
+            decided_at: r.get(5)?,
+            stage: r.get(6)?,
+            limits: r.get(7)?,
+            review: r.get(8)?,
+        })
+    })
 }
 
 pub fn latest_decision(conn: &Connection, launch_id: &str) -> Result<Option<DecisionRecord>> {
     let row = conn
-        .prepare_cached(
-            // Only a decision the audit log recorded counts: a row inserted by hand (no event) is never "the"
-            // decision a packet reports, whatever it says.
-            "SELECT id, decision, note, verdict, decided_by, decided_at FROM decisions d WHERE launch_id = ?1
-               AND EXISTS (SELECT 1 FROM audit_events a WHERE a.launch_id = d.launch_id
-                             AND a.action = 'decision.recorded' AND a.subject = 'decision:' || d.id)
-             ORDER BY decided_at DESC, rowid DESC LIMIT 1",
-        )?
-        .query_row([launch_id], |r| {
-            crate::store::decode::in_table("decisions", r, |r| {
-                Ok(DecisionRecord {
-                    id: r.get(0)?,
-                    decision: r.get(1)?,
-                    note: r.get(2)?,
-                    verdict: crate::store::decode::json::<Verdict>(r, 3, "a recorded verdict")?,
-                    decided_by: r.get(4)?,
-                    decided_at: r.get(5)?,
-                })
-            })
-        })
+        .prepare_cached(&format!(
+            "{RECORDED_DECISIONS} ORDER BY d.decided_at DESC, d.rowid DESC LIMIT 1"
+        ))?
+        .query_row([launch_id], decision_from_row)
         .optional()?;
     Ok(row)
+}
+
+/// Every recorded decision of a launch, oldest first: its cutover history.
+pub fn decisions(conn: &Connection, launch_id: &str) -> Result<Vec<DecisionRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{RECORDED_DECISIONS} ORDER BY d.decided_at, d.rowid"
+    ))?;
+    let rows = stmt.query_map([launch_id], decision_from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }

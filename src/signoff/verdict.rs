@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::domain::{ItemStatus, Role};
+use crate::domain::{ItemStatus, Role, Stage};
 use crate::signoff::record::{RoleSignoff, SignoffState};
 
 /// How recent a passing live probe must be for a "go", unless the caller says otherwise.
@@ -24,8 +24,15 @@ pub struct Rule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, schemars::JsonSchema)]
 pub struct Verdict {
     pub go: bool,
+    /// The cutover stage this go / no-go is about (seed 000: limited traffic, first-day review, meaningful volume).
+    #[serde(default = "first_stage")]
+    pub stage: Stage,
     pub evaluated_at: String,
     pub rules: Vec<Rule>,
+}
+
+fn first_stage() -> Stage {
+    Stage::LimitedTraffic
 }
 
 impl Verdict {
@@ -60,6 +67,23 @@ pub struct SandboxProof {
     pub live_without_sandbox: Vec<String>,
 }
 
+/// Which cutover stage is judged, and where the launch stands.
+#[derive(Debug, Clone, Copy)]
+pub struct StageInput {
+    pub target: Stage,
+    /// The latest "go" recorded before: its stage and when.
+    pub last_go: Option<(Stage, DateTime<Utc>)>,
+}
+
+impl Default for StageInput {
+    fn default() -> Self {
+        Self {
+            target: Stage::LimitedTraffic,
+            last_go: None,
+        }
+    }
+}
+
 pub struct VerdictInput<'a> {
     pub blocking_items: &'a [BlockingItem],
     pub signoffs: &'a [RoleSignoff],
@@ -71,6 +95,7 @@ pub struct VerdictInput<'a> {
     /// for one could otherwise never reach "go".
     pub rollback_owner_asked: bool,
     pub sandbox: &'a SandboxProof,
+    pub stage: StageInput,
     pub now: DateTime<Utc>,
     pub probe_freshness: Duration,
 }
@@ -220,12 +245,86 @@ pub fn evaluate(input: &VerdictInput<'_>) -> Verdict {
 
     let sandbox = sandbox_first(input.sandbox);
 
-    let rules = vec![blocking, signoffs, probes, sensitive, rollback, sandbox];
+    let mut rules = vec![blocking, signoffs, probes, sensitive, rollback, sandbox];
+    rules.extend(stage_rules(input));
     Verdict {
         go: rules.iter().all(|r| r.passed),
+        stage: input.stage.target,
         evaluated_at: crate::clock::format_time(input.now),
         rules,
     }
+}
+
+/// The later stages' own rules: the stage before has gone live, and the roles that review real traffic approved
+/// again since (a signoff from before the previous "go" reviewed a launch without traffic).
+fn stage_rules(input: &VerdictInput<'_>) -> Vec<Rule> {
+    let target = input.stage.target;
+    if target == Stage::LimitedTraffic {
+        return Vec::new();
+    }
+    let wanted: &[Stage] = match target {
+        Stage::FirstDayReview => &[Stage::LimitedTraffic],
+        _ => &[Stage::FirstDayReview, Stage::FullVolume],
+    };
+    let last_go = input.stage.last_go.filter(|(s, _)| wanted.contains(s));
+    let previous = rule(
+        "previous_stage",
+        match last_go {
+            Some((s, at)) => format!(
+                "{} went live at {}",
+                s.title(),
+                crate::clock::format_time(at)
+            ),
+            None => String::new(),
+        },
+        format!(
+            "{} needs the stage before it to have gone live",
+            target.title()
+        ),
+        if last_go.is_some() {
+            vec![]
+        } else {
+            vec![format!("record go for {} first", wanted[0].title())]
+        },
+    );
+    let since = last_go.map(|(_, at)| at);
+    let stale: Vec<String> = target
+        .renewing_roles()
+        .iter()
+        .filter_map(|role| {
+            let current = input.signoffs.iter().find(|s| s.role == *role);
+            let signed_at = current
+                .filter(|s| s.state == SignoffState::Approved)
+                .and_then(|s| s.signoff.as_ref())
+                .and_then(|s| DateTime::parse_from_rfc3339(&s.signed_at).ok())
+                .map(|t| t.with_timezone(&Utc));
+            match (signed_at, since) {
+                (Some(at), Some(since)) if at > since => None,
+                (Some(_), Some(_)) => Some(format!(
+                    "{role} approved before the last go; review the traffic since and sign again"
+                )),
+                _ => Some(format!("{role} has no current approval for this stage")),
+            }
+        })
+        .collect();
+    let renewed = rule(
+        "stage_signoffs",
+        format!(
+            "{} approved again since the last go",
+            target
+                .renewing_roles()
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        format!(
+            "{} needs fresh approvals after real traffic",
+            target.title()
+        ),
+        stale,
+    );
+    vec![previous, renewed]
 }
 
 fn sandbox_first(proof: &SandboxProof) -> Rule {
@@ -293,6 +392,7 @@ mod tests {
             rollback_owner: Some("partner_ops"),
             rollback_owner_asked: true,
             sandbox: &SANDBOX_PASSED,
+            stage: StageInput::default(),
             now: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
             probe_freshness: Duration::hours(DEFAULT_PROBE_FRESHNESS_HOURS),
         }

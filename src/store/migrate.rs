@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0007_signed_waivers",
         sql: include_str!("../../migrations/0007_signed_waivers.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_cutover_stages",
+        sql: include_str!("../../migrations/0008_cutover_stages.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {

@@ -13,6 +13,7 @@ mod templates;
 pub use probes::{
     execute_prepared, ConfirmSensitive, PackChoice, PreparedRun, ProbeRunRequest, SecretStatus,
 };
+pub use signoffs::Cutover;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -5,11 +5,15 @@ use serde_json::json;
 use crate::audit;
 use crate::checklist::evidence;
 use crate::checklist::launch;
-use crate::domain::Role;
+use std::collections::BTreeSet;
+
+use crate::checklist::text;
+use crate::domain::{Role, Stage};
 use crate::error::{Error, InvalidInput, Result};
 use crate::signing::SignerKey;
 use crate::signoff::signers::{self, NewSigner, SignerView};
 use crate::signoff::statement::{AuditHead, SignoffStatement, Slip, STATEMENT_TYPE};
+use crate::signoff::verdict::StageInput;
 use crate::signoff::{
     self, Decision, DecisionRecord, Gate, NewDecision, NewSignoff, RoleSignoff, SignoffView,
     Verdict,
@@ -258,21 +262,122 @@ impl Workspace {
         Ok(self.gate(launch_id)?.verdict)
     }
 
-    /// Each role's current signoff and the verdict over them, judged once for both.
+    /// Each role's current signoff and the verdict over them, judged once for both, for the launch's next cutover
+    /// stage.
     pub fn gate(&self, launch_id: &str) -> Result<Gate> {
+        let next = self.cutover(launch_id)?.next;
+        self.gate_for(launch_id, next)
+    }
+
+    /// The gate for one cutover stage.
+    pub fn gate_for(&self, launch_id: &str, stage: Stage) -> Result<Gate> {
         launch::exists(self.store.conn(), launch_id)?;
+        let last_go = signoff::record::decisions(self.store.conn(), launch_id)?
+            .into_iter()
+            .rev()
+            .find(|d| d.decision == Decision::Go)
+            .and_then(|d| {
+                chrono::DateTime::parse_from_rfc3339(&d.decided_at)
+                    .ok()
+                    .map(|t| (d.stage, t.with_timezone(&chrono::Utc)))
+            });
+        let later_items: BTreeSet<String> = self
+            .item_stages(launch_id)?
+            .into_iter()
+            .filter(|(_, s)| *s > stage)
+            .map(|(line, _)| line)
+            .collect();
         signoff::gather::gate(
             self.store.conn(),
             launch_id,
-            self.clock.now(),
-            chrono::Duration::hours(signoff::verdict::DEFAULT_PROBE_FRESHNESS_HOURS),
+            &signoff::gather::Judging {
+                now: self.clock.now(),
+                freshness: chrono::Duration::hours(signoff::verdict::DEFAULT_PROBE_FRESHNESS_HOURS),
+                stage: StageInput {
+                    target: stage,
+                    last_go,
+                },
+                later_items: &later_items,
+            },
         )
     }
 
-    /// Records the launch manager's decision. A "go" is refused while any rule fails; a "no-go" is always allowed.
+    /// Where the launch stands in the staged cutover: the stage it reached (its latest "go"), the stage decided
+    /// next, and every decision so far.
+    pub fn cutover(&self, launch_id: &str) -> Result<Cutover> {
+        launch::exists(self.store.conn(), launch_id)?;
+        let decisions = signoff::record::decisions(self.store.conn(), launch_id)?;
+        let reached = decisions
+            .iter()
+            .filter(|d| d.decision == Decision::Go)
+            .map(|d| d.stage)
+            .max();
+        Ok(Cutover {
+            reached,
+            next: reached.map_or(Stage::LimitedTraffic, Stage::next),
+            decisions,
+        })
+    }
+
+    /// The cutover stage of each item of a later stage than the first, by `template/section/item` line, read from
+    /// the template versions the launch was created with.
+    fn item_stages(&self, launch_id: &str) -> Result<Vec<(String, Stage)>> {
+        let overview = launch::overview(self.store.conn(), launch_id)?;
+        let templates = self.templates()?;
+        let mut out = Vec::new();
+        for used in &overview.templates {
+            for t in templates
+                .iter()
+                .filter(|t| t.id == used.id && t.version == used.version)
+            {
+                for section in &t.sections {
+                    for item in section
+                        .items
+                        .iter()
+                        .filter(|i| i.stage != Stage::LimitedTraffic)
+                    {
+                        out.push((format!("{}/{}/{}", t.id, section.key, item.key), item.stage));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records the launch manager's decision about the next cutover stage (a stage cannot be skipped; meaningful
+    /// volume can be decided again for each limit increase). A "go" is refused while any of the stage's rules fails;
+    /// a "no-go" is always allowed. A "go" to meaningful volume records the new limits and the review behind them.
     pub fn decide(&mut self, new: &NewDecision) -> Result<DecisionRecord> {
         let note = evidence::check_note(new.note.as_deref())?;
-        let verdict = self.verdict(&new.launch_id)?;
+        let next = self.cutover(&new.launch_id)?.next;
+        let stage = new.stage.unwrap_or(next);
+        if stage != next {
+            return Err(InvalidInput::coded(
+                "stage_out_of_order",
+                "stage",
+                format!(
+                    "the next stage of this launch is {} ({}); stages are decided in order",
+                    next,
+                    next.title()
+                ),
+            )
+            .into());
+        }
+        let limits = text::optional_single_line("limits", new.limits.as_deref(), 200)?;
+        let review = text::optional_single_line("review", new.review.as_deref(), 500)?;
+        if stage == Stage::FullVolume && new.decision == Decision::Go {
+            if limits.is_none() || review.is_none() {
+                return Err(InvalidInput::coded(
+                    "limits_review_required",
+                    if limits.is_none() { "limits" } else { "review" },
+                    "raising limits to meaningful volume is its own reviewed decision: give the new limits and \
+                     the review behind them (a link or ticket id)"
+                        .to_string(),
+                )
+                .into());
+            }
+        }
+        let verdict = self.gate_for(&new.launch_id, stage)?.verdict;
         if new.decision == Decision::Go && !verdict.go {
             let reasons: Vec<String> = verdict.failing().map(|r| r.summary.clone()).collect();
             return Err(InvalidInput::coded(
@@ -286,8 +391,35 @@ impl Workspace {
         let id = format!("dc_{}", uuid::Uuid::now_v7().simple());
         self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, &new.launch_id)?;
-            signoff::record::insert_decision(tx, &id, new, note.as_deref(), &verdict, &actor, &at, environment)?;
-            tx.record(environment, Some(&new.launch_id), audit::Action::DecisionRecorded, &format!("decision:{id}"), json!({ "decision": new.decision.as_str(), "note": note, "go_allowed": verdict.go }))?;
+            signoff::record::insert_decision(
+                tx,
+                &signoff::record::DecisionRow {
+                    id: &id,
+                    new,
+                    stage,
+                    note: note.as_deref(),
+                    limits: limits.as_deref(),
+                    review: review.as_deref(),
+                    verdict: &verdict,
+                },
+                &actor,
+                &at,
+                environment,
+            )?;
+            tx.record(
+                environment,
+                Some(&new.launch_id),
+                audit::Action::DecisionRecorded,
+                &format!("decision:{id}"),
+                json!({
+                    "decision": new.decision.as_str(),
+                    "stage": stage.as_str(),
+                    "note": note,
+                    "limits": limits,
+                    "review": review,
+                    "go_allowed": verdict.go,
+                }),
+            )?;
             Ok(())
         })?;
         Ok(
@@ -299,6 +431,17 @@ impl Workspace {
     pub fn latest_decision(&self, launch_id: &str) -> Result<Option<DecisionRecord>> {
         signoff::record::latest_decision(self.store.conn(), launch_id)
     }
+}
+
+/// Where a launch stands in the staged cutover.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct Cutover {
+    /// The furthest stage with a recorded "go"; none before the first.
+    pub reached: Option<Stage>,
+    /// The stage decided next.
+    pub next: Stage,
+    /// Every recorded decision, oldest first.
+    pub decisions: Vec<DecisionRecord>,
 }
 
 fn not_allowed(fingerprint: &str, role: Role, launch_id: &str) -> InvalidInput {

@@ -2757,12 +2757,21 @@ async fn a_blocking_waiver_is_signed_by_the_role_owner_in_the_window() {
 
     // Signed: the dialog names the signer, and the waiver leaves the blocking rule.
     let (signed_id, signed_title) = &blocking[0];
-    go(c, &format!("#/launch/{launch}/role/finance?item={signed_id}")).await;
+    go(
+        c,
+        &format!("#/launch/{launch}/role/finance?item={signed_id}"),
+    )
+    .await;
     wait_text(c, "[data-testid='item-title']", "the item", |t| {
         t.contains(signed_title.as_str())
     })
     .await;
-    fill(c, "#status-reason", "confirmed with the provider's written approval").await;
+    fill(
+        c,
+        "#status-reason",
+        "confirmed with the provider's written approval",
+    )
+    .await;
     click(c, "[data-testid='status-waived']").await;
     css(c, "[data-testid='waiver-dialog']").await;
     select(c, "#waiver-key", &finance_key).await;
@@ -2785,7 +2794,11 @@ async fn a_blocking_waiver_is_signed_by_the_role_owner_in_the_window() {
 
     // Unsigned: recorded, and named by the verdict.
     let (unsigned_id, unsigned_title) = &blocking[1];
-    go(c, &format!("#/launch/{launch}/role/finance?item={unsigned_id}")).await;
+    go(
+        c,
+        &format!("#/launch/{launch}/role/finance?item={unsigned_id}"),
+    )
+    .await;
     wait_text(c, "[data-testid='item-title']", "the item", |t| {
         t.contains(unsigned_title.as_str())
     })

@@ -238,7 +238,8 @@ pub fn signoffs(list: &[RoleSignoff]) -> String {
 
 pub fn verdict(v: &Verdict) -> String {
     let mut out = format!(
-        "verdict: {} (evaluated {})\n",
+        "verdict for {}: {} (evaluated {})\n",
+        v.stage.title(),
         if v.go { "GO" } else { "NO-GO" },
         v.evaluated_at
     );

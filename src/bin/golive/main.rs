@@ -73,12 +73,23 @@ enum Command {
     #[command(subcommand)]
     Slip(signing::SlipCmd),
     /// Show the go / no-go verdict, or record a decision (go is refused while a rule fails).
+    /// The staged cutover's go / no-go: limited traffic, then the first-day review, then meaningful volume (each
+    /// limit increase decided again, with --limits and --review).
     Decide {
         launch: String,
         /// go or no-go; without it, only the verdict is shown.
         decision: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// The stage: limited-traffic, first-day-review or full-volume (default: the launch's next stage).
+        #[arg(long)]
+        stage: Option<String>,
+        /// For full-volume: the limits the go raises to, in words.
+        #[arg(long)]
+        limits: Option<String>,
+        /// For full-volume: the review behind the increase (a link or a ticket id).
+        #[arg(long)]
+        review: Option<String>,
     },
     /// Prove an exported packet is unaltered (exit 0) or say what differs (exit 1).
     ///
@@ -671,25 +682,42 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             launch,
             decision,
             note,
-        } => match decision {
-            None => emit(json, &ws.verdict(&launch)?, human::verdict),
-            Some(d) => {
-                let record = ws.decide(&NewDecision {
-                    launch_id: launch,
-                    decision: parse(&d)?,
-                    note,
-                })?;
-                emit(json, &record, |r| {
-                    format!(
-                        "recorded {} by {} at {}\n{}",
-                        r.decision.as_str(),
-                        r.decided_by,
-                        r.decided_at,
-                        human::verdict(&r.verdict)
-                    )
-                })
+            stage,
+            limits,
+            review,
+        } => {
+            let stage: Option<golive::Stage> =
+                parse_opt(stage.map(|s| s.trim().replace('-', "_")).as_deref())?;
+            match decision {
+                None => {
+                    let stage = match stage {
+                        Some(s) => s,
+                        None => ws.cutover(&launch)?.next,
+                    };
+                    emit(json, &ws.gate_for(&launch, stage)?.verdict, human::verdict)
+                }
+                Some(d) => {
+                    let record = ws.decide(&NewDecision {
+                        launch_id: launch,
+                        decision: parse(&d)?,
+                        note,
+                        stage,
+                        limits,
+                        review,
+                    })?;
+                    emit(json, &record, |r| {
+                        format!(
+                            "recorded {} for {} by {} at {}\n{}",
+                            r.decision.as_str(),
+                            r.stage.title(),
+                            r.decided_by,
+                            r.decided_at,
+                            human::verdict(&r.verdict)
+                        )
+                    })
+                }
             }
-        },
+        }
         Command::Verify { .. } => unreachable!("handled before opening the database"),
         Command::Export {
             launch,

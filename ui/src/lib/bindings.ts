@@ -4,6 +4,8 @@ export type Environment = "sandbox" | "live";
 
 export type Role = "product" | "engineering" | "support" | "finance";
 
+export type Stage = "limited_traffic" | "first_day_review" | "full_volume";
+
 export type ItemStatus = "open" | "done" | "waived" | "blocked" | "failed";
 
 export type ErrorPayload = { code: string, message: string, };
@@ -28,7 +30,12 @@ fills: Array<string>,
  * (Conomy's checklist: "every item exists because it has been seen to cause an incident"); only evidence
  * settles those.
  */
-waivable: boolean, };
+waivable: boolean, 
+/**
+ * The cutover stage whose "go" needs this item (seed 000's staged go-live); most are needed from the first,
+ * limited-traffic stage, and "Review first-day reconciliation" only once traffic has run a day.
+ */
+stage: Stage, };
 
 export type Section = { key: string, title: string, items: Array<TemplateItem>, };
 
@@ -226,13 +233,63 @@ id: string, passed: boolean, summary: string,
  */
 details: Array<string>, };
 
-export type Verdict = { go: boolean, evaluated_at: string, rules: Array<Rule>, };
+export type Verdict = { go: boolean, 
+/**
+ * The cutover stage this go / no-go is about (seed 000: limited traffic, first-day review, meaningful volume).
+ */
+stage: Stage, evaluated_at: string, rules: Array<Rule>, };
 
 export type Decision = "go" | "no_go";
 
-export type NewDecision = { launch_id: string, decision: Decision, note: string | null, };
+export type NewDecision = { launch_id: string, decision: Decision, note: string | null, 
+/**
+ * The cutover stage decided; the launch's next stage when not given. A stage cannot be skipped.
+ */
+stage?: Stage, 
+/**
+ * For a "go" to meaningful volume: the limits it raises to, in words ("EUR 50,000 per day").
+ */
+limits?: string, 
+/**
+ * For a "go" to meaningful volume: the review behind the increase (a link or a ticket id).
+ */
+review?: string, };
 
-export type DecisionRecord = { id: string, decision: Decision, note: string | null, verdict: Verdict, decided_by: string, decided_at: string, };
+export type DecisionRecord = { id: string, decision: Decision, 
+/**
+ * The cutover stage this decision is about.
+ */
+stage: Stage, note: string | null, 
+/**
+ * The limits a meaningful-volume "go" raised to, and the review behind them.
+ */
+limits: string | null, review: string | null, verdict: Verdict, decided_by: string, decided_at: string, };
+
+export type Cutover = { 
+/**
+ * The furthest stage with a recorded "go"; none before the first.
+ */
+reached: Stage | null, 
+/**
+ * The stage decided next.
+ */
+next: Stage, 
+/**
+ * Every recorded decision, oldest first.
+ */
+decisions: Array<DecisionRecord>, };
+
+export type PacketCutover = { 
+/**
+ * The furthest stage with a recorded "go"; `null` before the first.
+ */
+reached: Stage | null, 
+/**
+ * The stage the verdict above judges.
+ */
+next: Stage, decisions: Array<PacketStageDecision>, };
+
+export type PacketStageDecision = { stage: Stage, decision: Decision, decided_by: string, decided_at: string, limits: string | null, review: string | null, note: string | null, };
 
 export type PacketTemplate = { id: string, version: number, sha256: string, };
 
@@ -316,7 +373,11 @@ sections: { [key in string]?: string },
  */
 digest: string, };
 
-export type Packet = { schema: string, schema_version: number, generated_at: string, generated_by: string, launch: PacketLaunch, verdict: Verdict, decision: DecisionRecord | null, signoffs: Array<PacketSignoff>, 
+export type Packet = { schema: string, schema_version: number, generated_at: string, generated_by: string, launch: PacketLaunch, verdict: Verdict, decision: DecisionRecord | null, 
+/**
+ * The staged cutover (seed 000): the stage reached and every decision on the way, each limit increase too.
+ */
+cutover: PacketCutover, signoffs: Array<PacketSignoff>, 
 /**
  * The keys allowed to sign for each role: a role owner signing a slip from this packet finds their name here.
  */
