@@ -233,24 +233,34 @@ async fn invoke(c: &Client, command: &str, args: serde_json::Value) -> serde_jso
     .unwrap()
 }
 
-/// Clicks `selector`. The item screen scrolls inside its own pane above a fixed status bar: when WebKit finds the
-/// element clipped at the pane's edge (not interactable), it is brought to the middle of its pane, as a person
-/// would scroll to it, and clicked again.
+/// Clicks `selector`. The item screen scrolls inside its own pane above a fixed status bar, and WebKit under Xvfb
+/// lays a change out only when a frame is drawn: when it finds the element not interactable (clipped at the pane's
+/// edge, or not laid out yet), two frames are let pass and the element is brought to the middle of its pane, as a
+/// person would scroll to it, and clicked again, a few times at most.
 async fn click(c: &Client, selector: &str) {
     let el = css(c, selector).await;
-    if el.click().await.is_ok() {
-        return;
-    }
-    c.execute(
-        "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });",
-        vec![serde_json::to_value(&el).unwrap()],
-    )
-    .await
-    .unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    el.click()
+    let mut last = match el.click().await {
+        Ok(()) => return,
+        Err(e) => e,
+    };
+    for _ in 0..5 {
+        c.execute_async(
+            "const [el, done] = arguments;
+             requestAnimationFrame(() => requestAnimationFrame(() => {
+               el.scrollIntoView({ block: 'center', inline: 'nearest' });
+               requestAnimationFrame(() => done(true));
+             }));",
+            vec![serde_json::to_value(&el).unwrap()],
+        )
         .await
-        .unwrap_or_else(|e| panic!("{selector} cannot be clicked: {e}"));
+        .unwrap();
+        match el.click().await {
+            Ok(()) => return,
+            Err(e) => last = e,
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{selector} cannot be clicked: {last}");
 }
 
 async fn select(c: &Client, selector: &str, value: &str) {
@@ -872,6 +882,9 @@ async fn sign_go_stale_renew_and_export_a_verifiable_packet() {
     click(c, "[data-testid='decide-go']").await;
     let refusal = text_of(c, "[data-testid='decision-error']").await;
     assert!(refusal.contains("go is refused"), "{refusal}");
+    // The verdict is about the first stage of the staged cutover.
+    let stage = text_of(c, "[data-testid='verdict-stage']").await;
+    assert_eq!(stage, "limited production traffic");
 
     // The packet, signed with product's agent key through the command the export screen calls (the
     // one-save-dialog export is driven end to end in `one_click_key_slip_import_and_one_saved_packet`).

@@ -63,6 +63,9 @@ describe("activity sentences", () => {
   it("words the other actions", () => {
     expect(activitySentence(ev("launch.created", { name: "Acme EUR-USDT" }))).toBe("launch_mgr created the launch “Acme EUR-USDT”");
     expect(activitySentence(ev("decision.recorded", { decision: "no_go", note: null }))).toBe("launch_mgr recorded the decision: NO-GO");
+    expect(
+      activitySentence(ev("decision.recorded", { decision: "go", stage: "full_volume", limits: "EUR 50,000/day", note: null })),
+    ).toBe("launch_mgr recorded the decision: GO for meaningful production volume, limits “EUR 50,000/day”");
     expect(activitySentence(ev("signer.allowed", { role: "finance", principal: "Chidi Okafor" }))).toBe(
       "launch_mgr allowed Chidi Okafor to sign for finance",
     );

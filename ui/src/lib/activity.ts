@@ -2,6 +2,7 @@
 // passed in sandbox". Pure: the events and a way to name items go in, words come out. An action this does not know
 // still reads as words, never as a raw code.
 import type { AuditEvent } from "./bindings";
+import { isStage, stageTitle } from "./stages";
 
 export type ActivityContext = {
   /** The title of an item by id, when the screen knows it. */
@@ -108,7 +109,10 @@ export function activitySentence(e: AuditEvent, ctx: ActivityContext = {}): stri
     case "decision.recorded": {
       const go = d.decision === "go";
       const note = str(d.note);
-      return `${who} recorded the decision: ${go ? "GO" : "NO-GO"}${note ? ` (${quote(note, 60)})` : ""}`;
+      const stage = str(d.stage);
+      const stageWords = stage && isStage(stage) ? ` for ${stageTitle(stage)}` : "";
+      const limits = str(d.limits);
+      return `${who} recorded the decision: ${go ? "GO" : "NO-GO"}${stageWords}${limits ? `, limits ${quote(limits, 40)}` : ""}${note ? ` (${quote(note, 60)})` : ""}`;
     }
     case "packet.exported": {
       const files = [d.json && "JSON", d.pdf && "PDF"].filter(Boolean).join(" and ");
