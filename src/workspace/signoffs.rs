@@ -365,17 +365,18 @@ impl Workspace {
         }
         let limits = text::optional_single_line("limits", new.limits.as_deref(), 200)?;
         let review = text::optional_single_line("review", new.review.as_deref(), 500)?;
-        if stage == Stage::FullVolume && new.decision == Decision::Go {
-            if limits.is_none() || review.is_none() {
-                return Err(InvalidInput::coded(
-                    "limits_review_required",
-                    if limits.is_none() { "limits" } else { "review" },
-                    "raising limits to meaningful volume is its own reviewed decision: give the new limits and \
-                     the review behind them (a link or ticket id)"
-                        .to_string(),
-                )
-                .into());
-            }
+        if stage == Stage::FullVolume
+            && new.decision == Decision::Go
+            && (limits.is_none() || review.is_none())
+        {
+            return Err(InvalidInput::coded(
+                "limits_review_required",
+                if limits.is_none() { "limits" } else { "review" },
+                "raising limits to meaningful volume is its own reviewed decision: give the new limits and the \
+                 review behind them (a link or ticket id)"
+                    .to_string(),
+            )
+            .into());
         }
         let verdict = self.gate_for(&new.launch_id, stage)?.verdict;
         if new.decision == Decision::Go && !verdict.go {
