@@ -135,6 +135,24 @@ fn seed_blocks_are_filled_from_recorded_evidence() {
         packet.seed_blocks["launch_readiness"]["webhookVerified"],
         Value::Null
     );
+    // Seed 000's example product record: the test order by its 0Pools ids, and states only evidence can move.
+    let product = &packet.seed_blocks["product_record"];
+    assert_eq!(product["product_area"], "0pools");
+    assert_eq!(
+        product["status"], "completed",
+        "the small order is done with a trade id"
+    );
+    assert_eq!(
+        product["reconciliation_state"], "open",
+        "no first-day reconciliation yet"
+    );
+    assert_eq!(product["partner_reference"], Value::Null);
+    assert_eq!(
+        product.len(),
+        8,
+        "the seed's eight fields: {:?}",
+        product.keys().collect::<Vec<_>>()
+    );
     assert_eq!(packet.rollback.owner.as_deref(), Some("partner_ops"));
     assert_eq!(packet.signoffs.iter().filter(|s| !s.stale).count(), 4);
     assert!(packet

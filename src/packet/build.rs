@@ -352,6 +352,12 @@ fn seed_blocks(
         "environment",
         Value::String(summary.environment.as_str().into()),
     );
+    // Seed 000's example product record names the product area it belongs to: the launch's product surface.
+    put(
+        fields::PRODUCT_RECORD,
+        "product_area",
+        Value::String(summary.product_surface.as_str().into()),
+    );
 
     for field in fields::FIELDS {
         let path = field.path();
@@ -379,11 +385,11 @@ fn seed_blocks(
             .all(|i| i.status == ItemStatus::Done && i.accepted_evidence > 0);
         let value = match field.kind {
             FieldKind::Flag(proofs) => Value::Bool(all_done && fields::proven(proofs, &accepted)),
-            FieldKind::Approval(proofs) => Value::String(
+            FieldKind::State(proofs, done, pending) => Value::String(
                 if all_done && fields::proven(proofs, &accepted) {
-                    "approved"
+                    done
                 } else {
-                    "pending"
+                    pending
                 }
                 .into(),
             ),

@@ -40,8 +40,9 @@ pub fn proven(proofs: Proofs, evidence: &[&EvidenceRecord]) -> bool {
 pub enum FieldKind {
     /// `true` when every item that fills it is done and its accepted evidence holds one of the proofs.
     Flag(Proofs),
-    /// `"approved"` when every item that fills it is done and its evidence holds one of the proofs, else `"pending"`.
-    Approval(Proofs),
+    /// A state word: the first when every item that fills it is done and its evidence holds one of the proofs (the
+    /// runbook `"approved"`, the reconciliation `"reconciled"`), else the second (`"pending"`, `"open"`).
+    State(Proofs, &'static str, &'static str),
     /// The newest accepted identifier of this type on the items that fill it.
     Identifier(IdentifierType),
     /// The value of the newest accepted evidence that is one of these proofs (an id, or a probe run's id).
@@ -104,12 +105,16 @@ const SANDBOX_EVIDENCE: Proofs = &[
     &[Proof::Id(Id::SessionId)],
     &[Proof::Kind(K::ProbeRun)],
 ];
+/// Seed 000's smoke_test_id: a recorded smoke test id, or the id of the probe run that was the smoke test.
+const SMOKE_TEST: Proofs = &[&[Proof::Id(Id::SmokeTestId)], &[Proof::Kind(K::ProbeRun)]];
 const RUNBOOK: Proofs = &[&[Proof::Kind(K::File)], &[Proof::Kind(K::Link)]];
 
 pub const GO_LIVE_EVIDENCE: &str = "go_live_evidence";
 pub const GO_LIVE_SIGNOFF: &str = "go_live_signoff";
 pub const LAUNCH_READINESS: &str = "launch_readiness";
 pub const RECORDS_TO_KEEP: &str = "records_to_keep";
+/// Seed 000's example product record: the partner-facing record of one order, by 0Pools object ids.
+pub const PRODUCT_RECORD: &str = "product_record";
 
 /// Every field a template item may fill. Launch-level fields (environment, partner id, product surface) come from
 /// the launch itself and are not listed.
@@ -120,7 +125,11 @@ pub const FIELDS: &[PacketField] = &[
     field(GO_LIVE_EVIDENCE, "monitoring_enabled", Flag(MONITORING)),
     field(GO_LIVE_EVIDENCE, "test_quote_id", Identifier(Id::QuoteId)),
     field(GO_LIVE_EVIDENCE, "test_trade_id", Identifier(Id::TradeId)),
-    field(GO_LIVE_EVIDENCE, "support_runbook", Approval(RUNBOOK)),
+    field(
+        GO_LIVE_EVIDENCE,
+        "support_runbook",
+        State(RUNBOOK, "approved", "pending"),
+    ),
     field(
         GO_LIVE_EVIDENCE,
         "first_day_reconciliation_contact",
@@ -154,13 +163,24 @@ pub const FIELDS: &[PacketField] = &[
     field(LAUNCH_READINESS, "idempotencyVerified", Flag(IDEMPOTENCY)),
     field(LAUNCH_READINESS, "monitoringVerified", Flag(MONITORING)),
     field(LAUNCH_READINESS, "complianceApproved", Flag(COMPLIANCE)),
-    field(
-        RECORDS_TO_KEEP,
-        "smoke_test_id",
-        Identifier(Id::SmokeTestId),
-    ),
+    field(RECORDS_TO_KEEP, "smoke_test_id", NewestOf(SMOKE_TEST)),
     field(RECORDS_TO_KEEP, "webhook_verified", Flag(WEBHOOK)),
     field(RECORDS_TO_KEEP, "reconciliation_contact", Contact),
+    field(PRODUCT_RECORD, "partner_reference", Identifier(Id::OrderId)),
+    field(PRODUCT_RECORD, "pool_id", Identifier(Id::PoolId)),
+    field(PRODUCT_RECORD, "quote_id", Identifier(Id::QuoteId)),
+    field(PRODUCT_RECORD, "transact_id", Identifier(Id::TradeId)),
+    field(
+        PRODUCT_RECORD,
+        "status",
+        State(ORDER_COMPLETED, "completed", "pending"),
+    ),
+    field(PRODUCT_RECORD, "request_id", Identifier(Id::RequestId)),
+    field(
+        PRODUCT_RECORD,
+        "reconciliation_state",
+        State(LEDGER_CLOSE, "reconciled", "open"),
+    ),
 ];
 
 pub fn find(path: &str) -> Option<&'static PacketField> {
@@ -191,7 +211,8 @@ mod tests {
             for item in template.sections.iter().flat_map(|s| &s.items) {
                 for path in &item.fills {
                     let field = find(path).unwrap_or_else(|| panic!("{path} is not a field"));
-                    let (FieldKind::Flag(proofs) | FieldKind::Approval(proofs)) = field.kind else {
+                    let (FieldKind::Flag(proofs) | FieldKind::State(proofs, _, _)) = field.kind
+                    else {
                         continue;
                     };
                     checked += 1;
