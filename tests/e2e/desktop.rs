@@ -319,6 +319,12 @@ fn home_of(db: &Path) -> PathBuf {
 /// [`desktop`], with the app talking to the ssh-agent at `agent` (`SSH_AUTH_SOCK`); without one the app sees no
 /// agent at all, whatever this process's environment says.
 async fn desktop_with(prepare: impl FnOnce(&Path), agent: Option<&Path>) -> Desktop {
+    desktop_in(prepare, agent, false).await
+}
+
+/// [`desktop_with`], the window in the dark theme when `dark` (GTK's dark variant, which WebKit reports to the page
+/// as `prefers-color-scheme: dark`, as a desktop set to dark mode does).
+async fn desktop_in(prepare: impl FnOnce(&Path), agent: Option<&Path>, dark: bool) -> Desktop {
     let turn = ONE_AT_A_TIME.lock().await;
     let app = PathBuf::from(env!("CARGO_BIN_EXE_golive-desktop"));
     let data = tempfile::tempdir().unwrap();
@@ -349,6 +355,11 @@ async fn desktop_with(prepare: impl FnOnce(&Path), agent: Option<&Path>) -> Desk
         .env_remove("GOLIVE_KEY_PASSPHRASE");
     if let Some(agent) = agent {
         driver.env("SSH_AUTH_SOCK", agent);
+    }
+    if dark {
+        driver.env("GTK_THEME", "Adwaita:dark");
+    } else {
+        driver.env_remove("GTK_THEME");
     }
     let driver = driver
         .stdout(Stdio::null())
@@ -2829,4 +2840,105 @@ async fn a_blocking_waiver_is_signed_by_the_role_owner_in_the_window() {
         line.contains("without the finance owner's signature"),
         "{line}"
     );
+}
+
+/// axe-core, from the UI's own dev dependencies (`npm install` in ui/ brings it), run inside the real window.
+fn axe_source() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run `npm install` in ui/", path.display()))
+}
+
+/// Runs axe-core on the page as it is and returns its serious and critical violations, one line each.
+async fn serious_violations(c: &Client, axe: &str) -> Vec<String> {
+    // The app's content security policy forbids inline scripts; WebDriver's own script runs are exempt, so axe's
+    // source runs as one of them and leaves `window.axe` behind.
+    let loaded = c
+        .execute(&format!("{axe}\n;return typeof window.axe;"), vec![])
+        .await
+        .unwrap();
+    assert_eq!(loaded, serde_json::json!("object"), "axe-core loaded");
+    let found = c
+        .execute_async(
+            "const [done] = arguments;
+             window.axe.run(document, { resultTypes: ['violations'] })
+               .then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                 .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)),
+                     (e) => done([`axe failed: ${e}`]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    serde_json::from_value(found).unwrap()
+}
+
+/// Issue 14: every screen, in both themes, at the two window sizes the app is meant for, has no serious or critical
+/// accessibility violation by axe-core; each screen is kept as a screenshot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_passes_axe_in_both_themes_and_sizes() {
+    let axe = axe_source();
+    let mut problems = Vec::new();
+    for dark in [false, true] {
+        let mut item = 0;
+        let d = desktop_in(
+            |db| {
+                let ws = acme_launch(db, Targets::default());
+                item = ws.items("acme-eur-usdt", Some(Role::Finance)).unwrap()[0].id;
+            },
+            None,
+            dark,
+        )
+        .await;
+        let (c, display) = (&d.c, d.display.clone());
+        let theme = if dark { "dark" } else { "light" };
+        let scheme = c
+            .execute(
+                "return matchMedia('(prefers-color-scheme: dark)').matches;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            scheme,
+            serde_json::json!(dark),
+            "the window follows the {theme} theme"
+        );
+        let launch = "acme-eur-usdt";
+        let screens = [
+            ("launches", "#/".to_string(), "h1"),
+            ("new-launch", "#/new".to_string(), "#launch-name"),
+            (
+                "overview",
+                format!("#/launch/{launch}"),
+                "[data-testid='verdict']",
+            ),
+            (
+                "walkthrough",
+                format!("#/launch/{launch}/role/finance?item={item}"),
+                "[data-testid='item-title']",
+            ),
+            ("probes", format!("#/launch/{launch}/probes"), "h1"),
+            ("signers", format!("#/launch/{launch}/signers"), "h1"),
+            (
+                "escalate",
+                format!("#/launch/{launch}/escalate"),
+                "[data-testid='escalation-choose']",
+            ),
+            ("export", format!("#/launch/{launch}/export"), "h1"),
+        ];
+        for (w, h) in [(1024, 700), (1440, 900)] {
+            c.set_window_size(w, h).await.unwrap();
+            for (name, hash, ready) in &screens {
+                go(c, hash).await;
+                css(c, ready).await;
+                // Let the screen's data arrive before it is judged.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                for v in serious_violations(c, &axe).await {
+                    problems.push(format!("{name} {theme} {w}x{h}: {v}"));
+                }
+                screenshot(c, &display, &format!("80-axe-{name}-{theme}-{w}x{h}")).await;
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
