@@ -59,6 +59,9 @@ pub enum EngineError {
     /// A step would carry a secret somewhere other than the launch's own origins; nothing was sent.
     #[error("nothing was sent: {}", .0.join("; "))]
     SecretDestination(Vec<String>),
+    /// A variable a step reads as a limit does not hold a positive whole number; nothing was sent.
+    #[error("nothing was sent: {0}")]
+    BadLimit(#[from] crate::probe::limit::BadLimit),
 }
 
 /// What each running step can read.
@@ -331,6 +334,7 @@ pub async fn execute(
     if !refused.is_empty() {
         return Err(EngineError::SecretDestination(refused));
     }
+    crate::probe::limit::check_vars(selected.iter().flat_map(Step::limit_vars), &input.vars)?;
     let client = build_client(&input.extra_roots_pem)?;
     progress(ProbeProgress::Planned {
         steps: selected.iter().map(|s| s.id.clone()).collect(),

@@ -14,6 +14,7 @@ pub mod builtin;
 pub mod echoes;
 pub mod engine;
 pub mod keychain;
+pub mod limit;
 pub mod money;
 pub mod origins;
 pub mod pack;

@@ -19,6 +19,7 @@ use crate::checklist::located::{
 use crate::checklist::text::{self, Lines};
 use crate::domain::Environment;
 use crate::error::{render_problems, TemplateProblem};
+use crate::probe::limit::{self, Limit};
 use crate::probe::vars::{self, Reference};
 
 /// Pack keys (ids, steps, secrets, variables) take dashes and underscores.
@@ -35,6 +36,12 @@ pub const MAX_TIMEOUT_MS: u64 = 120_000;
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 /// A webhook delivery must be answered with a 2xx within this long (the seeds' "respond within 10 seconds").
 pub const DEFAULT_WEBHOOK_WITHIN_MS: u64 = 10_000;
+/// A wait until a captured time goes this far past it by default: the provider's clock and ours differ a little.
+pub const DEFAULT_WAIT_MARGIN_MS: u64 = 250;
+/// No margin past a captured time is longer than this.
+pub const MAX_WAIT_MARGIN_MS: u64 = 60_000;
+/// No step waits longer than this before sending, whatever a captured value says.
+pub const MAX_WAIT_MS: u64 = 120_000;
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}", render_problems(file, problems, "the pack was not loaded"))]
@@ -110,15 +117,28 @@ pub struct HttpStep {
     pub timeout_ms: u64,
     /// Waits this long (a template, so it can use a captured expiry) before sending.
     pub wait_ms: Option<String>,
+    /// Waits until a captured time (a quote's `expires_at`) plus a margin before sending, within a bound.
+    pub wait_until: Option<WaitUntil>,
     pub expect: Vec<Expectation>,
     pub captures: Vec<Capture>,
     pub retry: Option<Retry>,
+}
+
+/// Waiting for a moment a step learnt at run time: `at` renders to an RFC 3339 timestamp.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaitUntil {
+    pub at: String,
+    pub margin_ms: u64,
+    /// A far-future value fails the step instead of parking the run.
+    pub max_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Expectation {
     pub subject: Subject,
     pub predicate: Predicate,
+    /// When it does not hold, the step records a warning and still passes (nothing waiting for it is skipped).
+    pub advisory: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -140,8 +160,18 @@ pub enum Predicate {
     Exists(bool),
     Matches(String),
     Contains(String),
-    LessThan(f64),
-    GreaterThan(f64),
+    LessThan(Limit),
+    GreaterThan(Limit),
+}
+
+impl Predicate {
+    /// The limit a comparison reads, if this is one.
+    pub fn limit(&self) -> Option<&Limit> {
+        match self {
+            Predicate::LessThan(l) | Predicate::GreaterThan(l) => Some(l),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +182,8 @@ pub struct Capture {
     pub identifier: Option<IdentifierType>,
     /// The value is a timestamp: also capture `<name>_age_s`, the seconds since it (a trade stuck in reserved).
     pub age: bool,
+    /// With `age`: the age may not exceed this many seconds (a support threshold the launch records).
+    pub max_age_s: Option<Limit>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +239,11 @@ pub struct WebhookStep {
     pub event_type_header: Option<String>,
     /// The event type sent in the event-type header (GitHub's `X-GitHub-Event`); a template.
     pub event_type: Option<String>,
+    /// Where the events go (a template): a launch can have several receivers. Default: the launch's webhook URL.
+    /// Like every request signed with a secret, only to the launch's own origins.
+    pub url: Option<String>,
+    /// Checks on the reply to the valid delivery, beyond its 2xx.
+    pub expect: Vec<Expectation>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -258,7 +295,49 @@ pub struct StepSummary {
     pub depends_on: Vec<String>,
 }
 
+impl Step {
+    /// The variables this step reads as limits (latency budgets, age thresholds), each once.
+    pub fn limit_vars(&self) -> Vec<&str> {
+        let expectations: Vec<&Expectation> = match &self.kind {
+            StepKind::Http(h) => h
+                .expect
+                .iter()
+                .chain(h.retry.iter().flat_map(|r| &r.until))
+                .collect(),
+            StepKind::Webhook(w) => w.expect.iter().collect(),
+            _ => Vec::new(),
+        };
+        let captures: &[Capture] = match &self.kind {
+            StepKind::Http(h) => &h.captures,
+            _ => &[],
+        };
+        let mut names: Vec<&str> = Vec::new();
+        let found = expectations
+            .iter()
+            .filter_map(|e| e.predicate.limit())
+            .chain(captures.iter().filter_map(|c| c.max_age_s.as_ref()))
+            .filter_map(Limit::var);
+        for name in found {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+}
+
 impl ProbePack {
+    /// The variables any step reads as limits.
+    pub fn limit_vars(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for name in self.steps.iter().flat_map(Step::limit_vars) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
     pub fn summary(&self) -> PackSummary {
         PackSummary {
             id: self.id.clone(),
@@ -333,6 +412,9 @@ struct RawStep {
     capture: Vec<Spanned<RawCapture>>,
     retry: Option<Spanned<RawRetry>>,
     wait_ms: Option<Spanned<String>>,
+    wait_until: Option<Spanned<String>>,
+    wait_margin_ms: Option<Spanned<i64>>,
+    wait_max_ms: Option<Spanned<i64>>,
     // webhook
     scheme: Option<Spanned<String>>,
     secret: Option<Spanned<String>>,
@@ -343,6 +425,7 @@ struct RawStep {
     signature_header: Option<Spanned<String>>,
     event_type_header: Option<Spanned<String>>,
     event_type: Option<Spanned<String>>,
+    url: Option<Spanned<String>>,
     // tls, key_mode
     target: Option<Spanned<String>>,
     min_days: Option<Spanned<i64>>,
@@ -373,8 +456,9 @@ struct RawExpect {
     exists: Option<bool>,
     matches: Option<Spanned<String>>,
     contains: Option<String>,
-    less_than: Option<f64>,
-    greater_than: Option<f64>,
+    less_than: Option<Spanned<toml::Value>>,
+    greater_than: Option<Spanned<toml::Value>>,
+    advisory: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
@@ -387,6 +471,7 @@ struct RawCapture {
     identifier: Option<Spanned<String>>,
     #[serde(default)]
     age: bool,
+    max_age_s: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
@@ -522,14 +607,12 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             }
         }
         step_placeholders.push(found);
-        url_offsets.push(
-            raw_step
-                .request
-                .as_ref()
-                .map_or(raw_step.id.span().start, |r| {
-                    r.get_ref().url.span().start + 1
-                }),
-        );
+        let url_at = match (&raw_step.request, &raw_step.url) {
+            (Some(r), _) => r.get_ref().url.span().start + 1,
+            (None, Some(u)) => u.span().start + 1,
+            (None, None) => raw_step.id.span().start,
+        };
+        url_offsets.push(url_at);
         step_after.push(raw_step.after);
         step_observes.push(raw_step.observes.clone());
         replay_offsets.push(match &raw_step.cases {
@@ -556,6 +639,16 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
                     step.id
                 ),
             );
+        }
+    }
+    // A variable used as a limit holds a positive whole number from the start; a launch's value is checked when
+    // it is set and again before a run.
+    let mut checked_limits = HashSet::new();
+    for name in steps.iter().flat_map(Step::limit_vars) {
+        if let Some(default) = raw.vars.get(name).filter(|_| checked_limits.insert(name)) {
+            if let Err(e) = limit::positive_whole(name, default.get_ref()) {
+                p.at_span(default, e.to_string());
+            }
         }
     }
     if !p.list.is_empty() {
@@ -763,7 +856,15 @@ fn find_cycle(steps: &[Step]) -> Option<Vec<String>> {
 }
 
 const HTTP_ONLY: &[&str] = &[
-    "request", "expect", "capture", "retry", "wait_ms", "observes",
+    "request",
+    "expect",
+    "capture",
+    "retry",
+    "wait_ms",
+    "wait_until",
+    "wait_margin_ms",
+    "wait_max_ms",
+    "observes",
 ];
 const WEBHOOK_ONLY: &[&str] = &[
     "scheme",
@@ -775,6 +876,7 @@ const WEBHOOK_ONLY: &[&str] = &[
     "signature_header",
     "event_type_header",
     "event_type",
+    "url",
 ];
 
 fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>) -> Option<Step> {
@@ -820,6 +922,10 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             "capture" => !raw.capture.is_empty(),
             "retry" => raw.retry.is_some(),
             "wait_ms" => raw.wait_ms.is_some(),
+            "wait_until" => raw.wait_until.is_some(),
+            "wait_margin_ms" => raw.wait_margin_ms.is_some(),
+            "wait_max_ms" => raw.wait_max_ms.is_some(),
+            "url" => raw.url.is_some(),
             "observes" => raw.observes.is_some(),
             "scheme" => raw.scheme.is_some(),
             "secret" => raw.secret.is_some(),
@@ -837,7 +943,8 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
     };
     let allowed: Vec<&str> = match kind_name {
         "http" => HTTP_ONLY.to_vec(),
-        "webhook" => WEBHOOK_ONLY.to_vec(),
+        // A webhook step's expectations check the valid delivery's reply.
+        "webhook" => WEBHOOK_ONLY.iter().copied().chain(["expect"]).collect(),
         "tls" => vec!["target", "min_days"],
         "key_mode" => vec!["secret", "target"],
         other => {
@@ -901,6 +1008,7 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             if let Some(w) = &raw.wait_ms {
                 strings.push(templated(w));
             }
+            let wait_until = parse_wait_until(p, raw, strings);
             let expect = raw
                 .expect
                 .iter()
@@ -923,7 +1031,12 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
                     until: raw
                         .until
                         .iter()
-                        .filter_map(|e| parse_expect(p, e, strings))
+                        .filter_map(|e| {
+                            if let Some(a) = &e.get_ref().advisory {
+                                p.at_span(a, "a retry's until conditions decide when to stop polling; they cannot be advisory");
+                            }
+                            parse_expect(p, e, strings)
+                        })
                         .collect(),
                     attempts: raw.attempts.map_or(10, |a| a.clamp(1, 100) as u32),
                     interval_ms: ms(raw.interval_ms, 500),
@@ -939,6 +1052,7 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
                 body: req.body.as_ref().map(|b| b.get_ref().clone()),
                 timeout_ms,
                 wait_ms: raw.wait_ms.as_ref().map(|w| w.get_ref().clone()),
+                wait_until,
                 expect,
                 captures,
                 retry,
@@ -991,6 +1105,14 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             if let Some(t) = &raw.event_type {
                 strings.push(templated(t));
             }
+            if let Some(u) = &raw.url {
+                strings.push(templated(u));
+            }
+            let expect: Vec<Expectation> = raw
+                .expect
+                .iter()
+                .filter_map(|e| parse_expect(p, e, strings))
+                .collect();
             let cases = match &raw.cases {
                 None => WebhookCase::ALL.to_vec(),
                 Some(list) => list
@@ -1004,6 +1126,14 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
                     })
                     .collect(),
             };
+            if let Some(first) = raw.expect.first() {
+                if !cases.contains(&WebhookCase::Valid) {
+                    p.at_span(
+                        first,
+                        "a webhook step's expect checks the reply to the valid delivery; add \"valid\" to cases",
+                    );
+                }
+            }
             StepKind::Webhook(WebhookStep {
                 scheme: scheme.get_ref().clone(),
                 secret: secret.get_ref().clone(),
@@ -1028,6 +1158,8 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
                     .as_ref()
                     .map(|h| h.get_ref().to_ascii_lowercase()),
                 event_type: raw.event_type.as_ref().map(|t| t.get_ref().clone()),
+                url: raw.url.as_ref().map(|u| u.get_ref().clone()),
+                expect,
             })
         }
         "tls" | "key_mode" => {
@@ -1082,6 +1214,56 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
         depends_on: Vec::new(),
         observes: raw.observes.as_ref().map(|o| o.get_ref().clone()),
         kind,
+    })
+}
+
+/// `wait_until` with its margin and bound; the margin and bound only with it, and never beside `wait_ms`.
+fn parse_wait_until(
+    p: &mut Problems<'_>,
+    raw: &RawStep,
+    strings: &mut Vec<Templated>,
+) -> Option<WaitUntil> {
+    let Some(at) = &raw.wait_until else {
+        for orphan in [&raw.wait_margin_ms, &raw.wait_max_ms]
+            .into_iter()
+            .flatten()
+        {
+            p.at_span(orphan, "wait_margin_ms and wait_max_ms go with wait_until");
+        }
+        return None;
+    };
+    if raw.wait_ms.is_some() {
+        p.at_span(at, "a step waits by wait_ms or by wait_until, not both");
+    }
+    strings.push(templated(at));
+    if !at.get_ref().contains("{{") && chrono::DateTime::parse_from_rfc3339(at.get_ref()).is_err() {
+        p.at_span(
+            at,
+            "wait_until is an RFC 3339 timestamp, usually a capture such as {{quote_expires_at}}",
+        );
+    }
+    let margin_ms = raw
+        .wait_margin_ms
+        .as_ref()
+        .map_or(DEFAULT_WAIT_MARGIN_MS, |m| {
+            let v = *m.get_ref();
+            if !(0..=MAX_WAIT_MARGIN_MS as i64).contains(&v) {
+                p.at_span(
+                    m,
+                    format!("wait_margin_ms must be between 0 and {MAX_WAIT_MARGIN_MS} ms"),
+                );
+                return DEFAULT_WAIT_MARGIN_MS;
+            }
+            v as u64
+        });
+    let max_ms = raw
+        .wait_max_ms
+        .as_ref()
+        .map_or(MAX_WAIT_MS, |m| positive_ms(p, m, MAX_WAIT_MS));
+    Some(WaitUntil {
+        at: at.get_ref().clone(),
+        margin_ms,
+        max_ms,
     })
 }
 
@@ -1169,11 +1351,15 @@ fn parse_expect(
     if let Some(v) = &e.contains {
         predicates.push(Predicate::Contains(v.clone()));
     }
-    if let Some(v) = e.less_than {
-        predicates.push(Predicate::LessThan(v));
+    // A limit that does not parse is reported where it is written; a stand-in keeps the count of predicates right,
+    // so the pack is not also told it has none.
+    if let Some(v) = &e.less_than {
+        let limit = parse_limit(p, v, strings).unwrap_or(Limit::Number(0.0));
+        predicates.push(Predicate::LessThan(limit));
     }
-    if let Some(v) = e.greater_than {
-        predicates.push(Predicate::GreaterThan(v));
+    if let Some(v) = &e.greater_than {
+        let limit = parse_limit(p, v, strings).unwrap_or(Limit::Number(0.0));
+        predicates.push(Predicate::GreaterThan(limit));
     }
     for pr in &predicates {
         if let Predicate::Equals(serde_json::Value::String(s))
@@ -1207,7 +1393,38 @@ fn parse_expect(
     Some(Expectation {
         subject: subjects.remove(0),
         predicate: predicates.remove(0),
+        advisory: e.advisory.as_ref().is_some_and(|a| *a.get_ref()),
     })
+}
+
+/// A limit as written: a number, or exactly one `{{var.NAME}}` (whose default is checked once the pack is read).
+fn parse_limit(
+    p: &mut Problems<'_>,
+    value: &Spanned<toml::Value>,
+    strings: &mut Vec<Templated>,
+) -> Option<Limit> {
+    let refused = "a limit is a number, or one {{var.NAME}} whose value is a positive whole number";
+    match value.get_ref() {
+        toml::Value::Integer(n) => Some(Limit::Number(*n as f64)),
+        toml::Value::Float(f) => Some(Limit::Number(*f)),
+        toml::Value::String(text) => match limit::var_of(text) {
+            Some(name) => {
+                strings.push(Templated {
+                    text: text.clone(),
+                    offset: value.span().start + 1,
+                });
+                Some(Limit::Var(name.to_string()))
+            }
+            None => {
+                p.at_span(value, refused);
+                None
+            }
+        },
+        _ => {
+            p.at_span(value, refused);
+            None
+        }
+    }
 }
 
 fn check_jsonpath(p: &mut Problems<'_>, path: &Spanned<String>) {
@@ -1281,11 +1498,27 @@ fn parse_capture(
                     None
                 }
             });
+    let max_age_s = c.max_age_s.as_ref().and_then(|m| {
+        if !c.age {
+            p.at_span(
+                m,
+                "max_age_s bounds the age of a timestamp: it needs age = true",
+            );
+        }
+        match parse_limit(p, m, strings)? {
+            Limit::Number(n) if n <= 0.0 || n.fract() != 0.0 => {
+                p.at_span(m, "max_age_s is a positive whole number of seconds");
+                None
+            }
+            l => Some(l),
+        }
+    });
     Some(Capture {
         name,
         source: sources.remove(0),
         identifier,
         age: c.age,
+        max_age_s,
     })
 }
 
@@ -1385,5 +1618,195 @@ equals = "{{partner}}"
             .contains("no step captures 'partner'"));
         let text = MINIMAL.replace("jsonpath = \"$.id\"", "jsonpath = \"$.[\"");
         assert!(problems(&text)[0].message.contains("JSONPath"));
+    }
+
+    /// The one problem `text` has, checked to be placed on the last line holding `needle`.
+    fn one_problem_on(text: &str, needle: &str) -> String {
+        let list = problems(text);
+        assert_eq!(list.len(), 1, "{list:?}");
+        let lines: Vec<&str> = text.lines().collect();
+        let line = lines.iter().rposition(|l| l.contains(needle)).unwrap() + 1;
+        assert_eq!(list[0].line, line, "{list:?}");
+        list[0].message.clone()
+    }
+
+    const WITH_BUDGET: &str =
+        "[[steps.expect]]\nduration_ms = true\nless_than = \"{{var.budget}}\"\n";
+
+    #[test]
+    fn limits_from_variables_are_checked_where_they_are_written() {
+        let budget = |limit: &str, default: &str| {
+            MINIMAL.replace(
+                "path = \"/v1/discovery\"",
+                &format!("path = \"/v1/discovery\"\nbudget = \"{default}\""),
+            ) + &WITH_BUDGET.replace("\"{{var.budget}}\"", limit)
+        };
+        let ok = parse("ok.toml", &budget("\"{{var.budget}}\"", "800")).unwrap();
+        assert_eq!(ok.limit_vars(), ["budget"]);
+        let m = one_problem_on(&budget("\"{{var.nope}}\"", "800"), "var.nope");
+        assert!(m.contains("'nope' is not declared"), "{m}");
+        for wrong in [
+            "\"fast\"",
+            "true",
+            "\"{{budget}}\"",
+            "\"{{var.budget}} ms\"",
+        ] {
+            let m = one_problem_on(&budget(wrong, "800"), "less_than");
+            assert!(
+                m.contains("a limit is a number, or one {{var.NAME}}"),
+                "{wrong}: {m}"
+            );
+        }
+        for bad in ["-5", "0", "fast", "1.5"] {
+            let m = one_problem_on(&budget("\"{{var.budget}}\"", bad), "budget = ");
+            assert!(
+                m.contains(&format!("variable 'budget' is '{bad}'"))
+                    && m.contains("positive whole number"),
+                "{bad}: {m}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_age_threshold_needs_age_and_a_positive_whole_number() {
+        let capture = |extra: &str| {
+            MINIMAL.replace(
+                "name = \"partner\"\njsonpath = \"$.partner_id\"",
+                &format!("name = \"partner\"\njsonpath = \"$.partner_id\"\n{extra}"),
+            )
+        };
+        let pack = parse("ok.toml", &capture("age = true\nmax_age_s = 3600")).unwrap();
+        assert_eq!(pack.limit_vars(), Vec::<&str>::new());
+        let m = one_problem_on(&capture("max_age_s = 3600"), "max_age_s");
+        assert!(m.contains("needs age = true"), "{m}");
+        for bad in ["-60", "0", "1.5"] {
+            let m = one_problem_on(
+                &capture(&format!("age = true\nmax_age_s = {bad}")),
+                "max_age_s",
+            );
+            assert!(m.contains("positive whole number of seconds"), "{bad}: {m}");
+        }
+        let m = one_problem_on(
+            &capture("age = true\nmax_age_s = \"{{var.limit}}\""),
+            "max_age_s",
+        );
+        assert!(m.contains("'limit' is not declared"), "{m}");
+    }
+
+    #[test]
+    fn waits_until_a_captured_time_are_checked() {
+        let wait = |keys: &str| MINIMAL.replace("id = \"uses\"", &format!("id = \"uses\"\n{keys}"));
+        let pack = parse(
+            "ok.toml",
+            &wait("wait_until = \"{{partner}}\"\nwait_max_ms = 5000"),
+        )
+        .unwrap();
+        let StepKind::Http(http) = &pack.step("uses").unwrap().kind else {
+            unreachable!()
+        };
+        let until = http.wait_until.as_ref().unwrap();
+        assert_eq!(
+            (until.margin_ms, until.max_ms),
+            (DEFAULT_WAIT_MARGIN_MS, 5000)
+        );
+        let cases = [
+            (
+                "wait_until = \"{{partner}}\"\nwait_ms = \"10\"",
+                "wait_until",
+                "not both",
+            ),
+            (
+                "wait_until = \"{{partner}}\"\nwait_margin_ms = -1",
+                "wait_margin_ms",
+                "between 0 and 60000",
+            ),
+            (
+                "wait_until = \"{{partner}}\"\nwait_max_ms = 0",
+                "wait_max_ms",
+                "between 1 and 120000",
+            ),
+            (
+                "wait_until = \"{{partner}}\"\nwait_max_ms = 600000",
+                "wait_max_ms",
+                "between 1 and 120000",
+            ),
+            ("wait_max_ms = 5000", "wait_max_ms", "go with wait_until"),
+            ("wait_until = \"tomorrow\"", "wait_until", "RFC 3339"),
+            (
+                "wait_until = \"{{nobody}}\"",
+                "wait_until",
+                "no step captures 'nobody'",
+            ),
+        ];
+        for (keys, needle, says) in cases {
+            let m = one_problem_on(&wait(keys), needle);
+            assert!(m.contains(says), "{keys}: {m}");
+        }
+    }
+
+    #[test]
+    fn advisory_is_a_boolean_and_never_on_a_polling_condition() {
+        let text = MINIMAL.replacen("status = 200", "status = 200\nadvisory = \"yes\"", 1);
+        let list = problems(&text);
+        assert_eq!(list.len(), 1, "{list:?}");
+        let line = text.lines().position(|l| l.contains("advisory")).unwrap() + 1;
+        assert!(list[0].line == line || list[0].line == line - 1, "{list:?}");
+        let ok = parse(
+            "ok.toml",
+            &MINIMAL.replacen("status = 200", "status = 200\nadvisory = true", 1),
+        )
+        .unwrap();
+        let StepKind::Http(http) = &ok.step("discovery").unwrap().kind else {
+            unreachable!()
+        };
+        assert!(http.expect[0].advisory);
+        let text = MINIMAL.replace(
+            "[[steps.capture]]\nname = \"partner\"",
+            "[steps.retry]\nuntil = [{ status = 200, advisory = true }]\n[[steps.capture]]\nname = \"partner\"",
+        );
+        let m = one_problem_on(&text, "until = ");
+        assert!(m.contains("cannot be advisory"), "{m}");
+    }
+
+    const HOOK: &str = r#"
+[[steps]]
+id = "hook"
+title = "A receiver"
+kind = "webhook"
+scheme = "standard-webhooks"
+secret = "api_key"
+body = '{"id": "{{event.id}}"}'
+cases = ["bad_signature"]
+"#;
+
+    #[test]
+    fn a_webhook_steps_url_and_reply_checks_are_checked() {
+        let ok = format!(
+            "{MINIMAL}{}",
+            HOOK.replace("[\"bad_signature\"]", "[\"valid\"]")
+        ) + "url = \"{{webhook}}/orders/{{event.id}}\"\n[[steps.expect]]\nstatus = 202\n";
+        let pack = parse("ok.toml", &ok).unwrap();
+        let StepKind::Webhook(hook) = &pack.step("hook").unwrap().kind else {
+            unreachable!()
+        };
+        assert_eq!(hook.url.as_deref(), Some("{{webhook}}/orders/{{event.id}}"));
+        assert_eq!(hook.expect.len(), 1);
+        let m = one_problem_on(
+            &format!("{MINIMAL}{HOOK}url = \"{{{{var.receiver}}}}\"\n"),
+            "var.receiver",
+        );
+        assert!(m.contains("'receiver' is not declared"), "{m}");
+        let m = one_problem_on(
+            &format!("{MINIMAL}{HOOK}url = \"http://{{{{partner}}}}/hook\"\n"),
+            "http://{{partner}}",
+        );
+        assert!(m.contains("whose host is only known at run time"), "{m}");
+        let m = one_problem_on(
+            &format!("{MINIMAL}{HOOK}[[steps.expect]]\nstatus = 201\n"),
+            "[[steps.expect]]",
+        );
+        assert!(m.contains("add \"valid\" to cases"), "{m}");
+        let m = one_problem_on(&format!("{MINIMAL}{HOOK}url = 42\n"), "url = 42");
+        assert!(m.contains("string"), "{m}");
     }
 }

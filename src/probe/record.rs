@@ -138,7 +138,7 @@ impl RunScrubber {
                     self.field(e, s);
                 }
             }
-            for a in &mut step.assertions {
+            for a in step.assertions.iter_mut().chain(&mut step.warnings) {
                 self.field(&mut a.check, s);
                 self.field(&mut a.expected, s);
                 self.field(&mut a.actual, s);
@@ -492,6 +492,13 @@ mod tests {
                 expected: t("expected"),
                 actual: t("actual"),
                 message: t("message"),
+            }],
+            warnings: vec![AssertionResult {
+                check: t("advisory"),
+                outcome: Outcome::Fail,
+                expected: t("expected"),
+                actual: t("actual"),
+                message: t("warning"),
             }],
             captures: vec![CapturedValue {
                 name: t("name"),

@@ -8,7 +8,8 @@ use crate::domain::Environment;
 use crate::probe::assert::{self, Response};
 use crate::probe::engine::Context;
 use crate::probe::pack::{
-    HttpStep, KeyModeStep, Step, StepKind, TlsStep, WebhookCase, WebhookStep,
+    Capture, Expectation, HttpStep, KeyModeStep, Step, StepKind, TlsStep, WaitUntil, WebhookCase,
+    WebhookStep,
 };
 use crate::probe::result::{AssertionResult, CapturedValue, Exchange, Outcome, StepResult};
 use crate::probe::secrets::{env_var_name, key_mode, KeyMode};
@@ -55,6 +56,7 @@ pub(crate) fn blank(step: &Step) -> StepResult {
         duration_ms: 0,
         attempts: 0,
         assertions: Vec::new(),
+        warnings: Vec::new(),
         captures: Vec::new(),
         request_ids: Vec::new(),
         exchanges: Vec::new(),
@@ -80,6 +82,16 @@ fn conclude(r: &mut StepResult) {
         .iter()
         .find(|a| a.outcome == worst && worst != Outcome::Pass)
         .map(|a| a.message.clone());
+}
+
+/// Files an expectation's result: an advisory one that did not hold becomes a warning, which leaves the step's
+/// outcome (and so everything waiting for it) alone.
+fn judged(r: &mut StepResult, e: &Expectation, a: AssertionResult) {
+    if e.advisory && a.outcome != Outcome::Pass {
+        r.warnings.push(a);
+    } else {
+        r.assertions.push(a);
+    }
 }
 
 fn check(
@@ -338,6 +350,15 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
     if let Some(ms) = wait {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
+    if let Some(until) = &http.wait_until {
+        match wait_until(until, ctx, scope) {
+            Ok(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            Err(a) => {
+                r.assertions.push(a);
+                return;
+            }
+        }
+    }
 
     let started = Instant::now();
     let (attempts, mut interval_ms) = match &http.retry {
@@ -425,7 +446,8 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
         });
     }
     for e in &http.expect {
-        r.assertions.push(assert::evaluate(e, &response, scope));
+        let a = assert::evaluate(e, &response, scope);
+        judged(r, e, a);
     }
     for c in &http.captures {
         match assert::capture(c, &response, scope) {
@@ -466,6 +488,9 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
                                 identifier_type: None,
                             });
                             out.captures.push((name, age.to_string()));
+                            if let Some(a) = age_within(c, age, scope) {
+                                r.assertions.push(a);
+                            }
                         }
                         Err(_) => r.assertions.push(error(
                             format!("capture {} is a timestamp", c.name),
@@ -482,6 +507,58 @@ async fn run_http(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut StepO
             }
         }
     }
+}
+
+/// How long to wait before sending: until the captured time plus the margin, or an error when the capture is not
+/// a timestamp or lies further ahead than the step may wait.
+fn wait_until(until: &WaitUntil, ctx: &Context, scope: &Scope) -> Result<u64, AssertionResult> {
+    let what = "wait until the captured time";
+    let text = scope.render(&until.at).map_err(|m| error(what, m))?;
+    let at = chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+        error(
+            what,
+            format!(
+                "wait_until {} is '{text}', not an RFC 3339 timestamp such as 2026-01-31T12:00:00.000Z",
+                until.at
+            ),
+        )
+    })?;
+    let ahead_ms = (at.with_timezone(&chrono::Utc) - ctx.clock.now()).num_milliseconds();
+    let wait_ms = ahead_ms.saturating_add(until.margin_ms as i64).max(0) as u64;
+    if wait_ms > until.max_ms {
+        return Err(error(
+            what,
+            format!(
+                "wait_until {} is {text}, {wait_ms} ms away with the margin; a step waits at most {} ms \
+                 (wait_max_ms), so it was not sent",
+                until.at, until.max_ms
+            ),
+        ));
+    }
+    Ok(wait_ms)
+}
+
+/// The check an age threshold makes (`max_age_s`), if the capture has one.
+fn age_within(c: &Capture, age: i64, scope: &Scope) -> Option<AssertionResult> {
+    let limit = c.max_age_s.as_ref()?;
+    let max = match limit.resolve(scope) {
+        Ok(max) => max,
+        Err(m) => return Some(error(format!("{} age is within its threshold", c.name), m)),
+    };
+    let from = limit
+        .var()
+        .map(|v| format!(" (threshold: var.{v})"))
+        .unwrap_or_default();
+    Some(check(
+        format!("{} is at most {max} s old", c.name),
+        age as f64 <= max,
+        format!("≤ {max} s"),
+        format!("{age} s"),
+        format!(
+            "expected {} to be at most {max} s old, but it was {age} s old{from}",
+            c.name
+        ),
+    ))
 }
 
 fn http_carries_secret(http: &HttpStep) -> bool {
@@ -548,17 +625,14 @@ fn event_id(environment: Environment) -> String {
 
 async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut StepOutcome) {
     let r = &mut out.result;
-    let Some(url) = ctx.targets.webhook_url.clone() else {
-        r.assertions.push(error(
-            "webhook URL is set",
-            format!("no webhook URL is set for {}", ctx.environment),
-        ));
-        return;
+    let main_id = event_id(ctx.environment);
+    let url = match webhook_url(hook, ctx, scope, &main_id) {
+        Ok(url) => url,
+        Err(a) => {
+            r.assertions.push(a);
+            return;
+        }
     };
-    if let Err(a) = check_url(&url, ctx.environment) {
-        r.assertions.push(a);
-        return;
-    }
     let (scheme, names) = match scope
         .render(&hook.scheme)
         .and_then(|s| signature::named(&s).map_err(|e| e.message))
@@ -586,7 +660,6 @@ async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut
         r.assertions.push(missing_secret(ctx, &hook.secret));
         return;
     };
-    let main_id = event_id(ctx.environment);
     r.captures.push(CapturedValue {
         name: "event_id".into(),
         value: main_id.clone(),
@@ -725,7 +798,55 @@ async fn run_webhook(hook: &WebhookStep, ctx: &Context, scope: &Scope, out: &mut
             timed_out_case = Some(case);
         }
         r.assertions.push(assertion);
+        // What the receiver answered the valid delivery, beyond its 2xx: a status, a header, its body.
+        if let (WebhookCase::Valid, Some(reply)) = (case, &sent.response) {
+            for e in &hook.expect {
+                let mut a = assert::evaluate(e, reply, &event_scope);
+                a.check = format!("valid reply: {}", a.check);
+                judged(r, e, a);
+            }
+        }
     }
+}
+
+/// Where a webhook step delivers: its own `url` (rendered) or the launch's webhook URL; either way an http(s) URL
+/// on one of the launch's own origins, since every delivery is signed with a secret.
+fn webhook_url(
+    hook: &WebhookStep,
+    ctx: &Context,
+    scope: &Scope,
+    event: &str,
+) -> Result<String, AssertionResult> {
+    let url = match &hook.url {
+        Some(template) => {
+            let mut scope = scope.clone();
+            scope.set("event.id", event);
+            scope
+                .render(template)
+                .map_err(|m| error("webhook URL", m))?
+        }
+        None => ctx.targets.webhook_url.clone().ok_or_else(|| {
+            error(
+                "webhook URL is set",
+                format!("no webhook URL is set for {}", ctx.environment),
+            )
+        })?,
+    };
+    check_url(&url, ctx.environment)?;
+    crate::probe::origins::check_rendered(&url, &ctx.allowed_origins).map_err(|origin| {
+        check(
+            "a secret goes only to the launch's own origins",
+            false,
+            "the launch's API or webhook origin",
+            origin.clone(),
+            format!(
+                "not sent: events signed with secret {} would go to {origin}, which is not the launch's API or \
+                 webhook origin",
+                hook.secret
+            ),
+        )
+    })?;
+    Ok(url)
 }
 
 async fn run_tls(tls: &TlsStep, ctx: &Context, r: &mut StepResult) {
@@ -963,6 +1084,7 @@ pub fn preflight_failure(conflicts: &[String], now: String) -> StepResult {
                 )
             })
             .collect(),
+        warnings: Vec::new(),
         captures: Vec::new(),
         request_ids: Vec::new(),
         exchanges: Vec::new(),

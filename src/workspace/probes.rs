@@ -145,6 +145,7 @@ impl Workspace {
         let pack_id = pack.id.as_str();
         known_var(&pack, name)?;
         let value = checked_var_value(value)?;
+        limit_value(&pack, name, &value)?;
         let (at, actor) = (self.now(), self.actor.clone());
         self.audited_at(&at, &actor, |tx| {
             let environment = launch::environment(tx, launch_id)?;
@@ -285,8 +286,18 @@ impl Workspace {
         // Values for this run only (`--var`), over the launch's settings; checked like a setting, kept nowhere.
         for (name, value) in request.vars.iter().flatten() {
             known_var(&pack, name)?;
-            vars.insert(name.clone(), checked_var_value(value)?);
+            let value = checked_var_value(value)?;
+            limit_value(&pack, name, &value)?;
+            vars.insert(name.clone(), value);
         }
+        // A limit that is not a number would make its check meaningless: refuse the run before anything is sent.
+        probe::limit::check_vars(pack.limit_vars(), &vars).map_err(|e| {
+            InvalidInput::coded(
+                "probe_var_invalid",
+                "vars",
+                format!("nothing was sent: {e}"),
+            )
+        })?;
         secrets.fill_from_keychain(&request.launch_id, environment, &pack.secrets);
         secrets.fill_from_env(environment, &pack.secrets);
         probe::engine::select(&pack, environment, &request.step_filter)
@@ -638,6 +649,16 @@ fn known_var(pack: &ProbePack, name: &str) -> Result<()> {
         ),
     )
     .into())
+}
+
+/// A value for a variable the pack reads as a limit must be one (a positive whole number).
+fn limit_value(pack: &ProbePack, name: &str, value: &str) -> Result<()> {
+    if !pack.limit_vars().contains(&name) {
+        return Ok(());
+    }
+    probe::limit::positive_whole(name, value)
+        .map(drop)
+        .map_err(|e| InvalidInput::coded("probe_var_invalid", "value", e.to_string()).into())
 }
 
 /// A variable's value: one line, no secret, no placeholders (it is used as it is).
