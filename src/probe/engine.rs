@@ -16,7 +16,7 @@ use crate::domain::Environment;
 use crate::probe::pack::{ProbePack, Step, StepKind};
 use crate::probe::result::{Outcome, ProbeProgress, SensitiveConfirmation, StepResult};
 use crate::probe::secrets::{key_mode, KeyMode, Secrets};
-use crate::probe::steps;
+use crate::probe::step;
 use crate::probe::vars::{self, Reference, Scope};
 use crate::probe::{money, origins};
 
@@ -238,7 +238,7 @@ pub fn key_conflicts(
             .as_deref()
             .and_then(|u| url::Url::parse(u).ok())
             .and_then(|u| u.host_str().map(str::to_string))
-            .filter(|h| steps::looks_like_sandbox(h))
+            .filter(|h| step::key_mode::looks_like_sandbox(h))
         {
             conflicts.push(format!(
                 "the live API target {host} says it is not production; a live key never goes to a sandbox URL"
@@ -253,7 +253,7 @@ fn skipped(step: &Step, reason: String, now: String) -> StepResult {
         outcome: Outcome::Skipped,
         reason: Some(reason),
         started_at: now,
-        ..steps::blank(step)
+        ..step::blank(step)
     }
 }
 
@@ -462,7 +462,7 @@ pub async fn execute(
                     let step = task_step;
                     let started = Instant::now();
                     let started_at = format_time(ctx.clock.now());
-                    let mut outcome = steps::run(&step, &ctx, &step_scope).await;
+                    let mut outcome = step::run(&step, &ctx, &step_scope).await;
                     outcome.result.started_at = started_at;
                     outcome.result.duration_ms = started.elapsed().as_millis() as u64;
                     (outcome.result, outcome.captures)
@@ -523,7 +523,7 @@ pub async fn execute(
     if !conflicts.is_empty() && !key_step_failed {
         ordered.insert(
             0,
-            steps::preflight_failure(&conflicts, format_time(input.clock.now())),
+            step::preflight_failure(&conflicts, format_time(input.clock.now())),
         );
     }
     Ok(ordered)

@@ -20,7 +20,17 @@ use crate::checklist::text::{self, Lines};
 use crate::domain::Environment;
 use crate::error::{render_problems, TemplateProblem};
 use crate::probe::limit::{self, Limit};
+use crate::probe::step;
 use crate::probe::vars::{self, Reference};
+
+// The step kinds' own fields live with the code that runs them; these names are kept for the pack's readers.
+pub use crate::probe::step::http::{
+    HttpStep, Retry, WaitUntil, DEFAULT_WAIT_MARGIN_MS, MAX_WAIT_MARGIN_MS, MAX_WAIT_MS,
+};
+pub use crate::probe::step::key_mode::KeyModeStep;
+pub use crate::probe::step::tls::TlsStep;
+pub use crate::probe::step::webhook::{WebhookCase, WebhookStep, DEFAULT_WEBHOOK_WITHIN_MS};
+pub use crate::probe::step::TargetName;
 
 /// Pack keys (ids, steps, secrets, variables) take dashes and underscores.
 const KEYS: KeyRule = KeyRule::DashesAndUnderscores;
@@ -34,15 +44,6 @@ const MAX_TITLE_CHARS: usize = 200;
 /// No single request may wait longer than this for its answer.
 pub const MAX_TIMEOUT_MS: u64 = 120_000;
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
-/// A webhook delivery must be answered with a 2xx within this long (the seeds' "respond within 10 seconds").
-pub const DEFAULT_WEBHOOK_WITHIN_MS: u64 = 10_000;
-/// A wait until a captured time goes this far past it by default: the provider's clock and ours differ a little.
-pub const DEFAULT_WAIT_MARGIN_MS: u64 = 250;
-/// No margin past a captured time is longer than this.
-pub const MAX_WAIT_MARGIN_MS: u64 = 60_000;
-/// No step waits longer than this before sending, whatever a captured value says.
-pub const MAX_WAIT_MS: u64 = 120_000;
-
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}", render_problems(file, problems, "the pack was not loaded"))]
 pub struct PackError {
@@ -109,31 +110,6 @@ impl StepKind {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct HttpStep {
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
-    pub timeout_ms: u64,
-    /// Waits this long (a template, so it can use a captured expiry) before sending.
-    pub wait_ms: Option<String>,
-    /// Waits until a captured time (a quote's `expires_at`) plus a margin before sending, within a bound.
-    pub wait_until: Option<WaitUntil>,
-    pub expect: Vec<Expectation>,
-    pub captures: Vec<Capture>,
-    pub retry: Option<Retry>,
-}
-
-/// Waiting for a moment a step learnt at run time: `at` renders to an RFC 3339 timestamp.
-#[derive(Debug, Clone, Serialize)]
-pub struct WaitUntil {
-    pub at: String,
-    pub margin_ms: u64,
-    /// A far-future value fails the step instead of parking the run.
-    pub max_ms: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Expectation {
     pub subject: Subject,
     pub predicate: Predicate,
@@ -192,82 +168,6 @@ pub enum CaptureSource {
     JsonPath(String),
     Header(String),
     Pattern(String),
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Retry {
-    /// Retries until every condition holds (status polling to a terminal state).
-    pub until: Vec<Expectation>,
-    pub attempts: u32,
-    pub interval_ms: u64,
-    pub backoff: f64,
-    pub max_interval_ms: u64,
-    pub deadline_ms: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum WebhookCase {
-    /// A correctly signed event is answered 2xx within the limit.
-    Valid,
-    /// The same event with a wrong signature is rejected.
-    BadSignature,
-    /// A correctly signed event with a timestamp outside the tolerance is rejected.
-    StaleTimestamp,
-    /// The same event id delivered again is accepted once more, without an error.
-    Replay,
-}
-
-crate::domain::word_enum!(WebhookCase, "invalid_input", "cases", "a webhook case", {
-    Valid => "valid",
-    BadSignature => "bad_signature",
-    StaleTimestamp => "stale_timestamp",
-    Replay => "replay",
-});
-
-#[derive(Debug, Clone, Serialize)]
-pub struct WebhookStep {
-    /// A scheme name or a template over a variable, so each launch says how its endpoint verifies.
-    pub scheme: String,
-    pub secret: String,
-    pub body: String,
-    pub cases: Vec<WebhookCase>,
-    pub within_ms: u64,
-    /// Header names instead of the scheme's own (not for Standard Webhooks, which fixes them).
-    pub event_id_header: Option<String>,
-    pub signature_header: Option<String>,
-    pub event_type_header: Option<String>,
-    /// The event type sent in the event-type header (GitHub's `X-GitHub-Event`); a template.
-    pub event_type: Option<String>,
-    /// Where the events go (a template): a launch can have several receivers. Default: the launch's webhook URL.
-    /// Like every request signed with a secret, only to the launch's own origins.
-    pub url: Option<String>,
-    /// Checks on the reply to the valid delivery, beyond its 2xx.
-    pub expect: Vec<Expectation>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetName {
-    Api,
-    Webhook,
-}
-
-crate::domain::word_enum!(TargetName, "invalid_input", "target", "a probe target", {
-    Api => "api",
-    Webhook => "webhook",
-});
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TlsStep {
-    pub target: TargetName,
-    pub min_days: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyModeStep {
-    pub secret: String,
-    pub target: TargetName,
 }
 
 /// What the desktop app and `golive probe packs` show of a pack.
@@ -391,98 +291,98 @@ struct RawPack {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawStep {
-    id: Spanned<String>,
-    title: Spanned<String>,
-    kind: Spanned<String>,
-    environments: Option<Vec<Spanned<String>>>,
+pub(crate) struct RawStep {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: Spanned<String>,
+    pub(crate) kind: Spanned<String>,
+    pub(crate) environments: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    proves: Vec<Spanned<String>>,
+    pub(crate) proves: Vec<Spanned<String>>,
     #[serde(default)]
-    sensitive: bool,
-    amount: Option<Spanned<String>>,
+    pub(crate) sensitive: bool,
+    pub(crate) amount: Option<Spanned<String>>,
     #[serde(default)]
-    after: Vec<Spanned<String>>,
+    pub(crate) after: Vec<Spanned<String>>,
     // http
-    observes: Option<Spanned<String>>,
-    request: Option<Spanned<RawRequest>>,
+    pub(crate) observes: Option<Spanned<String>>,
+    pub(crate) request: Option<Spanned<RawRequest>>,
     #[serde(default)]
-    expect: Vec<Spanned<RawExpect>>,
+    pub(crate) expect: Vec<Spanned<RawExpect>>,
     #[serde(default)]
-    capture: Vec<Spanned<RawCapture>>,
-    retry: Option<Spanned<RawRetry>>,
-    wait_ms: Option<Spanned<String>>,
-    wait_until: Option<Spanned<String>>,
-    wait_margin_ms: Option<Spanned<i64>>,
-    wait_max_ms: Option<Spanned<i64>>,
+    pub(crate) capture: Vec<Spanned<RawCapture>>,
+    pub(crate) retry: Option<Spanned<RawRetry>>,
+    pub(crate) wait_ms: Option<Spanned<String>>,
+    pub(crate) wait_until: Option<Spanned<String>>,
+    pub(crate) wait_margin_ms: Option<Spanned<i64>>,
+    pub(crate) wait_max_ms: Option<Spanned<i64>>,
     // webhook
-    scheme: Option<Spanned<String>>,
-    secret: Option<Spanned<String>>,
-    body: Option<Spanned<String>>,
-    cases: Option<Vec<Spanned<String>>>,
-    within_ms: Option<Spanned<i64>>,
-    event_id_header: Option<Spanned<String>>,
-    signature_header: Option<Spanned<String>>,
-    event_type_header: Option<Spanned<String>>,
-    event_type: Option<Spanned<String>>,
-    url: Option<Spanned<String>>,
+    pub(crate) scheme: Option<Spanned<String>>,
+    pub(crate) secret: Option<Spanned<String>>,
+    pub(crate) body: Option<Spanned<String>>,
+    pub(crate) cases: Option<Vec<Spanned<String>>>,
+    pub(crate) within_ms: Option<Spanned<i64>>,
+    pub(crate) event_id_header: Option<Spanned<String>>,
+    pub(crate) signature_header: Option<Spanned<String>>,
+    pub(crate) event_type_header: Option<Spanned<String>>,
+    pub(crate) event_type: Option<Spanned<String>>,
+    pub(crate) url: Option<Spanned<String>>,
     // tls, key_mode
-    target: Option<Spanned<String>>,
-    min_days: Option<Spanned<i64>>,
+    pub(crate) target: Option<Spanned<String>>,
+    pub(crate) min_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRequest {
-    method: Spanned<String>,
-    url: Spanned<String>,
+pub(crate) struct RawRequest {
+    pub(crate) method: Spanned<String>,
+    pub(crate) url: Spanned<String>,
     #[serde(default)]
-    headers: BTreeMap<String, Spanned<String>>,
-    body: Option<Spanned<String>>,
-    timeout_ms: Option<Spanned<i64>>,
+    pub(crate) headers: BTreeMap<String, Spanned<String>>,
+    pub(crate) body: Option<Spanned<String>>,
+    pub(crate) timeout_ms: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawExpect {
-    status: Option<Spanned<toml::Value>>,
-    header: Option<Spanned<String>>,
-    jsonpath: Option<Spanned<String>>,
-    body: Option<bool>,
-    duration_ms: Option<bool>,
-    equals: Option<toml::Value>,
-    not_equals: Option<toml::Value>,
-    one_of: Option<Vec<toml::Value>>,
-    exists: Option<bool>,
-    matches: Option<Spanned<String>>,
-    contains: Option<String>,
-    less_than: Option<Spanned<toml::Value>>,
-    greater_than: Option<Spanned<toml::Value>>,
-    advisory: Option<Spanned<bool>>,
+pub(crate) struct RawExpect {
+    pub(crate) status: Option<Spanned<toml::Value>>,
+    pub(crate) header: Option<Spanned<String>>,
+    pub(crate) jsonpath: Option<Spanned<String>>,
+    pub(crate) body: Option<bool>,
+    pub(crate) duration_ms: Option<bool>,
+    pub(crate) equals: Option<toml::Value>,
+    pub(crate) not_equals: Option<toml::Value>,
+    pub(crate) one_of: Option<Vec<toml::Value>>,
+    pub(crate) exists: Option<bool>,
+    pub(crate) matches: Option<Spanned<String>>,
+    pub(crate) contains: Option<String>,
+    pub(crate) less_than: Option<Spanned<toml::Value>>,
+    pub(crate) greater_than: Option<Spanned<toml::Value>>,
+    pub(crate) advisory: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCapture {
-    name: Spanned<String>,
-    jsonpath: Option<Spanned<String>>,
-    header: Option<String>,
-    pattern: Option<Spanned<String>>,
-    identifier: Option<Spanned<String>>,
+pub(crate) struct RawCapture {
+    pub(crate) name: Spanned<String>,
+    pub(crate) jsonpath: Option<Spanned<String>>,
+    pub(crate) header: Option<String>,
+    pub(crate) pattern: Option<Spanned<String>>,
+    pub(crate) identifier: Option<Spanned<String>>,
     #[serde(default)]
-    age: bool,
-    max_age_s: Option<Spanned<toml::Value>>,
+    pub(crate) age: bool,
+    pub(crate) max_age_s: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRetry {
-    until: Vec<Spanned<RawExpect>>,
-    attempts: Option<i64>,
-    interval_ms: Option<i64>,
-    backoff: Option<f64>,
-    max_interval_ms: Option<i64>,
-    deadline_ms: Option<i64>,
+pub(crate) struct RawRetry {
+    pub(crate) until: Vec<Spanned<RawExpect>>,
+    pub(crate) attempts: Option<i64>,
+    pub(crate) interval_ms: Option<i64>,
+    pub(crate) backoff: Option<f64>,
+    pub(crate) max_interval_ms: Option<i64>,
+    pub(crate) deadline_ms: Option<i64>,
 }
 
 fn to_json(value: &toml::Value) -> serde_json::Value {
@@ -490,13 +390,13 @@ fn to_json(value: &toml::Value) -> serde_json::Value {
 }
 
 /// A string the pack author wrote, with where it starts in the file, for checking its placeholders.
-struct Templated {
-    text: String,
+pub(crate) struct Templated {
+    pub(crate) text: String,
     /// Offset of the string's first character in the file (its opening quote + 1).
-    offset: usize,
+    pub(crate) offset: usize,
 }
 
-fn templated(value: &Spanned<String>) -> Templated {
+pub(crate) fn templated(value: &Spanned<String>) -> Templated {
     Templated {
         text: value.get_ref().clone(),
         offset: value.span().start + 1,
@@ -855,30 +755,6 @@ fn find_cycle(steps: &[Step]) -> Option<Vec<String>> {
         .find_map(|s| visit(&s.id, steps, &mut state, &mut Vec::new()))
 }
 
-const HTTP_ONLY: &[&str] = &[
-    "request",
-    "expect",
-    "capture",
-    "retry",
-    "wait_ms",
-    "wait_until",
-    "wait_margin_ms",
-    "wait_max_ms",
-    "observes",
-];
-const WEBHOOK_ONLY: &[&str] = &[
-    "scheme",
-    "secret",
-    "body",
-    "cases",
-    "within_ms",
-    "event_id_header",
-    "signature_header",
-    "event_type_header",
-    "event_type",
-    "url",
-];
-
 fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>) -> Option<Step> {
     let id = raw.id.get_ref();
     if raw.title.get_ref().trim().is_empty() {
@@ -941,26 +817,15 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             _ => false,
         }
     };
-    let allowed: Vec<&str> = match kind_name {
-        "http" => HTTP_ONLY.to_vec(),
-        // A webhook step's expectations check the valid delivery's reply.
-        "webhook" => WEBHOOK_ONLY.iter().copied().chain(["expect"]).collect(),
-        "tls" => vec!["target", "min_days"],
-        "key_mode" => vec!["secret", "target"],
-        other => {
-            p.at_span(
-                &raw.kind,
-                format!("'{other}' is not a step kind; use http, webhook, tls or key_mode"),
-            );
-            return None;
-        }
+    let Some(allowed) = step::keys_of(kind_name) else {
+        p.at_span(
+            &raw.kind,
+            format!("'{kind_name}' is not a step kind; use http, webhook, tls or key_mode"),
+        );
+        return None;
     };
-    for field in HTTP_ONLY
-        .iter()
-        .chain(WEBHOOK_ONLY)
-        .chain(&["target", "min_days"])
-    {
-        if present(field) && !allowed.contains(field) {
+    for field in step::kind_keys() {
+        if present(field) && !allowed.contains(&field) {
             p.at_span(
                 &raw.kind,
                 format!("step '{id}' is a {kind_name} step; '{field}' does not belong to it"),
@@ -969,232 +834,10 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
     }
 
     let kind = match kind_name {
-        "http" => {
-            let Some(request) = &raw.request else {
-                p.at_span(&raw.id, format!("http step '{id}' needs a [steps.request]"));
-                return None;
-            };
-            let req = request.get_ref();
-            let method = req.method.get_ref().trim().to_ascii_uppercase();
-            if !matches!(
-                method.as_str(),
-                "GET" | "HEAD" | "OPTIONS" | "POST" | "PUT" | "PATCH" | "DELETE"
-            ) {
-                p.at_span(&req.method, format!("'{method}' is not an HTTP method"));
-            }
-            let writes = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
-            if writes && environments.contains(&Environment::Live) && !raw.sensitive {
-                p.at_span(
-                    &req.method,
-                    format!(
-                        "step '{id}' sends {method} in live; live is read-only unless a step is marked \
-                         sensitive = true (with an amount), or limit it to environments = [\"sandbox\"]"
-                    ),
-                );
-            }
-            strings.push(templated(&req.url));
-            let mut headers = Vec::new();
-            for (name, value) in &req.headers {
-                strings.push(templated(value));
-                headers.push((name.clone(), value.get_ref().clone()));
-            }
-            if let Some(b) = &req.body {
-                strings.push(templated(b));
-            }
-            let timeout_ms = match &req.timeout_ms {
-                Some(t) => positive_ms(p, t, MAX_TIMEOUT_MS),
-                None => DEFAULT_TIMEOUT_MS,
-            };
-            if let Some(w) = &raw.wait_ms {
-                strings.push(templated(w));
-            }
-            let wait_until = parse_wait_until(p, raw, strings);
-            let expect = raw
-                .expect
-                .iter()
-                .filter_map(|e| parse_expect(p, e, strings))
-                .collect();
-            let captures = raw
-                .capture
-                .iter()
-                .filter_map(|c| parse_capture(p, c, strings))
-                .collect();
-            let retry = raw.retry.as_ref().map(|r| {
-                let raw = r.get_ref();
-                if raw.until.is_empty() {
-                    p.at_span(r, "retry needs at least one until condition");
-                }
-                let ms = |v: Option<i64>, default: u64| {
-                    v.map_or(default, |v| v.clamp(0, 600_000) as u64)
-                };
-                Retry {
-                    until: raw
-                        .until
-                        .iter()
-                        .filter_map(|e| {
-                            if let Some(a) = &e.get_ref().advisory {
-                                p.at_span(a, "a retry's until conditions decide when to stop polling; they cannot be advisory");
-                            }
-                            parse_expect(p, e, strings)
-                        })
-                        .collect(),
-                    attempts: raw.attempts.map_or(10, |a| a.clamp(1, 100) as u32),
-                    interval_ms: ms(raw.interval_ms, 500),
-                    backoff: raw.backoff.unwrap_or(1.5).clamp(1.0, 4.0),
-                    max_interval_ms: ms(raw.max_interval_ms, 5_000),
-                    deadline_ms: ms(raw.deadline_ms, 30_000),
-                }
-            });
-            StepKind::Http(HttpStep {
-                method,
-                url: req.url.get_ref().clone(),
-                headers,
-                body: req.body.as_ref().map(|b| b.get_ref().clone()),
-                timeout_ms,
-                wait_ms: raw.wait_ms.as_ref().map(|w| w.get_ref().clone()),
-                wait_until,
-                expect,
-                captures,
-                retry,
-            })
-        }
-        "webhook" => {
-            let (Some(scheme), Some(secret), Some(body)) = (&raw.scheme, &raw.secret, &raw.body)
-            else {
-                p.at_span(
-                    &raw.id,
-                    format!("webhook step '{id}' needs scheme, secret and body"),
-                );
-                return None;
-            };
-            strings.push(templated(scheme));
-            strings.push(templated(body));
-            let renames = [
-                &raw.event_id_header,
-                &raw.signature_header,
-                &raw.event_type_header,
-            ];
-            for name in renames.iter().copied().flatten() {
-                let ok = !name.get_ref().is_empty()
-                    && name.get_ref().len() <= 64
-                    && name
-                        .get_ref()
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-');
-                if !ok {
-                    p.at_span(
-                        name,
-                        "a header name is letters, digits and '-' (at most 64)",
-                    );
-                }
-            }
-            if !scheme.get_ref().contains("{{") {
-                match crate::probe::signature::named(scheme.get_ref()) {
-                    Err(e) => p.at_span(scheme, e.message),
-                    Ok((s, _)) if !s.renamable() => {
-                        if let Some(name) = renames.iter().copied().flatten().next() {
-                            p.at_span(
-                                name,
-                                format!("{s} fixes its header names; they cannot be changed"),
-                            );
-                        }
-                    }
-                    Ok(_) => {}
-                }
-            }
-            if let Some(t) = &raw.event_type {
-                strings.push(templated(t));
-            }
-            if let Some(u) = &raw.url {
-                strings.push(templated(u));
-            }
-            let expect: Vec<Expectation> = raw
-                .expect
-                .iter()
-                .filter_map(|e| parse_expect(p, e, strings))
-                .collect();
-            let cases = match &raw.cases {
-                None => WebhookCase::ALL.to_vec(),
-                Some(list) => list
-                    .iter()
-                    .filter_map(|c| match c.get_ref().parse::<WebhookCase>() {
-                        Ok(case) => Some(case),
-                        Err(e) => {
-                            p.at_span(c, e.message);
-                            None
-                        }
-                    })
-                    .collect(),
-            };
-            if let Some(first) = raw.expect.first() {
-                if !cases.contains(&WebhookCase::Valid) {
-                    p.at_span(
-                        first,
-                        "a webhook step's expect checks the reply to the valid delivery; add \"valid\" to cases",
-                    );
-                }
-            }
-            StepKind::Webhook(WebhookStep {
-                scheme: scheme.get_ref().clone(),
-                secret: secret.get_ref().clone(),
-                body: body.get_ref().clone(),
-                cases,
-                within_ms: raw
-                    .within_ms
-                    .as_ref()
-                    .map_or(DEFAULT_WEBHOOK_WITHIN_MS, |w| {
-                        positive_ms(p, w, MAX_TIMEOUT_MS)
-                    }),
-                event_id_header: raw
-                    .event_id_header
-                    .as_ref()
-                    .map(|h| h.get_ref().to_ascii_lowercase()),
-                signature_header: raw
-                    .signature_header
-                    .as_ref()
-                    .map(|h| h.get_ref().to_ascii_lowercase()),
-                event_type_header: raw
-                    .event_type_header
-                    .as_ref()
-                    .map(|h| h.get_ref().to_ascii_lowercase()),
-                event_type: raw.event_type.as_ref().map(|t| t.get_ref().clone()),
-                url: raw.url.as_ref().map(|u| u.get_ref().clone()),
-                expect,
-            })
-        }
-        "tls" | "key_mode" => {
-            let target = match &raw.target {
-                Some(t) => match t.get_ref().parse::<TargetName>() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        p.at_span(t, e.message);
-                        return None;
-                    }
-                },
-                None => TargetName::Api,
-            };
-            if kind_name == "tls" {
-                let min_days = raw.min_days.as_ref().map_or(14, |d| {
-                    if !(0..=3650).contains(d.get_ref()) {
-                        p.at_span(d, "min_days must be between 0 and 3650");
-                    }
-                    *d.get_ref()
-                });
-                StepKind::Tls(TlsStep { target, min_days })
-            } else {
-                let Some(secret) = &raw.secret else {
-                    p.at_span(
-                        &raw.id,
-                        format!("key_mode step '{id}' names the secret it checks"),
-                    );
-                    return None;
-                };
-                StepKind::KeyMode(KeyModeStep {
-                    secret: secret.get_ref().clone(),
-                    target,
-                })
-            }
-        }
+        "http" => StepKind::Http(step::http::parse(p, raw, &environments, strings)?),
+        "webhook" => StepKind::Webhook(step::webhook::parse(p, raw, strings)?),
+        "tls" => StepKind::Tls(step::tls::parse(p, raw)?),
+        "key_mode" => StepKind::KeyMode(step::key_mode::parse(p, raw)?),
         _ => unreachable!("kinds are checked above"),
     };
     // Secrets a webhook or key_mode step names must be declared, like a {{secret.NAME}} placeholder.
@@ -1217,56 +860,6 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
     })
 }
 
-/// `wait_until` with its margin and bound; the margin and bound only with it, and never beside `wait_ms`.
-fn parse_wait_until(
-    p: &mut Problems<'_>,
-    raw: &RawStep,
-    strings: &mut Vec<Templated>,
-) -> Option<WaitUntil> {
-    let Some(at) = &raw.wait_until else {
-        for orphan in [&raw.wait_margin_ms, &raw.wait_max_ms]
-            .into_iter()
-            .flatten()
-        {
-            p.at_span(orphan, "wait_margin_ms and wait_max_ms go with wait_until");
-        }
-        return None;
-    };
-    if raw.wait_ms.is_some() {
-        p.at_span(at, "a step waits by wait_ms or by wait_until, not both");
-    }
-    strings.push(templated(at));
-    if !at.get_ref().contains("{{") && chrono::DateTime::parse_from_rfc3339(at.get_ref()).is_err() {
-        p.at_span(
-            at,
-            "wait_until is an RFC 3339 timestamp, usually a capture such as {{quote_expires_at}}",
-        );
-    }
-    let margin_ms = raw
-        .wait_margin_ms
-        .as_ref()
-        .map_or(DEFAULT_WAIT_MARGIN_MS, |m| {
-            let v = *m.get_ref();
-            if !(0..=MAX_WAIT_MARGIN_MS as i64).contains(&v) {
-                p.at_span(
-                    m,
-                    format!("wait_margin_ms must be between 0 and {MAX_WAIT_MARGIN_MS} ms"),
-                );
-                return DEFAULT_WAIT_MARGIN_MS;
-            }
-            v as u64
-        });
-    let max_ms = raw
-        .wait_max_ms
-        .as_ref()
-        .map_or(MAX_WAIT_MS, |m| positive_ms(p, m, MAX_WAIT_MS));
-    Some(WaitUntil {
-        at: at.get_ref().clone(),
-        margin_ms,
-        max_ms,
-    })
-}
-
 fn check_proof(p: &mut Problems<'_>, proof: &Spanned<String>) {
     let (template, key) = match proof.get_ref().split_once(':') {
         Some((t, k)) => (Some(t), k),
@@ -1284,7 +877,7 @@ fn check_proof(p: &mut Problems<'_>, proof: &Spanned<String>) {
     }
 }
 
-fn positive_ms(p: &mut Problems<'_>, value: &Spanned<i64>, max: u64) -> u64 {
+pub(crate) fn positive_ms(p: &mut Problems<'_>, value: &Spanned<i64>, max: u64) -> u64 {
     let v = *value.get_ref();
     if v <= 0 || v as u64 > max {
         p.at_span(value, format!("must be between 1 and {max} ms"));
@@ -1293,7 +886,7 @@ fn positive_ms(p: &mut Problems<'_>, value: &Spanned<i64>, max: u64) -> u64 {
     v as u64
 }
 
-fn parse_expect(
+pub(crate) fn parse_expect(
     p: &mut Problems<'_>,
     spanned: &Spanned<RawExpect>,
     strings: &mut Vec<Templated>,
@@ -1443,7 +1036,7 @@ fn check_jsonpath(p: &mut Problems<'_>, path: &Spanned<String>) {
     }
 }
 
-fn parse_capture(
+pub(crate) fn parse_capture(
     p: &mut Problems<'_>,
     spanned: &Spanned<RawCapture>,
     strings: &mut Vec<Templated>,
