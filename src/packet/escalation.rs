@@ -226,10 +226,16 @@ pub fn build(
             (EvidenceKind::Identifier, Some(t)) if SUPPORT_SAFE_IDS.contains(&t) => {
                 t.as_str().to_string()
             }
-            (EvidenceKind::ProbeRun, _) => "probe_run_id".to_string(),
             _ => continue,
         };
         let list = identifiers.entry(id_type).or_default();
+        if !list.contains(&e.value) {
+            list.push(e.value.clone());
+        }
+    }
+    // The runs that proved something here, by id: what support traces a probe finding by.
+    for e in crate::probe::proved::run_evidence(evidence).filter(|e| e.environment == environment) {
+        let list = identifiers.entry("probe_run_id".to_string()).or_default();
         if !list.contains(&e.value) {
             list.push(e.value.clone());
         }

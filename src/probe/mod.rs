@@ -7,7 +7,8 @@
 //! - [`origins`]: secrets go only to the launch's own API and webhook origins.
 //! - [`secrets`]: in-memory secrets and the fingerprints that are stored instead; [`keychain`]: the OS keychain.
 //! - [`echoes`]: finding a run's secrets wherever a server echoed them (encoded, escaped, in part).
-//! - [`pipeline`]: a run's stages, plan → execute → record; [`record`]: storing runs and reading them back; [`report`]: JSON and JUnit XML reports.
+//! - [`pipeline`]: a run's stages, plan → execute → record; [`record`]: storing runs and reading them back;
+//!   [`proved`]: what probes proved for a launch, the one reader the verdict, scope, packet and escalations use; [`report`]: JSON and JUnit XML reports.
 
 pub mod assert;
 pub mod builtin;
@@ -19,6 +20,7 @@ pub mod money;
 pub mod origins;
 pub mod pack;
 pub mod pipeline;
+pub mod proved;
 pub mod record;
 pub mod report;
 pub mod result;

@@ -54,27 +54,16 @@ fn verdict_over(
         })?
         .collect::<Result<Vec<_>, _>>()?;
 
-    // The probe-provable blocking live items: each needs a passing probe run (a passing run attaches itself as
-    // probe_run evidence) within the window. A waiver with a reason takes an item out of scope, as it does above.
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.title, (SELECT MAX(e.recorded_at) FROM evidence_in_force e
-                          WHERE e.item_id = i.id AND e.kind = 'probe_run' AND e.environment = 'live')
-         FROM items i JOIN item_current_status s ON s.item_id = i.id
-         WHERE i.launch_id = ?1 AND i.blocking = 1 AND i.environment = 'live' AND s.status != 'waived'
-           AND EXISTS (SELECT 1 FROM json_each(i.evidence_kinds) k WHERE json_extract(k.value, '$.kind') = 'probe_run')
-         ORDER BY i.position",
-    )?;
-    let required_probes = stmt
-        .query_map([launch_id], |r| {
-            let at: Option<String> = r.get(1)?;
-            Ok(RequiredProbe {
-                title: r.get(0)?,
-                last_pass: at
-                    .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                    .map(|t| t.with_timezone(&Utc)),
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    // What probes proved: the blocking live items a probe can prove, with their newest passing live evidence.
+    let proved = crate::probe::proved::Proved::of(conn, launch_id);
+    let required_probes: Vec<RequiredProbe> = proved
+        .live_items()?
+        .into_iter()
+        .map(|p| RequiredProbe {
+            title: p.title,
+            last_pass: p.last_pass,
+        })
+        .collect();
 
     let rollback_owner: Option<String> = conn
         .prepare_cached(
@@ -92,8 +81,7 @@ fn verdict_over(
                AND EXISTS (SELECT 1 FROM json_each(i.fills) f WHERE f.value = 'go_live_signoff.rollback_owner'))",
         )?
         .query_row([launch_id], |r| r.get(0))?;
-    let failed_sensitive_steps =
-        crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;
+    let failed_sensitive_steps = proved.failed_sensitive_live_steps()?;
     Ok(verdict::evaluate(&VerdictInput {
         blocking_items: &blocking_items,
         signoffs,

@@ -6,7 +6,6 @@ use serde_json::json;
 
 use crate::audit;
 use crate::checklist::evidence;
-use crate::checklist::identifier::IdentifierType;
 use crate::checklist::launch;
 use crate::domain::{Environment, Role};
 use crate::error::{InvalidInput, Result};
@@ -16,7 +15,7 @@ use crate::packet::{
     escalation::{EscalationPacket, EscalationRequest},
     export::{ExportedPacket, SavedFiles, StagedWrite},
 };
-use crate::probe::{self, ProbeRun};
+use crate::probe;
 use crate::redact::Redactor;
 use crate::signing::{AllowedSigners, SignerKey};
 use crate::signoff;
@@ -150,10 +149,8 @@ impl Workspace {
     pub fn escalation(&self, request: &EscalationRequest) -> Result<EscalationPacket> {
         let overview = launch::overview(self.store.conn(), &request.launch_id)?;
         let evidence = evidence::list_for_launch(self.store.conn(), &request.launch_id)?;
-        let probe_ids = probe_run_ids(&probe::record::latest_runs(
-            self.store.conn(),
-            &request.launch_id,
-        )?);
+        let probe_ids =
+            probe::proved::Proved::of(self.store.conn(), &request.launch_id).ids_seen()?;
         let mut support: Vec<String> = Vec::new();
         for id in &overview.summary.templates {
             if let Some(address) = self.template(id)?.support {
@@ -275,22 +272,4 @@ impl Workspace {
             Ok(())
         })
     }
-}
-
-/// The ids probe runs saw: every step's request ids and its captured, typed ids, with the run's environment.
-pub(super) fn probe_run_ids(runs: &[ProbeRun]) -> Vec<(Environment, IdentifierType, String)> {
-    let mut ids = Vec::new();
-    for run in runs {
-        for step in &run.steps {
-            for r in &step.request_ids {
-                ids.push((run.environment, IdentifierType::RequestId, r.clone()));
-            }
-            for c in &step.captures {
-                if let Some(t) = c.identifier_type.as_deref().and_then(|t| t.parse().ok()) {
-                    ids.push((run.environment, t, c.value.clone()));
-                }
-            }
-        }
-    }
-    ids
 }
