@@ -242,7 +242,7 @@ pub(super) async fn run(http: &HttpStep, ctx: &Context, scope: &Scope, out: &mut
                     text.trim()
                         .parse::<f64>()
                         .map_err(|_| format!("wait_ms '{text}' is not a number"))?
-                        .clamp(0.0, 120_000.0) as u64,
+                        .clamp(0.0, MAX_WAIT_MS as f64) as u64,
                 )
             }
             None => None,
