@@ -499,3 +499,46 @@ fn a_var_for_one_run_is_used_once_and_never_stored() {
         text(&shape.stderr)
     );
 }
+
+#[test]
+fn a_launch_records_its_reserved_age_threshold_with_probe_set_and_runs_hold_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cli.sqlite");
+    let servers = probes::servers(Environment::Sandbox, 90);
+    servers.provider.set(|b| b.reserved_age_s = Some(7_200));
+    let launch = new_launch(&db, &servers);
+    let set = |value: &str| {
+        let arg = format!("reserved_age_max_s={value}");
+        golive(
+            &db,
+            &["probe", "set", &launch, "--pack", "0pools-smoke", &arg],
+        )
+    };
+    let err = text(&set("two hours").stderr);
+    assert!(err.starts_with("error[probe_var_invalid]"), "{err}");
+    assert!(
+        err.contains("variable 'reserved_age_max_s' is 'two hours'"),
+        "{err}"
+    );
+
+    // The default threshold (3600 s) fails a trade reserved two hours ago, saying both ages.
+    let out = probe_run(&db, &launch, "sandbox", &["--step", "reserved-age"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("expected oldest_reserved to be at most 3600 s old, but it was 72"),
+        "{stdout}"
+    );
+
+    // The launch's own approved threshold is kept in its settings and the same trade is then within it.
+    let out = set("10800");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = golive(&db, &["probe", "vars", &launch, "--pack", "0pools-smoke"]);
+    assert!(
+        text(&out.stdout).contains("reserved_age_max_s = 10800"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = probe_run(&db, &launch, "sandbox", &["--step", "reserved-age"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+}

@@ -106,10 +106,7 @@ pub fn build(
             recorded_at: e.recorded_at.clone(),
         })
         .collect();
-    let probe_results = evidence
-        .iter()
-        .filter(in_force)
-        .filter(|e| e.kind == EvidenceKind::ProbeRun)
+    let probe_results = crate::probe::proved::run_evidence(&evidence)
         .map(|e| PacketProbeResult {
             run_id: e.value.clone(),
             item: item_of(e.item_id).map(item_label).unwrap_or_default(),
@@ -217,7 +214,8 @@ pub fn build(
         roles,
         identifiers,
         probe_results,
-        probe_runs: crate::probe::record::latest_runs(conn, launch_id)?
+        probe_runs: crate::probe::proved::Proved::of(conn, launch_id)
+            .latest_runs()?
             .iter()
             .map(packet_probe_run)
             .collect(),

@@ -300,8 +300,7 @@ pub fn check_facts(
 /// Seed 003's support path, for launches whose templates name none.
 pub const DEFAULT_SUPPORT: &str = "support@0bit.io";
 
-/// A probe run's id, environment and start, and the (type, value) ids it saw.
-pub type RunIds = (String, Environment, String, Vec<(IdentifierType, String)>);
+pub use crate::probe::proved::RunIds;
 
 /// The support-safe ids a launch has recorded (typed identifier evidence and probe_run evidence) and the ids its
 /// probe runs saw (request ids, captured ids typed as support-safe), each once per environment, oldest first.

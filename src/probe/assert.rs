@@ -148,15 +148,19 @@ pub fn evaluate(e: &Expectation, response: &Response, scope: &Scope) -> Assertio
             };
             ("contains", needle, held)
         }
-        Predicate::LessThan(n) | Predicate::GreaterThan(n) => {
+        Predicate::LessThan(limit) | Predicate::GreaterThan(limit) => {
+            let n = match limit.resolve(scope) {
+                Ok(n) => n,
+                Err(m) => return error(subject_text, m),
+            };
             let number = actual
                 .as_ref()
                 .and_then(|a| a.as_f64().or_else(|| shown(a).parse().ok()));
             let less = matches!(e.predicate, Predicate::LessThan(_));
-            let held = number.is_some_and(|x| if less { x < *n } else { x > *n });
+            let held = number.is_some_and(|x| if less { x < n } else { x > n });
             (
                 if less { "is below" } else { "is above" },
-                n.to_string(),
+                limit.describe(n),
                 held,
             )
         }
@@ -252,7 +256,11 @@ mod tests {
     }
 
     fn expectation(subject: Subject, predicate: Predicate) -> Expectation {
-        Expectation { subject, predicate }
+        Expectation {
+            subject,
+            predicate,
+            advisory: false,
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::domain::Environment;
 use crate::probe::pack::{ProbePack, Step, StepKind};
 use crate::probe::result::{Outcome, ProbeProgress, SensitiveConfirmation, StepResult};
 use crate::probe::secrets::{key_mode, KeyMode, Secrets};
-use crate::probe::steps;
+use crate::probe::step;
 use crate::probe::vars::{self, Reference, Scope};
 use crate::probe::{money, origins};
 
@@ -59,6 +59,9 @@ pub enum EngineError {
     /// A step would carry a secret somewhere other than the launch's own origins; nothing was sent.
     #[error("nothing was sent: {}", .0.join("; "))]
     SecretDestination(Vec<String>),
+    /// A variable a step reads as a limit does not hold a positive whole number; nothing was sent.
+    #[error("nothing was sent: {0}")]
+    BadLimit(#[from] crate::probe::limit::BadLimit),
 }
 
 /// What each running step can read.
@@ -235,7 +238,7 @@ pub fn key_conflicts(
             .as_deref()
             .and_then(|u| url::Url::parse(u).ok())
             .and_then(|u| u.host_str().map(str::to_string))
-            .filter(|h| steps::looks_like_sandbox(h))
+            .filter(|h| step::key_mode::looks_like_sandbox(h))
         {
             conflicts.push(format!(
                 "the live API target {host} says it is not production; a live key never goes to a sandbox URL"
@@ -250,7 +253,7 @@ fn skipped(step: &Step, reason: String, now: String) -> StepResult {
         outcome: Outcome::Skipped,
         reason: Some(reason),
         started_at: now,
-        ..steps::blank(step)
+        ..step::blank(step)
     }
 }
 
@@ -331,6 +334,7 @@ pub async fn execute(
     if !refused.is_empty() {
         return Err(EngineError::SecretDestination(refused));
     }
+    crate::probe::limit::check_vars(selected.iter().flat_map(Step::limit_vars), &input.vars)?;
     let client = build_client(&input.extra_roots_pem)?;
     progress(ProbeProgress::Planned {
         steps: selected.iter().map(|s| s.id.clone()).collect(),
@@ -458,7 +462,7 @@ pub async fn execute(
                     let step = task_step;
                     let started = Instant::now();
                     let started_at = format_time(ctx.clock.now());
-                    let mut outcome = steps::run(&step, &ctx, &step_scope).await;
+                    let mut outcome = step::run(&step, &ctx, &step_scope).await;
                     outcome.result.started_at = started_at;
                     outcome.result.duration_ms = started.elapsed().as_millis() as u64;
                     (outcome.result, outcome.captures)
@@ -519,7 +523,7 @@ pub async fn execute(
     if !conflicts.is_empty() && !key_step_failed {
         ordered.insert(
             0,
-            steps::preflight_failure(&conflicts, format_time(input.clock.now())),
+            step::preflight_failure(&conflicts, format_time(input.clock.now())),
         );
     }
     Ok(ordered)

@@ -3,26 +3,30 @@
 //!
 //! - [`pack`]: the pack format and its validator; [`builtin`]: the packs for the built-in templates.
 //! - [`engine`]: scheduling (concurrent where steps do not wait for each other) and the fail-closed key check;
-//!   [`steps`]: the four step kinds; [`assert`]: expectations and captures; [`signature`]: webhook signing.
+//!   [`step`]: the four step kinds, one file each; [`assert`]: expectations and captures; [`signature`]: webhook signing.
 //! - [`origins`]: secrets go only to the launch's own API and webhook origins.
 //! - [`secrets`]: in-memory secrets and the fingerprints that are stored instead; [`keychain`]: the OS keychain.
 //! - [`echoes`]: finding a run's secrets wherever a server echoed them (encoded, escaped, in part).
-//! - [`record`]: storing runs and attaching evidence; [`report`]: JSON and JUnit XML reports.
+//! - [`pipeline`]: a run's stages, plan → execute → record; [`record`]: storing runs and reading them back;
+//!   [`proved`]: what probes proved for a launch, the one reader the verdict, scope, packet and escalations use; [`report`]: JSON and JUnit XML reports.
 
 pub mod assert;
 pub mod builtin;
 pub mod echoes;
 pub mod engine;
 pub mod keychain;
+pub mod limit;
 pub mod money;
 pub mod origins;
 pub mod pack;
+pub mod pipeline;
+pub mod proved;
 pub mod record;
 pub mod report;
 pub mod result;
 pub mod secrets;
 pub mod signature;
-pub mod steps;
+pub mod step;
 pub mod vars;
 
 pub use pack::{PackSummary, ProbePack};

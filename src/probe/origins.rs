@@ -132,23 +132,35 @@ pub fn of_template(url: &str, scope: &Scope) -> Origin {
     }
 }
 
-/// Why `step` may not be sent with these values, if it may not: it carries a secret to an origin that is not in
-/// `allowed`, or to one that only a run-time value decides. Names the step, the secrets and the origin, never a
-/// secret's value.
+/// Why `step` may not be sent with these values, if it may not: it carries a secret (an http request naming
+/// `{{secret.*}}`, or a webhook step's signed deliveries to its own `url`) to an origin that is not in `allowed`, or
+/// to one that only a run-time value decides. Names the step, the secrets and the origin, never a secret's value.
 pub fn refusal(step: &Step, scope: &Scope, allowed: &[String]) -> Option<String> {
-    let StepKind::Http(http) = &step.kind else {
-        return None;
+    let (url, what) = match &step.kind {
+        StepKind::Http(http) => {
+            let names = carried(step);
+            if names.is_empty() {
+                return None;
+            }
+            let what = format!(
+                "step '{}' sends secret {}",
+                step.id,
+                names.join(" and secret ")
+            );
+            (http.url.as_str(), what)
+        }
+        // Without a url of its own a webhook step delivers to the launch's webhook URL, which is always allowed.
+        StepKind::Webhook(hook) => {
+            let url = hook.url.as_deref()?;
+            let what = format!(
+                "step '{}' sends events signed with secret {}",
+                step.id, hook.secret
+            );
+            (url, what)
+        }
+        _ => return None,
     };
-    let names = carried(step);
-    if names.is_empty() {
-        return None;
-    }
-    let what = format!(
-        "step '{}' sends secret {}",
-        step.id,
-        names.join(" and secret ")
-    );
-    match of_template(&http.url, scope) {
+    match of_template(url, scope) {
         Origin::Known(origin) if allowed.contains(&origin) => None,
         Origin::Known(origin) => Some(format!(
             "{what} to {origin}, which is not the launch's API or webhook origin ({}); a secret goes only to \

@@ -19,7 +19,18 @@ use crate::checklist::located::{
 use crate::checklist::text::{self, Lines};
 use crate::domain::Environment;
 use crate::error::{render_problems, TemplateProblem};
+use crate::probe::limit::{self, Limit};
+use crate::probe::step;
 use crate::probe::vars::{self, Reference};
+
+// The step kinds' own fields live with the code that runs them; these names are kept for the pack's readers.
+pub use crate::probe::step::http::{
+    HttpStep, Retry, WaitUntil, DEFAULT_WAIT_MARGIN_MS, MAX_WAIT_MARGIN_MS, MAX_WAIT_MS,
+};
+pub use crate::probe::step::key_mode::KeyModeStep;
+pub use crate::probe::step::tls::TlsStep;
+pub use crate::probe::step::webhook::{WebhookCase, WebhookStep, DEFAULT_WEBHOOK_WITHIN_MS};
+pub use crate::probe::step::TargetName;
 
 /// Pack keys (ids, steps, secrets, variables) take dashes and underscores.
 const KEYS: KeyRule = KeyRule::DashesAndUnderscores;
@@ -33,9 +44,6 @@ const MAX_TITLE_CHARS: usize = 200;
 /// No single request may wait longer than this for its answer.
 pub const MAX_TIMEOUT_MS: u64 = 120_000;
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
-/// A webhook delivery must be answered with a 2xx within this long (the seeds' "respond within 10 seconds").
-pub const DEFAULT_WEBHOOK_WITHIN_MS: u64 = 10_000;
-
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}", render_problems(file, problems, "the pack was not loaded"))]
 pub struct PackError {
@@ -102,23 +110,11 @@ impl StepKind {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct HttpStep {
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
-    pub timeout_ms: u64,
-    /// Waits this long (a template, so it can use a captured expiry) before sending.
-    pub wait_ms: Option<String>,
-    pub expect: Vec<Expectation>,
-    pub captures: Vec<Capture>,
-    pub retry: Option<Retry>,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct Expectation {
     pub subject: Subject,
     pub predicate: Predicate,
+    /// When it does not hold, the step records a warning and still passes (nothing waiting for it is skipped).
+    pub advisory: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -140,8 +136,18 @@ pub enum Predicate {
     Exists(bool),
     Matches(String),
     Contains(String),
-    LessThan(f64),
-    GreaterThan(f64),
+    LessThan(Limit),
+    GreaterThan(Limit),
+}
+
+impl Predicate {
+    /// The limit a comparison reads, if this is one.
+    pub fn limit(&self) -> Option<&Limit> {
+        match self {
+            Predicate::LessThan(l) | Predicate::GreaterThan(l) => Some(l),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +158,8 @@ pub struct Capture {
     pub identifier: Option<IdentifierType>,
     /// The value is a timestamp: also capture `<name>_age_s`, the seconds since it (a trade stuck in reserved).
     pub age: bool,
+    /// With `age`: the age may not exceed this many seconds (a support threshold the launch records).
+    pub max_age_s: Option<Limit>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,77 +168,6 @@ pub enum CaptureSource {
     JsonPath(String),
     Header(String),
     Pattern(String),
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Retry {
-    /// Retries until every condition holds (status polling to a terminal state).
-    pub until: Vec<Expectation>,
-    pub attempts: u32,
-    pub interval_ms: u64,
-    pub backoff: f64,
-    pub max_interval_ms: u64,
-    pub deadline_ms: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum WebhookCase {
-    /// A correctly signed event is answered 2xx within the limit.
-    Valid,
-    /// The same event with a wrong signature is rejected.
-    BadSignature,
-    /// A correctly signed event with a timestamp outside the tolerance is rejected.
-    StaleTimestamp,
-    /// The same event id delivered again is accepted once more, without an error.
-    Replay,
-}
-
-crate::domain::word_enum!(WebhookCase, "invalid_input", "cases", "a webhook case", {
-    Valid => "valid",
-    BadSignature => "bad_signature",
-    StaleTimestamp => "stale_timestamp",
-    Replay => "replay",
-});
-
-#[derive(Debug, Clone, Serialize)]
-pub struct WebhookStep {
-    /// A scheme name or a template over a variable, so each launch says how its endpoint verifies.
-    pub scheme: String,
-    pub secret: String,
-    pub body: String,
-    pub cases: Vec<WebhookCase>,
-    pub within_ms: u64,
-    /// Header names instead of the scheme's own (not for Standard Webhooks, which fixes them).
-    pub event_id_header: Option<String>,
-    pub signature_header: Option<String>,
-    pub event_type_header: Option<String>,
-    /// The event type sent in the event-type header (GitHub's `X-GitHub-Event`); a template.
-    pub event_type: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetName {
-    Api,
-    Webhook,
-}
-
-crate::domain::word_enum!(TargetName, "invalid_input", "target", "a probe target", {
-    Api => "api",
-    Webhook => "webhook",
-});
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TlsStep {
-    pub target: TargetName,
-    pub min_days: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KeyModeStep {
-    pub secret: String,
-    pub target: TargetName,
 }
 
 /// What the desktop app and `golive probe packs` show of a pack.
@@ -258,7 +195,49 @@ pub struct StepSummary {
     pub depends_on: Vec<String>,
 }
 
+impl Step {
+    /// The variables this step reads as limits (latency budgets, age thresholds), each once.
+    pub fn limit_vars(&self) -> Vec<&str> {
+        let expectations: Vec<&Expectation> = match &self.kind {
+            StepKind::Http(h) => h
+                .expect
+                .iter()
+                .chain(h.retry.iter().flat_map(|r| &r.until))
+                .collect(),
+            StepKind::Webhook(w) => w.expect.iter().collect(),
+            _ => Vec::new(),
+        };
+        let captures: &[Capture] = match &self.kind {
+            StepKind::Http(h) => &h.captures,
+            _ => &[],
+        };
+        let mut names: Vec<&str> = Vec::new();
+        let found = expectations
+            .iter()
+            .filter_map(|e| e.predicate.limit())
+            .chain(captures.iter().filter_map(|c| c.max_age_s.as_ref()))
+            .filter_map(Limit::var);
+        for name in found {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+}
+
 impl ProbePack {
+    /// The variables any step reads as limits.
+    pub fn limit_vars(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for name in self.steps.iter().flat_map(Step::limit_vars) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
     pub fn summary(&self) -> PackSummary {
         PackSummary {
             id: self.id.clone(),
@@ -312,92 +291,98 @@ struct RawPack {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawStep {
-    id: Spanned<String>,
-    title: Spanned<String>,
-    kind: Spanned<String>,
-    environments: Option<Vec<Spanned<String>>>,
+pub(crate) struct RawStep {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: Spanned<String>,
+    pub(crate) kind: Spanned<String>,
+    pub(crate) environments: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    proves: Vec<Spanned<String>>,
+    pub(crate) proves: Vec<Spanned<String>>,
     #[serde(default)]
-    sensitive: bool,
-    amount: Option<Spanned<String>>,
+    pub(crate) sensitive: bool,
+    pub(crate) amount: Option<Spanned<String>>,
     #[serde(default)]
-    after: Vec<Spanned<String>>,
+    pub(crate) after: Vec<Spanned<String>>,
     // http
-    observes: Option<Spanned<String>>,
-    request: Option<Spanned<RawRequest>>,
+    pub(crate) observes: Option<Spanned<String>>,
+    pub(crate) request: Option<Spanned<RawRequest>>,
     #[serde(default)]
-    expect: Vec<Spanned<RawExpect>>,
+    pub(crate) expect: Vec<Spanned<RawExpect>>,
     #[serde(default)]
-    capture: Vec<Spanned<RawCapture>>,
-    retry: Option<Spanned<RawRetry>>,
-    wait_ms: Option<Spanned<String>>,
+    pub(crate) capture: Vec<Spanned<RawCapture>>,
+    pub(crate) retry: Option<Spanned<RawRetry>>,
+    pub(crate) wait_ms: Option<Spanned<String>>,
+    pub(crate) wait_until: Option<Spanned<String>>,
+    pub(crate) wait_margin_ms: Option<Spanned<i64>>,
+    pub(crate) wait_max_ms: Option<Spanned<i64>>,
     // webhook
-    scheme: Option<Spanned<String>>,
-    secret: Option<Spanned<String>>,
-    body: Option<Spanned<String>>,
-    cases: Option<Vec<Spanned<String>>>,
-    within_ms: Option<Spanned<i64>>,
-    event_id_header: Option<Spanned<String>>,
-    signature_header: Option<Spanned<String>>,
-    event_type_header: Option<Spanned<String>>,
-    event_type: Option<Spanned<String>>,
+    pub(crate) scheme: Option<Spanned<String>>,
+    pub(crate) secret: Option<Spanned<String>>,
+    pub(crate) body: Option<Spanned<String>>,
+    pub(crate) cases: Option<Vec<Spanned<String>>>,
+    pub(crate) within_ms: Option<Spanned<i64>>,
+    pub(crate) event_id_header: Option<Spanned<String>>,
+    pub(crate) signature_header: Option<Spanned<String>>,
+    pub(crate) event_type_header: Option<Spanned<String>>,
+    pub(crate) event_type: Option<Spanned<String>>,
+    pub(crate) url: Option<Spanned<String>>,
     // tls, key_mode
-    target: Option<Spanned<String>>,
-    min_days: Option<Spanned<i64>>,
+    pub(crate) target: Option<Spanned<String>>,
+    pub(crate) min_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRequest {
-    method: Spanned<String>,
-    url: Spanned<String>,
+pub(crate) struct RawRequest {
+    pub(crate) method: Spanned<String>,
+    pub(crate) url: Spanned<String>,
     #[serde(default)]
-    headers: BTreeMap<String, Spanned<String>>,
-    body: Option<Spanned<String>>,
-    timeout_ms: Option<Spanned<i64>>,
+    pub(crate) headers: BTreeMap<String, Spanned<String>>,
+    pub(crate) body: Option<Spanned<String>>,
+    pub(crate) timeout_ms: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawExpect {
-    status: Option<Spanned<toml::Value>>,
-    header: Option<Spanned<String>>,
-    jsonpath: Option<Spanned<String>>,
-    body: Option<bool>,
-    duration_ms: Option<bool>,
-    equals: Option<toml::Value>,
-    not_equals: Option<toml::Value>,
-    one_of: Option<Vec<toml::Value>>,
-    exists: Option<bool>,
-    matches: Option<Spanned<String>>,
-    contains: Option<String>,
-    less_than: Option<f64>,
-    greater_than: Option<f64>,
+pub(crate) struct RawExpect {
+    pub(crate) status: Option<Spanned<toml::Value>>,
+    pub(crate) header: Option<Spanned<String>>,
+    pub(crate) jsonpath: Option<Spanned<String>>,
+    pub(crate) body: Option<bool>,
+    pub(crate) duration_ms: Option<bool>,
+    pub(crate) equals: Option<toml::Value>,
+    pub(crate) not_equals: Option<toml::Value>,
+    pub(crate) one_of: Option<Vec<toml::Value>>,
+    pub(crate) exists: Option<bool>,
+    pub(crate) matches: Option<Spanned<String>>,
+    pub(crate) contains: Option<String>,
+    pub(crate) less_than: Option<Spanned<toml::Value>>,
+    pub(crate) greater_than: Option<Spanned<toml::Value>>,
+    pub(crate) advisory: Option<Spanned<bool>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawCapture {
-    name: Spanned<String>,
-    jsonpath: Option<Spanned<String>>,
-    header: Option<String>,
-    pattern: Option<Spanned<String>>,
-    identifier: Option<Spanned<String>>,
+pub(crate) struct RawCapture {
+    pub(crate) name: Spanned<String>,
+    pub(crate) jsonpath: Option<Spanned<String>>,
+    pub(crate) header: Option<String>,
+    pub(crate) pattern: Option<Spanned<String>>,
+    pub(crate) identifier: Option<Spanned<String>>,
     #[serde(default)]
-    age: bool,
+    pub(crate) age: bool,
+    pub(crate) max_age_s: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRetry {
-    until: Vec<Spanned<RawExpect>>,
-    attempts: Option<i64>,
-    interval_ms: Option<i64>,
-    backoff: Option<f64>,
-    max_interval_ms: Option<i64>,
-    deadline_ms: Option<i64>,
+pub(crate) struct RawRetry {
+    pub(crate) until: Vec<Spanned<RawExpect>>,
+    pub(crate) attempts: Option<i64>,
+    pub(crate) interval_ms: Option<i64>,
+    pub(crate) backoff: Option<f64>,
+    pub(crate) max_interval_ms: Option<i64>,
+    pub(crate) deadline_ms: Option<i64>,
 }
 
 fn to_json(value: &toml::Value) -> serde_json::Value {
@@ -405,13 +390,13 @@ fn to_json(value: &toml::Value) -> serde_json::Value {
 }
 
 /// A string the pack author wrote, with where it starts in the file, for checking its placeholders.
-struct Templated {
-    text: String,
+pub(crate) struct Templated {
+    pub(crate) text: String,
     /// Offset of the string's first character in the file (its opening quote + 1).
-    offset: usize,
+    pub(crate) offset: usize,
 }
 
-fn templated(value: &Spanned<String>) -> Templated {
+pub(crate) fn templated(value: &Spanned<String>) -> Templated {
     Templated {
         text: value.get_ref().clone(),
         offset: value.span().start + 1,
@@ -522,14 +507,12 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
             }
         }
         step_placeholders.push(found);
-        url_offsets.push(
-            raw_step
-                .request
-                .as_ref()
-                .map_or(raw_step.id.span().start, |r| {
-                    r.get_ref().url.span().start + 1
-                }),
-        );
+        let url_at = match (&raw_step.request, &raw_step.url) {
+            (Some(r), _) => r.get_ref().url.span().start + 1,
+            (None, Some(u)) => u.span().start + 1,
+            (None, None) => raw_step.id.span().start,
+        };
+        url_offsets.push(url_at);
         step_after.push(raw_step.after);
         step_observes.push(raw_step.observes.clone());
         replay_offsets.push(match &raw_step.cases {
@@ -556,6 +539,16 @@ pub fn parse(file: &str, text: &str) -> Result<ProbePack, PackError> {
                     step.id
                 ),
             );
+        }
+    }
+    // A variable used as a limit holds a positive whole number from the start; a launch's value is checked when
+    // it is set and again before a run.
+    let mut checked_limits = HashSet::new();
+    for name in steps.iter().flat_map(Step::limit_vars) {
+        if let Some(default) = raw.vars.get(name).filter(|_| checked_limits.insert(name)) {
+            if let Err(e) = limit::positive_whole(name, default.get_ref()) {
+                p.at_span(default, e.to_string());
+            }
         }
     }
     if !p.list.is_empty() {
@@ -762,21 +755,6 @@ fn find_cycle(steps: &[Step]) -> Option<Vec<String>> {
         .find_map(|s| visit(&s.id, steps, &mut state, &mut Vec::new()))
 }
 
-const HTTP_ONLY: &[&str] = &[
-    "request", "expect", "capture", "retry", "wait_ms", "observes",
-];
-const WEBHOOK_ONLY: &[&str] = &[
-    "scheme",
-    "secret",
-    "body",
-    "cases",
-    "within_ms",
-    "event_id_header",
-    "signature_header",
-    "event_type_header",
-    "event_type",
-];
-
 fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>) -> Option<Step> {
     let id = raw.id.get_ref();
     if raw.title.get_ref().trim().is_empty() {
@@ -820,6 +798,10 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             "capture" => !raw.capture.is_empty(),
             "retry" => raw.retry.is_some(),
             "wait_ms" => raw.wait_ms.is_some(),
+            "wait_until" => raw.wait_until.is_some(),
+            "wait_margin_ms" => raw.wait_margin_ms.is_some(),
+            "wait_max_ms" => raw.wait_max_ms.is_some(),
+            "url" => raw.url.is_some(),
             "observes" => raw.observes.is_some(),
             "scheme" => raw.scheme.is_some(),
             "secret" => raw.secret.is_some(),
@@ -835,25 +817,15 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
             _ => false,
         }
     };
-    let allowed: Vec<&str> = match kind_name {
-        "http" => HTTP_ONLY.to_vec(),
-        "webhook" => WEBHOOK_ONLY.to_vec(),
-        "tls" => vec!["target", "min_days"],
-        "key_mode" => vec!["secret", "target"],
-        other => {
-            p.at_span(
-                &raw.kind,
-                format!("'{other}' is not a step kind; use http, webhook, tls or key_mode"),
-            );
-            return None;
-        }
+    let Some(allowed) = step::keys_of(kind_name) else {
+        p.at_span(
+            &raw.kind,
+            format!("'{kind_name}' is not a step kind; use http, webhook, tls or key_mode"),
+        );
+        return None;
     };
-    for field in HTTP_ONLY
-        .iter()
-        .chain(WEBHOOK_ONLY)
-        .chain(&["target", "min_days"])
-    {
-        if present(field) && !allowed.contains(field) {
+    for field in step::kind_keys() {
+        if present(field) && !allowed.contains(&field) {
             p.at_span(
                 &raw.kind,
                 format!("step '{id}' is a {kind_name} step; '{field}' does not belong to it"),
@@ -862,207 +834,10 @@ fn parse_step(p: &mut Problems<'_>, raw: &RawStep, strings: &mut Vec<Templated>)
     }
 
     let kind = match kind_name {
-        "http" => {
-            let Some(request) = &raw.request else {
-                p.at_span(&raw.id, format!("http step '{id}' needs a [steps.request]"));
-                return None;
-            };
-            let req = request.get_ref();
-            let method = req.method.get_ref().trim().to_ascii_uppercase();
-            if !matches!(
-                method.as_str(),
-                "GET" | "HEAD" | "OPTIONS" | "POST" | "PUT" | "PATCH" | "DELETE"
-            ) {
-                p.at_span(&req.method, format!("'{method}' is not an HTTP method"));
-            }
-            let writes = !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS");
-            if writes && environments.contains(&Environment::Live) && !raw.sensitive {
-                p.at_span(
-                    &req.method,
-                    format!(
-                        "step '{id}' sends {method} in live; live is read-only unless a step is marked \
-                         sensitive = true (with an amount), or limit it to environments = [\"sandbox\"]"
-                    ),
-                );
-            }
-            strings.push(templated(&req.url));
-            let mut headers = Vec::new();
-            for (name, value) in &req.headers {
-                strings.push(templated(value));
-                headers.push((name.clone(), value.get_ref().clone()));
-            }
-            if let Some(b) = &req.body {
-                strings.push(templated(b));
-            }
-            let timeout_ms = match &req.timeout_ms {
-                Some(t) => positive_ms(p, t, MAX_TIMEOUT_MS),
-                None => DEFAULT_TIMEOUT_MS,
-            };
-            if let Some(w) = &raw.wait_ms {
-                strings.push(templated(w));
-            }
-            let expect = raw
-                .expect
-                .iter()
-                .filter_map(|e| parse_expect(p, e, strings))
-                .collect();
-            let captures = raw
-                .capture
-                .iter()
-                .filter_map(|c| parse_capture(p, c, strings))
-                .collect();
-            let retry = raw.retry.as_ref().map(|r| {
-                let raw = r.get_ref();
-                if raw.until.is_empty() {
-                    p.at_span(r, "retry needs at least one until condition");
-                }
-                let ms = |v: Option<i64>, default: u64| {
-                    v.map_or(default, |v| v.clamp(0, 600_000) as u64)
-                };
-                Retry {
-                    until: raw
-                        .until
-                        .iter()
-                        .filter_map(|e| parse_expect(p, e, strings))
-                        .collect(),
-                    attempts: raw.attempts.map_or(10, |a| a.clamp(1, 100) as u32),
-                    interval_ms: ms(raw.interval_ms, 500),
-                    backoff: raw.backoff.unwrap_or(1.5).clamp(1.0, 4.0),
-                    max_interval_ms: ms(raw.max_interval_ms, 5_000),
-                    deadline_ms: ms(raw.deadline_ms, 30_000),
-                }
-            });
-            StepKind::Http(HttpStep {
-                method,
-                url: req.url.get_ref().clone(),
-                headers,
-                body: req.body.as_ref().map(|b| b.get_ref().clone()),
-                timeout_ms,
-                wait_ms: raw.wait_ms.as_ref().map(|w| w.get_ref().clone()),
-                expect,
-                captures,
-                retry,
-            })
-        }
-        "webhook" => {
-            let (Some(scheme), Some(secret), Some(body)) = (&raw.scheme, &raw.secret, &raw.body)
-            else {
-                p.at_span(
-                    &raw.id,
-                    format!("webhook step '{id}' needs scheme, secret and body"),
-                );
-                return None;
-            };
-            strings.push(templated(scheme));
-            strings.push(templated(body));
-            let renames = [
-                &raw.event_id_header,
-                &raw.signature_header,
-                &raw.event_type_header,
-            ];
-            for name in renames.iter().copied().flatten() {
-                let ok = !name.get_ref().is_empty()
-                    && name.get_ref().len() <= 64
-                    && name
-                        .get_ref()
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-');
-                if !ok {
-                    p.at_span(
-                        name,
-                        "a header name is letters, digits and '-' (at most 64)",
-                    );
-                }
-            }
-            if !scheme.get_ref().contains("{{") {
-                match crate::probe::signature::named(scheme.get_ref()) {
-                    Err(e) => p.at_span(scheme, e.message),
-                    Ok((s, _)) if !s.renamable() => {
-                        if let Some(name) = renames.iter().copied().flatten().next() {
-                            p.at_span(
-                                name,
-                                format!("{s} fixes its header names; they cannot be changed"),
-                            );
-                        }
-                    }
-                    Ok(_) => {}
-                }
-            }
-            if let Some(t) = &raw.event_type {
-                strings.push(templated(t));
-            }
-            let cases = match &raw.cases {
-                None => WebhookCase::ALL.to_vec(),
-                Some(list) => list
-                    .iter()
-                    .filter_map(|c| match c.get_ref().parse::<WebhookCase>() {
-                        Ok(case) => Some(case),
-                        Err(e) => {
-                            p.at_span(c, e.message);
-                            None
-                        }
-                    })
-                    .collect(),
-            };
-            StepKind::Webhook(WebhookStep {
-                scheme: scheme.get_ref().clone(),
-                secret: secret.get_ref().clone(),
-                body: body.get_ref().clone(),
-                cases,
-                within_ms: raw
-                    .within_ms
-                    .as_ref()
-                    .map_or(DEFAULT_WEBHOOK_WITHIN_MS, |w| {
-                        positive_ms(p, w, MAX_TIMEOUT_MS)
-                    }),
-                event_id_header: raw
-                    .event_id_header
-                    .as_ref()
-                    .map(|h| h.get_ref().to_ascii_lowercase()),
-                signature_header: raw
-                    .signature_header
-                    .as_ref()
-                    .map(|h| h.get_ref().to_ascii_lowercase()),
-                event_type_header: raw
-                    .event_type_header
-                    .as_ref()
-                    .map(|h| h.get_ref().to_ascii_lowercase()),
-                event_type: raw.event_type.as_ref().map(|t| t.get_ref().clone()),
-            })
-        }
-        "tls" | "key_mode" => {
-            let target = match &raw.target {
-                Some(t) => match t.get_ref().parse::<TargetName>() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        p.at_span(t, e.message);
-                        return None;
-                    }
-                },
-                None => TargetName::Api,
-            };
-            if kind_name == "tls" {
-                let min_days = raw.min_days.as_ref().map_or(14, |d| {
-                    if !(0..=3650).contains(d.get_ref()) {
-                        p.at_span(d, "min_days must be between 0 and 3650");
-                    }
-                    *d.get_ref()
-                });
-                StepKind::Tls(TlsStep { target, min_days })
-            } else {
-                let Some(secret) = &raw.secret else {
-                    p.at_span(
-                        &raw.id,
-                        format!("key_mode step '{id}' names the secret it checks"),
-                    );
-                    return None;
-                };
-                StepKind::KeyMode(KeyModeStep {
-                    secret: secret.get_ref().clone(),
-                    target,
-                })
-            }
-        }
+        "http" => StepKind::Http(step::http::parse(p, raw, &environments, strings)?),
+        "webhook" => StepKind::Webhook(step::webhook::parse(p, raw, strings)?),
+        "tls" => StepKind::Tls(step::tls::parse(p, raw)?),
+        "key_mode" => StepKind::KeyMode(step::key_mode::parse(p, raw)?),
         _ => unreachable!("kinds are checked above"),
     };
     // Secrets a webhook or key_mode step names must be declared, like a {{secret.NAME}} placeholder.
@@ -1102,7 +877,7 @@ fn check_proof(p: &mut Problems<'_>, proof: &Spanned<String>) {
     }
 }
 
-fn positive_ms(p: &mut Problems<'_>, value: &Spanned<i64>, max: u64) -> u64 {
+pub(crate) fn positive_ms(p: &mut Problems<'_>, value: &Spanned<i64>, max: u64) -> u64 {
     let v = *value.get_ref();
     if v <= 0 || v as u64 > max {
         p.at_span(value, format!("must be between 1 and {max} ms"));
@@ -1111,7 +886,7 @@ fn positive_ms(p: &mut Problems<'_>, value: &Spanned<i64>, max: u64) -> u64 {
     v as u64
 }
 
-fn parse_expect(
+pub(crate) fn parse_expect(
     p: &mut Problems<'_>,
     spanned: &Spanned<RawExpect>,
     strings: &mut Vec<Templated>,
@@ -1169,11 +944,15 @@ fn parse_expect(
     if let Some(v) = &e.contains {
         predicates.push(Predicate::Contains(v.clone()));
     }
-    if let Some(v) = e.less_than {
-        predicates.push(Predicate::LessThan(v));
+    // A limit that does not parse is reported where it is written; a stand-in keeps the count of predicates right,
+    // so the pack is not also told it has none.
+    if let Some(v) = &e.less_than {
+        let limit = parse_limit(p, v, strings).unwrap_or(Limit::Number(0.0));
+        predicates.push(Predicate::LessThan(limit));
     }
-    if let Some(v) = e.greater_than {
-        predicates.push(Predicate::GreaterThan(v));
+    if let Some(v) = &e.greater_than {
+        let limit = parse_limit(p, v, strings).unwrap_or(Limit::Number(0.0));
+        predicates.push(Predicate::GreaterThan(limit));
     }
     for pr in &predicates {
         if let Predicate::Equals(serde_json::Value::String(s))
@@ -1207,7 +986,38 @@ fn parse_expect(
     Some(Expectation {
         subject: subjects.remove(0),
         predicate: predicates.remove(0),
+        advisory: e.advisory.as_ref().is_some_and(|a| *a.get_ref()),
     })
+}
+
+/// A limit as written: a number, or exactly one `{{var.NAME}}` (whose default is checked once the pack is read).
+fn parse_limit(
+    p: &mut Problems<'_>,
+    value: &Spanned<toml::Value>,
+    strings: &mut Vec<Templated>,
+) -> Option<Limit> {
+    let refused = "a limit is a number, or one {{var.NAME}} whose value is a positive whole number";
+    match value.get_ref() {
+        toml::Value::Integer(n) => Some(Limit::Number(*n as f64)),
+        toml::Value::Float(f) => Some(Limit::Number(*f)),
+        toml::Value::String(text) => match limit::var_of(text) {
+            Some(name) => {
+                strings.push(Templated {
+                    text: text.clone(),
+                    offset: value.span().start + 1,
+                });
+                Some(Limit::Var(name.to_string()))
+            }
+            None => {
+                p.at_span(value, refused);
+                None
+            }
+        },
+        _ => {
+            p.at_span(value, refused);
+            None
+        }
+    }
 }
 
 fn check_jsonpath(p: &mut Problems<'_>, path: &Spanned<String>) {
@@ -1226,7 +1036,7 @@ fn check_jsonpath(p: &mut Problems<'_>, path: &Spanned<String>) {
     }
 }
 
-fn parse_capture(
+pub(crate) fn parse_capture(
     p: &mut Problems<'_>,
     spanned: &Spanned<RawCapture>,
     strings: &mut Vec<Templated>,
@@ -1281,11 +1091,27 @@ fn parse_capture(
                     None
                 }
             });
+    let max_age_s = c.max_age_s.as_ref().and_then(|m| {
+        if !c.age {
+            p.at_span(
+                m,
+                "max_age_s bounds the age of a timestamp: it needs age = true",
+            );
+        }
+        match parse_limit(p, m, strings)? {
+            Limit::Number(n) if n <= 0.0 || n.fract() != 0.0 => {
+                p.at_span(m, "max_age_s is a positive whole number of seconds");
+                None
+            }
+            l => Some(l),
+        }
+    });
     Some(Capture {
         name,
         source: sources.remove(0),
         identifier,
         age: c.age,
+        max_age_s,
     })
 }
 
@@ -1385,5 +1211,195 @@ equals = "{{partner}}"
             .contains("no step captures 'partner'"));
         let text = MINIMAL.replace("jsonpath = \"$.id\"", "jsonpath = \"$.[\"");
         assert!(problems(&text)[0].message.contains("JSONPath"));
+    }
+
+    /// The one problem `text` has, checked to be placed on the last line holding `needle`.
+    fn one_problem_on(text: &str, needle: &str) -> String {
+        let list = problems(text);
+        assert_eq!(list.len(), 1, "{list:?}");
+        let lines: Vec<&str> = text.lines().collect();
+        let line = lines.iter().rposition(|l| l.contains(needle)).unwrap() + 1;
+        assert_eq!(list[0].line, line, "{list:?}");
+        list[0].message.clone()
+    }
+
+    const WITH_BUDGET: &str =
+        "[[steps.expect]]\nduration_ms = true\nless_than = \"{{var.budget}}\"\n";
+
+    #[test]
+    fn limits_from_variables_are_checked_where_they_are_written() {
+        let budget = |limit: &str, default: &str| {
+            MINIMAL.replace(
+                "path = \"/v1/discovery\"",
+                &format!("path = \"/v1/discovery\"\nbudget = \"{default}\""),
+            ) + &WITH_BUDGET.replace("\"{{var.budget}}\"", limit)
+        };
+        let ok = parse("ok.toml", &budget("\"{{var.budget}}\"", "800")).unwrap();
+        assert_eq!(ok.limit_vars(), ["budget"]);
+        let m = one_problem_on(&budget("\"{{var.nope}}\"", "800"), "var.nope");
+        assert!(m.contains("'nope' is not declared"), "{m}");
+        for wrong in [
+            "\"fast\"",
+            "true",
+            "\"{{budget}}\"",
+            "\"{{var.budget}} ms\"",
+        ] {
+            let m = one_problem_on(&budget(wrong, "800"), "less_than");
+            assert!(
+                m.contains("a limit is a number, or one {{var.NAME}}"),
+                "{wrong}: {m}"
+            );
+        }
+        for bad in ["-5", "0", "fast", "1.5"] {
+            let m = one_problem_on(&budget("\"{{var.budget}}\"", bad), "budget = ");
+            assert!(
+                m.contains(&format!("variable 'budget' is '{bad}'"))
+                    && m.contains("positive whole number"),
+                "{bad}: {m}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_age_threshold_needs_age_and_a_positive_whole_number() {
+        let capture = |extra: &str| {
+            MINIMAL.replace(
+                "name = \"partner\"\njsonpath = \"$.partner_id\"",
+                &format!("name = \"partner\"\njsonpath = \"$.partner_id\"\n{extra}"),
+            )
+        };
+        let pack = parse("ok.toml", &capture("age = true\nmax_age_s = 3600")).unwrap();
+        assert_eq!(pack.limit_vars(), Vec::<&str>::new());
+        let m = one_problem_on(&capture("max_age_s = 3600"), "max_age_s");
+        assert!(m.contains("needs age = true"), "{m}");
+        for bad in ["-60", "0", "1.5"] {
+            let m = one_problem_on(
+                &capture(&format!("age = true\nmax_age_s = {bad}")),
+                "max_age_s",
+            );
+            assert!(m.contains("positive whole number of seconds"), "{bad}: {m}");
+        }
+        let m = one_problem_on(
+            &capture("age = true\nmax_age_s = \"{{var.limit}}\""),
+            "max_age_s",
+        );
+        assert!(m.contains("'limit' is not declared"), "{m}");
+    }
+
+    #[test]
+    fn waits_until_a_captured_time_are_checked() {
+        let wait = |keys: &str| MINIMAL.replace("id = \"uses\"", &format!("id = \"uses\"\n{keys}"));
+        let pack = parse(
+            "ok.toml",
+            &wait("wait_until = \"{{partner}}\"\nwait_max_ms = 5000"),
+        )
+        .unwrap();
+        let StepKind::Http(http) = &pack.step("uses").unwrap().kind else {
+            unreachable!()
+        };
+        let until = http.wait_until.as_ref().unwrap();
+        assert_eq!(
+            (until.margin_ms, until.max_ms),
+            (DEFAULT_WAIT_MARGIN_MS, 5000)
+        );
+        let cases = [
+            (
+                "wait_until = \"{{partner}}\"\nwait_ms = \"10\"",
+                "wait_until",
+                "not both",
+            ),
+            (
+                "wait_until = \"{{partner}}\"\nwait_margin_ms = -1",
+                "wait_margin_ms",
+                "between 0 and 60000",
+            ),
+            (
+                "wait_until = \"{{partner}}\"\nwait_max_ms = 0",
+                "wait_max_ms",
+                "between 1 and 120000",
+            ),
+            (
+                "wait_until = \"{{partner}}\"\nwait_max_ms = 600000",
+                "wait_max_ms",
+                "between 1 and 120000",
+            ),
+            ("wait_max_ms = 5000", "wait_max_ms", "go with wait_until"),
+            ("wait_until = \"tomorrow\"", "wait_until", "RFC 3339"),
+            (
+                "wait_until = \"{{nobody}}\"",
+                "wait_until",
+                "no step captures 'nobody'",
+            ),
+        ];
+        for (keys, needle, says) in cases {
+            let m = one_problem_on(&wait(keys), needle);
+            assert!(m.contains(says), "{keys}: {m}");
+        }
+    }
+
+    #[test]
+    fn advisory_is_a_boolean_and_never_on_a_polling_condition() {
+        let text = MINIMAL.replacen("status = 200", "status = 200\nadvisory = \"yes\"", 1);
+        let list = problems(&text);
+        assert_eq!(list.len(), 1, "{list:?}");
+        let line = text.lines().position(|l| l.contains("advisory")).unwrap() + 1;
+        assert!(list[0].line == line || list[0].line == line - 1, "{list:?}");
+        let ok = parse(
+            "ok.toml",
+            &MINIMAL.replacen("status = 200", "status = 200\nadvisory = true", 1),
+        )
+        .unwrap();
+        let StepKind::Http(http) = &ok.step("discovery").unwrap().kind else {
+            unreachable!()
+        };
+        assert!(http.expect[0].advisory);
+        let text = MINIMAL.replace(
+            "[[steps.capture]]\nname = \"partner\"",
+            "[steps.retry]\nuntil = [{ status = 200, advisory = true }]\n[[steps.capture]]\nname = \"partner\"",
+        );
+        let m = one_problem_on(&text, "until = ");
+        assert!(m.contains("cannot be advisory"), "{m}");
+    }
+
+    const HOOK: &str = r#"
+[[steps]]
+id = "hook"
+title = "A receiver"
+kind = "webhook"
+scheme = "standard-webhooks"
+secret = "api_key"
+body = '{"id": "{{event.id}}"}'
+cases = ["bad_signature"]
+"#;
+
+    #[test]
+    fn a_webhook_steps_url_and_reply_checks_are_checked() {
+        let ok = format!(
+            "{MINIMAL}{}",
+            HOOK.replace("[\"bad_signature\"]", "[\"valid\"]")
+        ) + "url = \"{{webhook}}/orders/{{event.id}}\"\n[[steps.expect]]\nstatus = 202\n";
+        let pack = parse("ok.toml", &ok).unwrap();
+        let StepKind::Webhook(hook) = &pack.step("hook").unwrap().kind else {
+            unreachable!()
+        };
+        assert_eq!(hook.url.as_deref(), Some("{{webhook}}/orders/{{event.id}}"));
+        assert_eq!(hook.expect.len(), 1);
+        let m = one_problem_on(
+            &format!("{MINIMAL}{HOOK}url = \"{{{{var.receiver}}}}\"\n"),
+            "var.receiver",
+        );
+        assert!(m.contains("'receiver' is not declared"), "{m}");
+        let m = one_problem_on(
+            &format!("{MINIMAL}{HOOK}url = \"http://{{{{partner}}}}/hook\"\n"),
+            "http://{{partner}}",
+        );
+        assert!(m.contains("whose host is only known at run time"), "{m}");
+        let m = one_problem_on(
+            &format!("{MINIMAL}{HOOK}[[steps.expect]]\nstatus = 201\n"),
+            "[[steps.expect]]",
+        );
+        assert!(m.contains("add \"valid\" to cases"), "{m}");
+        let m = one_problem_on(&format!("{MINIMAL}{HOOK}url = 42\n"), "url = 42");
+        assert!(m.contains("string"), "{m}");
     }
 }

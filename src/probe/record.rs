@@ -138,7 +138,7 @@ impl RunScrubber {
                     self.field(e, s);
                 }
             }
-            for a in &mut step.assertions {
+            for a in step.assertions.iter_mut().chain(&mut step.warnings) {
                 self.field(&mut a.check, s);
                 self.field(&mut a.expected, s);
                 self.field(&mut a.actual, s);
@@ -399,53 +399,6 @@ pub fn settings(
     Ok(values)
 }
 
-/// Sensitive live steps whose latest result is a fail or an error: each blocks a "go".
-pub fn failed_sensitive_live_steps(conn: &Connection, launch_id: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.pack_id, s.step_id, s.outcome, s.reason FROM probe_steps s JOIN probe_runs r ON r.id = s.run_id
-         WHERE r.launch_id = ?1 AND s.environment = 'live' AND s.sensitive = 1 AND s.outcome != 'skipped'
-         ORDER BY s.started_at, r.rowid",
-    )?;
-    let rows = stmt.query_map([launch_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-        ))
-    })?;
-    let mut latest: BTreeMap<(String, String), (String, Option<String>)> = BTreeMap::new();
-    for row in rows {
-        let (pack, step, outcome, reason) = row?;
-        latest.insert((pack, step), (outcome, reason));
-    }
-    Ok(latest
-        .into_iter()
-        .filter(|(_, (outcome, _))| outcome != "pass")
-        .map(|((pack, step), (outcome, reason))| {
-            format!(
-                "{pack}/{step}: {outcome}{}",
-                reason.map(|r| format!(" — {r}")).unwrap_or_default()
-            )
-        })
-        .collect())
-}
-
-/// The latest run of each pack in each environment, newest first.
-pub fn latest_runs(conn: &Connection, launch_id: &str) -> Result<Vec<ProbeRun>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.id FROM probe_runs r
-         WHERE r.launch_id = ?1 AND r.rowid = (SELECT MAX(x.rowid) FROM probe_runs x
-                                                WHERE x.launch_id = r.launch_id AND x.pack_id = r.pack_id
-                                                  AND x.environment = r.environment)
-         ORDER BY r.started_at DESC",
-    )?;
-    let ids = stmt
-        .query_map([launch_id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    ids.iter().map(|id| get(conn, id)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,6 +445,13 @@ mod tests {
                 expected: t("expected"),
                 actual: t("actual"),
                 message: t("message"),
+            }],
+            warnings: vec![AssertionResult {
+                check: t("advisory"),
+                outcome: Outcome::Fail,
+                expected: t("expected"),
+                actual: t("actual"),
+                message: t("warning"),
             }],
             captures: vec![CapturedValue {
                 name: t("name"),

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use crate::probe::result::{Outcome, ProbeRun};
+use crate::probe::result::{AssertionResult, Outcome, ProbeRun};
 
 pub fn json(run: &ProbeRun) -> String {
     serde_json::to_string_pretty(run).expect("a run serializes") + "\n"
@@ -47,6 +47,12 @@ pub fn junit(run: &ProbeRun) -> String {
         let mut case = TestCase::new(format!("{}: {}", step.step_id, step.title), status);
         case.set_classname(format!("{}.{}", run.pack_id, step.kind));
         case.set_time(Duration::from_millis(step.duration_ms));
+        // Advisory checks that did not hold are not failures: a pipeline shows them as the case's output and a
+        // `warnings` property, and the case keeps its own status.
+        if !step.warnings.is_empty() {
+            case.add_property(("warnings", step.warnings.len().to_string().as_str()));
+            case.set_system_out(warning_lines(&step.warnings));
+        }
         suite.add_test_case(case);
     }
     // An incomplete run passed nothing it had to: the pipeline's test view says so, not only the exit code.
@@ -59,4 +65,12 @@ pub fn junit(run: &ProbeRun) -> String {
     }
     report.add_test_suite(suite);
     report.to_string().unwrap_or_default()
+}
+
+/// One line per advisory check that did not hold: "warning: CHECK: MESSAGE".
+pub fn warning_lines(warnings: &[AssertionResult]) -> String {
+    warnings
+        .iter()
+        .map(|w| format!("warning: {}: {}\n", w.check, w.message))
+        .collect()
 }

@@ -76,6 +76,10 @@ pub struct StepResult {
     pub duration_ms: u64,
     pub attempts: u32,
     pub assertions: Vec<AssertionResult>,
+    /// Advisory checks that did not hold: shown with the step, never failing it or skipping what waits for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<AssertionResult>>", optional)]
+    pub warnings: Vec<AssertionResult>,
     pub captures: Vec<CapturedValue>,
     pub request_ids: Vec<String>,
     pub exchanges: Vec<Exchange>,
@@ -152,6 +156,11 @@ pub struct ProbeRunSummary {
 impl ProbeRun {
     pub fn count(&self, outcome: Outcome) -> u32 {
         self.steps.iter().filter(|s| s.outcome == outcome).count() as u32
+    }
+
+    /// Advisory checks that did not hold, over every step.
+    pub fn warnings(&self) -> u32 {
+        self.steps.iter().map(|s| s.warnings.len() as u32).sum()
     }
 
     pub fn summary(&self) -> ProbeRunSummary {

@@ -86,44 +86,18 @@ fn verdict_over(
         blocking_items.push(item);
     }
 
-    // The probe-provable blocking live items: each needs a passing probe run (a passing run attaches itself as
-    // probe_run evidence) within the window. A waiver with a reason takes an item out of scope, as it does above.
-    // "Provable" means a built-in pack can prove it in live, or a pack of the launch's own already did: an item
-    // that also accepts evidence a person can produce (an attestation, an id) and that no pack proves is judged by
-    // the blocking rule alone, or it would block "go" forever.
-    let provable = crate::probe::builtin::provable_lines(crate::domain::Environment::Live)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.title, (SELECT MAX(e.recorded_at) FROM evidence_in_force e
-                          WHERE e.item_id = i.id AND e.kind = 'probe_run' AND e.environment = 'live'),
-                i.template_id || ':' || i.section_key || '/' || i.item_key,
-                i.template_id || '/' || i.section_key || '/' || i.item_key
-         FROM items i JOIN item_current_status s ON s.item_id = i.id
-         WHERE i.launch_id = ?1 AND i.blocking = 1 AND i.environment = 'live' AND s.status != 'waived'
-           AND EXISTS (SELECT 1 FROM json_each(i.evidence_kinds) k WHERE json_extract(k.value, '$.kind') = 'probe_run')
-         ORDER BY i.position",
-    )?;
-    let required_probes = stmt
-        .query_map([launch_id], |r| {
-            let at: Option<String> = r.get(1)?;
-            let line: String = r.get(2)?;
-            let item_line: String = r.get(3)?;
-            Ok((
-                item_line,
-                RequiredProbe {
-                    title: r.get(0)?,
-                    last_pass: at
-                        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
-                        .map(|t| t.with_timezone(&Utc)),
-                },
-                line,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?
+    // What probes proved: the blocking live items a probe can prove, with their newest passing live evidence; items
+    // of a later cutover stage do not hold this one back.
+    let proved = crate::probe::proved::Proved::of(conn, launch_id);
+    let required_probes: Vec<RequiredProbe> = proved
+        .live_items()?
         .into_iter()
-        .filter(|(item_line, _, _)| !judging.later_items.contains(item_line))
-        .filter(|(_, p, line)| p.last_pass.is_some() || provable.contains(line))
-        .map(|(_, p, _)| p)
-        .collect::<Vec<_>>();
+        .filter(|p| !judging.later_items.contains(&p.line))
+        .map(|p| RequiredProbe {
+            title: p.title,
+            last_pass: p.last_pass,
+        })
+        .collect();
 
     let rollback_owner: Option<String> = conn
         .prepare_cached(
@@ -141,9 +115,8 @@ fn verdict_over(
                AND EXISTS (SELECT 1 FROM json_each(i.fills) f WHERE f.value = 'go_live_signoff.rollback_owner'))",
         )?
         .query_row([launch_id], |r| r.get(0))?;
-    let sandbox = sandbox_proof(conn, launch_id, !required_probes.is_empty())?;
-    let failed_sensitive_steps =
-        crate::probe::record::failed_sensitive_live_steps(conn, launch_id)?;
+    let sandbox = proved.sandbox_proof(!required_probes.is_empty())?;
+    let failed_sensitive_steps = proved.failed_sensitive_live_steps()?;
     Ok(verdict::evaluate(&VerdictInput {
         blocking_items: &blocking_items,
         signoffs,
@@ -156,39 +129,4 @@ fn verdict_over(
         now,
         probe_freshness: freshness,
     }))
-}
-
-/// What the sandbox-first rule needs: which packs passed in sandbox, and which packs' latest passing live run has no
-/// passing sandbox run of the same pack started before it. Only a passing run counts (an incomplete run is
-/// `skipped`, never `pass`).
-fn sandbox_proof(
-    conn: &Connection,
-    launch_id: &str,
-    probe_proven_live: bool,
-) -> Result<verdict::SandboxProof> {
-    let sandbox_passes = conn
-        .prepare_cached(
-            "SELECT DISTINCT pack_id FROM probe_runs
-             WHERE launch_id = ?1 AND environment = 'sandbox' AND outcome = 'pass' ORDER BY pack_id",
-        )?
-        .query_map([launch_id], |r| r.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
-    let live_without_sandbox = conn
-        .prepare_cached(
-            "SELECT l.pack_id FROM probe_runs l
-             WHERE l.launch_id = ?1 AND l.environment = 'live' AND l.outcome = 'pass'
-               AND l.started_at = (SELECT MAX(x.started_at) FROM probe_runs x WHERE x.launch_id = l.launch_id
-                                     AND x.pack_id = l.pack_id AND x.environment = 'live' AND x.outcome = 'pass')
-               AND NOT EXISTS (SELECT 1 FROM probe_runs s WHERE s.launch_id = l.launch_id AND s.pack_id = l.pack_id
-                                 AND s.environment = 'sandbox' AND s.outcome = 'pass'
-                                 AND s.started_at <= l.started_at)
-             GROUP BY l.pack_id ORDER BY l.pack_id",
-        )?
-        .query_map([launch_id], |r| r.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
-    Ok(verdict::SandboxProof {
-        probe_proven_live,
-        sandbox_passes,
-        live_without_sandbox,
-    })
 }

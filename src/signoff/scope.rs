@@ -74,34 +74,11 @@ pub fn role_scope(conn: &Connection, launch_id: &str, role: Role) -> Result<Valu
             .push(json!({ "item": key, "status": status, "reason": reason, "evidence": evidence }));
     }
     let probes = if provable {
-        latest_probe_outcomes(conn, launch_id)?
+        crate::probe::proved::Proved::of(conn, launch_id).latest_outcomes()?
     } else {
         Vec::new()
     };
     Ok(json!({ "items": scope, "probe_runs": probes }))
-}
-
-/// The latest run of each pack in each environment, by what it found: `[pack, environment, outcome, steps]`.
-fn latest_probe_outcomes(conn: &Connection, launch_id: &str) -> Result<Vec<Value>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.pack_id, r.environment, r.outcome,
-                (SELECT group_concat(step_id || '=' || outcome, ',')
-                 FROM (SELECT step_id, outcome FROM probe_steps WHERE run_id = r.id ORDER BY position))
-         FROM probe_runs r
-         WHERE r.launch_id = ?1 AND r.rowid = (SELECT MAX(x.rowid) FROM probe_runs x
-                                                WHERE x.launch_id = r.launch_id AND x.pack_id = r.pack_id
-                                                  AND x.environment = r.environment)
-         ORDER BY r.pack_id, r.environment",
-    )?;
-    let rows = stmt.query_map([launch_id], |r| {
-        Ok(json!([
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-        ]))
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// SHA-256 over the canonical (RFC 8785) form of the scope.

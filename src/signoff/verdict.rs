@@ -56,16 +56,7 @@ pub struct RequiredProbe {
     pub last_pass: Option<DateTime<Utc>>,
 }
 
-/// Seeds 000 and 001: the same flow works in sandbox before it is trusted in live. What the store shows of that.
-#[derive(Debug, Default)]
-pub struct SandboxProof {
-    /// Whether any blocking live item of the launch is proven by probes (else there is no flow to match).
-    pub probe_proven_live: bool,
-    /// Packs with a passing sandbox run.
-    pub sandbox_passes: Vec<String>,
-    /// Packs whose latest passing live run has no passing sandbox run of the same pack started before it.
-    pub live_without_sandbox: Vec<String>,
-}
+pub use crate::probe::proved::SandboxProof;
 
 /// Which cutover stage is judged, and where the launch stands.
 #[derive(Debug, Clone, Copy)]

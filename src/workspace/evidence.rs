@@ -181,7 +181,7 @@ pub(super) fn record_evidence(tx: &Recorder<'_, '_>, new: &NewEvidence) -> Resul
     Ok(id)
 }
 
-pub(super) fn audit_evidence(tx: &Recorder<'_, '_>, row: &EvidenceRow<'_>) -> Result<()> {
+pub(crate) fn audit_evidence(tx: &Recorder<'_, '_>, row: &EvidenceRow<'_>) -> Result<()> {
     tx.record(
         row.environment,
         Some(row.launch_id),
@@ -203,7 +203,7 @@ pub(super) fn audit_evidence(tx: &Recorder<'_, '_>, row: &EvidenceRow<'_>) -> Re
     Ok(())
 }
 
-pub(super) fn new_evidence_id() -> String {
+pub(crate) fn new_evidence_id() -> String {
     format!("ev_{}", uuid::Uuid::now_v7().simple())
 }
 

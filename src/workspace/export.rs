@@ -6,18 +6,17 @@ use serde_json::json;
 
 use crate::audit;
 use crate::checklist::evidence;
-use crate::checklist::identifier::IdentifierType;
 use crate::checklist::launch;
 use crate::domain::{Environment, Role};
 use crate::error::{InvalidInput, Result};
-use crate::packet::escalation::{IdCandidate, RunIds};
+use crate::packet::escalation::IdCandidate;
 use crate::packet::model::PacketKey;
 use crate::packet::{
     self,
     escalation::{EscalationPacket, EscalationRequest},
     export::{ExportedPacket, SavedFiles, StagedWrite},
 };
-use crate::probe::{self, ProbeRun};
+use crate::probe;
 use crate::redact::Redactor;
 use crate::signing::{AllowedSigners, SignerKey};
 use crate::signoff;
@@ -153,12 +152,8 @@ impl Workspace {
     pub fn escalation_candidates(&self, launch_id: &str) -> Result<Vec<IdCandidate>> {
         let conn = self.store.conn();
         let evidence = evidence::list_for_launch(conn, launch_id)?;
-        let mut summaries = probe::record::list(conn, launch_id)?;
-        summaries.sort_by(|a, b| b.started_at.cmp(&a.started_at));
-        let mut runs = Vec::new();
-        for summary in summaries.iter().take(MAX_ESCALATION_RUNS) {
-            runs.push(probe_run_ids(&probe::record::get(conn, &summary.id)?));
-        }
+        let runs =
+            probe::proved::Proved::of(conn, launch_id).recent_run_ids(MAX_ESCALATION_RUNS)?;
         Ok(packet::escalation::candidates(&evidence, &runs))
     }
 
@@ -291,19 +286,3 @@ impl Workspace {
 /// How many of a launch's most recent probe runs an escalation can pick ids from: an incident is recent, and each
 /// run's report is read whole.
 const MAX_ESCALATION_RUNS: usize = 100;
-
-/// The ids a probe run saw: every step's request ids and its captured, typed ids.
-pub(super) fn probe_run_ids(run: &ProbeRun) -> RunIds {
-    let mut ids = Vec::new();
-    for step in &run.steps {
-        for r in &step.request_ids {
-            ids.push((IdentifierType::RequestId, r.clone()));
-        }
-        for c in &step.captures {
-            if let Some(t) = c.identifier_type.as_deref().and_then(|t| t.parse().ok()) {
-                ids.push((t, c.value.clone()));
-            }
-        }
-    }
-    (run.id.clone(), run.environment, run.started_at.clone(), ids)
-}

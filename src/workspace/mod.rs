@@ -10,9 +10,9 @@ mod probes;
 mod signoffs;
 mod templates;
 
-pub use probes::{
-    execute_prepared, ConfirmSensitive, PackChoice, PreparedRun, ProbeRunRequest, SecretStatus,
-};
+pub use crate::probe::pipeline::{ConfirmSensitive, ProbeRunRequest};
+pub(crate) use evidence::{audit_evidence, new_evidence_id};
+pub use probes::{execute_prepared, PackChoice, PreparedRun, SecretStatus};
 pub use signoffs::Cutover;
 
 use std::path::Path;

@@ -57,6 +57,8 @@ pub struct ReceiverBehaviour {
     /// Apply a replayed event to the ledger again (a receiver that answers 2xx to a replay but does not dedupe):
     /// its record of the event then shows two mutations.
     pub mutate_on_replay: bool,
+    /// Answer accepted deliveries with this status instead of 200 (still a success: 202 Accepted, 204 No Content).
+    pub reply_status: Option<u16>,
 }
 
 /// One delivery as the receiver answered it.
@@ -68,6 +70,8 @@ pub struct Delivery {
     /// Whether this event id had already been accepted before.
     pub duplicate: bool,
     pub body_len: usize,
+    /// The path it was sent to (the receiver answers on every path alike).
+    pub path: String,
 }
 
 struct Receiver {
@@ -232,8 +236,12 @@ async fn receive(
                         entry.1 += 1;
                     }
                 }
+                let status = behaviour
+                    .reply_status
+                    .and_then(|s| StatusCode::from_u16(s).ok())
+                    .unwrap_or(StatusCode::OK);
                 (
-                    StatusCode::OK,
+                    status,
                     json!({ "received": true, "duplicate": duplicate }),
                     duplicate,
                 )
@@ -245,6 +253,7 @@ async fn receive(
         status: status.as_u16(),
         duplicate,
         body_len: body.len(),
+        path: uri.path().to_string(),
     });
     (status, Json(answer)).into_response()
 }

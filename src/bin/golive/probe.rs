@@ -390,6 +390,9 @@ fn run_text(run: &ProbeRun) -> String {
                 s.request_ids.join(", ")
             ));
         }
+        for line in report::warning_lines(&s.warnings).lines() {
+            out.push_str(&format!("          {line}\n"));
+        }
     }
     for e in &run.evidence {
         out.push_str(&format!(
@@ -402,6 +405,13 @@ fn run_text(run: &ProbeRun) -> String {
         "{} passed, {} failed, {} errors, {} skipped; {} evidence attached\n",
         summary.passed, summary.failed, summary.errors, summary.skipped, summary.evidence
     ));
+    let warnings = run.warnings();
+    if warnings > 0 {
+        out.push_str(&format!(
+            "{warnings} advisory check{} did not hold (warnings, not failures)\n",
+            if warnings == 1 { "" } else { "s" }
+        ));
+    }
     out
 }
 

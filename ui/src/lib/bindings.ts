@@ -537,7 +537,11 @@ export type StepResult = { step_id: string, title: string, kind: string, sensiti
 /**
  * The first failing check or the error, in plain words; for a skip, why it was not sent.
  */
-reason: string | null, started_at: string, duration_ms: number, attempts: number, assertions: Array<AssertionResult>, captures: Array<CapturedValue>, request_ids: Array<string>, exchanges: Array<Exchange>, 
+reason: string | null, started_at: string, duration_ms: number, attempts: number, assertions: Array<AssertionResult>, 
+/**
+ * Advisory checks that did not hold: shown with the step, never failing it or skipping what waits for it.
+ */
+warnings?: Array<AssertionResult>, captures: Array<CapturedValue>, request_ids: Array<string>, exchanges: Array<Exchange>, 
 /**
  * The `section/item` keys this step proves.
  */

@@ -13,6 +13,7 @@ import {
   ago,
   applyProgress,
   assertionText,
+  warningText,
   addFiles,
   alsoRuns,
   buildRunRequest,
@@ -404,6 +405,12 @@ describe("results in plain words", () => {
       actual: null,
     });
     expect(explain(result({ outcome: "fail", reason: null, assertions: [] }))?.text).toBe("a check did not hold");
+  });
+
+  it("writes an advisory check that did not hold as a warning, not a failure", () => {
+    const w = check({ outcome: "fail", check: "header x-tier exists", message: "expected header x-tier exists present, but it was (nothing)" });
+    expect(warningText(w)).toBe("⚠ expected header x-tier exists present, but it was (nothing) (advisory: the step still passes)");
+    expect(warningText(check({ outcome: "fail", message: "" }))).toBe("⚠ status is 200 (advisory: the step still passes)");
   });
 
   it("writes assertions and exchanges as one line each", () => {

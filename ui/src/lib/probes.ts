@@ -372,6 +372,11 @@ export function assertionText(a: AssertionResult): string {
     : `${outcomeMark(a.outcome)} ${a.message}`;
 }
 
+/** An advisory check that did not hold, as a line: it is a warning, never a failure of its step. */
+export function warningText(a: AssertionResult): string {
+  return `⚠ ${a.message.trim() === "" ? a.check : a.message} (advisory: the step still passes)`;
+}
+
 /** "GET https://…/v1/discovery → 200", or "→ no response" with the reason. */
 export function exchangeLine(x: Exchange): string {
   const answer = x.status !== null ? String(x.status) : "no response";

@@ -48,6 +48,9 @@ pub struct ProviderBehaviour {
     pub quote_ttl_ms: Option<u64>,
     /// Trade reads that still say `reserved` before one says `settled`; 2 when unset.
     pub settle_after_polls: Option<u32>,
+    /// How long ago the fixture trade listed as reserved was reserved, in seconds; 1200 (20 minutes, inside a
+    /// one-hour support threshold) when unset. 7200 is a trade stuck past it.
+    pub reserved_age_s: Option<u64>,
     /// Every /v1 response sends back the bearer key it was sent, encoded the ways careless providers do: raw,
     /// base64 (standard and URL-safe, padded or not, inside Basic credentials at each byte alignment and inside a
     /// base64 JSON blob), hex, percent-encoded (once and twice), its first and last 12 characters, in `x-echo-*`

@@ -23,6 +23,8 @@ use std::time::Duration;
 pub(crate) const ENTITLED_POOL: &str = "pool_usdt_eur";
 const DEFAULT_QUOTE_TTL_MS: u64 = 1500;
 const DEFAULT_SETTLE_AFTER_POLLS: u32 = 2;
+/// The fixture reserved trade's age: inside the one-hour support threshold a launch would approve.
+const DEFAULT_RESERVED_AGE_S: u64 = 1200;
 /// The benchmark's sleeps are short; the cap keeps a typo from parking a connection for hours.
 const MAX_SLEEP_MS: u64 = 60_000;
 
@@ -217,14 +219,18 @@ async fn get_trade(State(sim): State<Arc<Sim>>, Path(trade_id): Path<String>) ->
     }
 }
 
-/// A fixture trade stuck in `reserved` since two hours ago, for the reconciliation probe to find.
+/// A fixture trade still `reserved` (20 minutes ago, or `reserved_age_s`), for the reconciliation probe to find.
 async fn list_trades(State(sim): State<Arc<Sim>>, Query(params): Params) -> Json<Value> {
     let wants_reserved = params.get("status").is_none_or(|s| s == "reserved");
     let mode = if sim.live { "live" } else { "test" };
+    let age_s = sim
+        .behaviour()
+        .reserved_age_s
+        .unwrap_or(DEFAULT_RESERVED_AGE_S);
     let stuck = json!({
         "id": format!("pt_{mode}_stuck0001"),
         "status": "reserved",
-        "reserved_at": rfc3339(Utc::now() - chrono::Duration::hours(2)),
+        "reserved_at": rfc3339(Utc::now() - chrono::Duration::seconds(age_s as i64)),
     });
     let trades = if wants_reserved { vec![stuck] } else { vec![] };
     Json(json!({ "trades": trades }))
