@@ -846,3 +846,35 @@ fn a_pack_file_brings_its_own_variables_and_secrets_to_the_launch() {
     assert_eq!(broken.code(), "probe_pack_invalid");
     assert!(broken.to_string().contains("mine.toml:2:11"), "{broken}");
 }
+
+/// Issue 14: a 15/15 pass attached evidence to many items but left them open; one step marks every proven item done
+/// (each has the run's accepted evidence, so the done rule still holds), and a second call finds nothing left.
+#[test]
+fn a_passing_run_marks_its_proven_items_done_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let servers = probes::servers(Environment::Sandbox, 90);
+    let id = ws
+        .create_launch(&probes::launch_for("Mark proven", Some(&servers), None))
+        .unwrap()
+        .summary
+        .id;
+    let run = probes::run(
+        &mut ws,
+        &probes::request(&id, Environment::Sandbox, &[]),
+        probes::secrets(SANDBOX_KEY),
+    );
+    assert_eq!(run.outcome, Outcome::Pass, "{}", probes::outline(&run));
+    let mut proven: Vec<i64> = run.evidence.iter().map(|e| e.item_id).collect();
+    proven.sort_unstable();
+    proven.dedup();
+    assert!(proven.len() > 5, "{proven:?}");
+    let marked = ws.mark_proven_done(&run.id).unwrap();
+    let mut ids: Vec<i64> = marked.iter().map(|i| i.id).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, proven);
+    assert!(marked.iter().all(|i| i.status == golive::ItemStatus::Done));
+    assert!(ws.mark_proven_done(&run.id).unwrap().is_empty());
+    let err = ws.mark_proven_done("pr_nope").unwrap_err();
+    assert_eq!(err.to_payload().code, "not_found", "{err}");
+}

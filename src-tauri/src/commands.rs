@@ -163,6 +163,18 @@ pub fn preview_packet(state: State<'_, AppState>, launch_id: String) -> Reply<Ex
 }
 
 /// The support-safe ids an escalation can be scoped to: the incident picker's list.
+/// Marks done every item a passing probe run proved and that is not done yet (each has the run's evidence).
+#[tauri::command]
+pub fn mark_proven_done(state: State<'_, AppState>, run_id: String) -> Reply<Vec<ItemView>> {
+    with(&state, |ws| ws.mark_proven_done(&run_id))
+}
+
+/// Where the launch stands in the staged cutover.
+#[tauri::command]
+pub fn cutover(state: State<'_, AppState>, launch_id: String) -> Reply<golive::workspace::Cutover> {
+    with(&state, |ws| ws.cutover(&launch_id))
+}
+
 #[tauri::command]
 pub fn escalation_candidates(
     state: State<'_, AppState>,

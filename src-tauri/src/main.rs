@@ -77,6 +77,8 @@ fn main() {
             signing_commands::remove_signer,
             signing_commands::import_slip,
             commands::escalation_candidates,
+            commands::mark_proven_done,
+            commands::cutover,
             commands::build_escalation,
             commands::save_escalation,
             probe_commands::probe_packs,

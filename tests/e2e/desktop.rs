@@ -1586,6 +1586,26 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
     let recorded = ws.probe_run(&first).unwrap();
     assert_eq!(recorded.outcome, golive::probe::Outcome::Pass);
     assert_eq!(recorded.evidence.len(), evidence.len());
+    drop(ws);
+    // The proven items are marked done in one step from the result.
+    click(c, "[data-testid='mark-proven-done']").await;
+    let note = wait_text(
+        c,
+        "[data-testid='mark-proven-note']",
+        "the marked items",
+        |t| t.starts_with("Marked "),
+    )
+    .await;
+    assert!(note.contains("Discovery"), "{note}");
+    let ws = Workspace::open(&d.db, "launch_mgr").unwrap();
+    for e in &recorded.evidence {
+        assert_eq!(
+            ws.item(e.item_id).unwrap().status,
+            ItemStatus::Done,
+            "{}",
+            e.item
+        );
+    }
     let text = database_text(&d.db);
     assert!(
         !text.contains(SANDBOX_KEY) && !text.contains(WEBHOOK_SECRET),

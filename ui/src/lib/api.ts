@@ -169,6 +169,7 @@ export const forgetKeychainSecret = (
 export const runProbes = (request: ProbeRunRequest): Promise<ProbeRun> => invoke("run_probes", { request });
 export const probeRuns = (launchId: string): Promise<ProbeRunSummary[]> => invoke("probe_runs", { launchId });
 export const probeRun = (runId: string): Promise<ProbeRun> => invoke("probe_run", { runId });
+export const markProvenDone = (runId: string): Promise<ItemView[]> => invoke("mark_proven_done", { runId });
 
 /**
  * Calls `cb` with each progress report of a probe run on `launchId`, for a component's lifetime: returns a
