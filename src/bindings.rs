@@ -30,7 +30,7 @@ use crate::packet::model::{
     Integrity, Packet, PacketCutover, PacketEvidence, PacketFile, PacketIdentifier, PacketItem,
     PacketKey, PacketLaunch, PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole,
     PacketRollback, PacketRuleLine, PacketSigner, PacketSignoff, PacketStageDecision,
-    PacketSupport, PacketTemplate, RedactionReport, Severity,
+    PacketSupport, PacketTemplate, PacketThreshold, RedactionReport, Severity,
 };
 use crate::probe::pack::{PackSummary, StepSummary};
 use crate::probe::result::{
@@ -127,6 +127,7 @@ pub fn typescript() -> String {
         PacketProbeRun,
         PacketRuleLine,
         PacketRollback,
+        PacketThreshold,
         Severity,
         PacketSupport,
         RedactionReport,

@@ -782,3 +782,39 @@ fn an_escalation_carries_only_the_incident_it_is_about() {
     assert!(local.body.contains("local development"), "{}", local.body);
     assert!(local.identifiers.is_empty());
 }
+
+/// Seed 000's rollback threshold is recorded with the launch: the packet names the reserved-age threshold the
+/// probe fails beyond, the pack's default until the launch records its own.
+#[test]
+fn the_packet_names_the_rollback_thresholds_the_launch_recorded() {
+    let (mut f, launch) = common::workspace_with_sample_launch();
+    let thresholds =
+        f.ws.export_packet(&launch)
+            .unwrap()
+            .packet
+            .rollback
+            .thresholds;
+    assert_eq!(thresholds.len(), 1, "{thresholds:?}");
+    assert_eq!(thresholds[0].variable, "reserved_age_max_s");
+    assert_eq!(
+        (thresholds[0].value.as_str(), thresholds[0].source.as_str()),
+        ("3600", "pack default")
+    );
+    f.ws.set_probe_var(
+        &launch,
+        golive::workspace::PackChoice::of("0pools-smoke", None),
+        "reserved_age_max_s",
+        "1800",
+    )
+    .unwrap();
+    let thresholds =
+        f.ws.export_packet(&launch)
+            .unwrap()
+            .packet
+            .rollback
+            .thresholds;
+    assert_eq!(
+        (thresholds[0].value.as_str(), thresholds[0].source.as_str()),
+        ("1800", "launch")
+    );
+}

@@ -484,6 +484,7 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
         }],
         rollback: PacketRollback {
             owner: Some("partner_ops (Zoë Kowalski)".into()),
+            thresholds: vec![],
             rules: vec![
                 PacketRuleLine {
                     title: "Disable live quotes".into(),

@@ -125,6 +125,7 @@ pub fn build(
         .map(str::to_string);
     let rollback = PacketRollback {
         owner: rollback_owner,
+        thresholds: rollback_thresholds(conn, launch_id, &overview)?,
         rules: items
             .iter()
             .filter(|i| i.section_key.contains("rollback") || i.key.contains("rollback"))
@@ -308,6 +309,51 @@ fn launch_readiness_surface(surface: ProductSurface, items: &[ItemView]) -> Valu
         _ => None,
     };
     value.map_or(Value::Null, |v| Value::String(v.into()))
+}
+
+/// Seed 000's rollback triggers that a probe measures against a threshold the launch records: (pack, variable, the
+/// rule in the seed's words).
+const ROLLBACK_THRESHOLDS: &[(&str, &str, &str)] = &[(
+    "0pools-smoke",
+    "reserved_age_max_s",
+    "Reserved trades age beyond the approved support threshold (seconds)",
+)];
+
+/// Each rollback threshold of the packs serving the launch: the launch's recorded value, else the pack's default.
+fn rollback_thresholds(
+    conn: &rusqlite::Connection,
+    launch_id: &str,
+    overview: &LaunchOverview,
+) -> Result<Vec<PacketThreshold>> {
+    let mut out = Vec::new();
+    for pack in crate::probe::builtin::packs()? {
+        let serves = pack
+            .template
+            .as_ref()
+            .is_some_and(|t| overview.summary.templates.contains(t));
+        if !serves {
+            continue;
+        }
+        let recorded = crate::probe::record::settings(conn, launch_id, &pack.id)?;
+        for (pack_id, variable, rule) in ROLLBACK_THRESHOLDS.iter().filter(|(p, ..)| *p == pack.id)
+        {
+            let (value, source) = match recorded.get(*variable) {
+                Some(v) => (v.clone(), "launch"),
+                None => match pack.vars.get(*variable) {
+                    Some(v) => (v.clone(), "pack default"),
+                    None => continue,
+                },
+            };
+            out.push(PacketThreshold {
+                rule: rule.to_string(),
+                pack: pack_id.to_string(),
+                variable: variable.to_string(),
+                value,
+                source: source.into(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The seeds' blocks. A field no item of this launch fills is `null`: there is no evidence for it.

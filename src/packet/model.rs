@@ -224,6 +224,19 @@ pub struct PacketRollback {
     pub owner: Option<String>,
     /// The rollback rules from the launch's checklists, with their status.
     pub rules: Vec<PacketRuleLine>,
+    /// The thresholds recorded with the launch that turn a rollback rule into a check a probe fails beyond.
+    pub thresholds: Vec<PacketThreshold>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]
+pub struct PacketThreshold {
+    /// What passing it means, in the seed's words.
+    pub rule: String,
+    pub pack: String,
+    pub variable: String,
+    pub value: String,
+    /// `launch` when the launch recorded its own value, `pack default` otherwise.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, schemars::JsonSchema)]

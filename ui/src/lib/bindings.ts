@@ -351,7 +351,21 @@ export type PacketRollback = { owner: string | null,
 /**
  * The rollback rules from the launch's checklists, with their status.
  */
-rules: Array<PacketRuleLine>, };
+rules: Array<PacketRuleLine>, 
+/**
+ * The thresholds recorded with the launch that turn a rollback rule into a check a probe fails beyond.
+ */
+thresholds: Array<PacketThreshold>, };
+
+export type PacketThreshold = { 
+/**
+ * What passing it means, in the seed's words.
+ */
+rule: string, pack: string, variable: string, value: string, 
+/**
+ * `launch` when the launch recorded its own value, `pack default` otherwise.
+ */
+source: string, };
 
 export type Severity = { level: string, name: string, use_when: string, first_response_data: Array<string>, };
 
