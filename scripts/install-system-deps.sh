@@ -10,6 +10,8 @@ packages=(
   xvfb webkit2gtk-driver poppler-utils imagemagick sqlite3 fonts-dejavu-core xdotool
   # ssh-keygen and ssh-agent: tests/signing.rs checks golive's SSH signatures against the real OpenSSH tools.
   openssh-client
+  # A private session bus and GNOME Keyring for tests/keychain_secret_service.rs (probe secrets in the desktop keyring).
+  dbus-daemon gnome-keyring libsecret-tools
 )
 
 missing=()

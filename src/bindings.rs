@@ -32,6 +32,7 @@ use crate::packet::model::{
     PacketRollback, PacketRuleLine, PacketSigner, PacketSignoff, PacketStageDecision,
     PacketSupport, PacketTemplate, PacketThreshold, RedactionReport, Severity,
 };
+use crate::probe::keychain::KeychainBackend;
 use crate::probe::pack::{PackSummary, StepSummary};
 use crate::probe::result::{
     AssertionResult, AttachedEvidence, CapturedValue, Exchange, Outcome, ProbeProgress, ProbeRun,
@@ -157,6 +158,7 @@ pub fn typescript() -> String {
         AttachedEvidence,
         KeyMode,
         SecretSource,
+        KeychainBackend,
         SecretFingerprint,
         SecretStatus,
         ProbeRun,

@@ -283,6 +283,8 @@ fn secrets_kept_in_the_os_keychain_are_used_by_later_runs_and_never_stored() {
             .env("GOLIVE_ACTOR", "ci_pipeline")
             .env_remove("GOLIVE_SANDBOX_API_KEY")
             .env_remove("GOLIVE_SANDBOX_WEBHOOK_SECRET")
+            // Never the developer's own desktop keyring: without a session bus the kernel keyring is used.
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -163,6 +163,12 @@ pub fn preview_packet(state: State<'_, AppState>, launch_id: String) -> Reply<Ex
 }
 
 /// The support-safe ids an escalation can be scoped to: the incident picker's list.
+/// Where kept probe secrets live on this machine, and whether they survive a restart.
+#[tauri::command]
+pub fn keychain_backend() -> golive::probe::keychain::KeychainBackend {
+    golive::probe::keychain::backend()
+}
+
 /// Marks done every item a passing probe run proved and that is not done yet (each has the run's evidence).
 #[tauri::command]
 pub fn mark_proven_done(state: State<'_, AppState>, run_id: String) -> Reply<Vec<ItemView>> {

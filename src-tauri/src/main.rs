@@ -78,6 +78,7 @@ fn main() {
             signing_commands::import_slip,
             commands::escalation_candidates,
             commands::mark_proven_done,
+            commands::keychain_backend,
             commands::cutover,
             commands::build_escalation,
             commands::save_escalation,

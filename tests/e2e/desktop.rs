@@ -352,7 +352,9 @@ async fn desktop_in(prepare: impl FnOnce(&Path), agent: Option<&Path>, dark: boo
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env_remove("SSH_AUTH_SOCK")
-        .env_remove("GOLIVE_KEY_PASSPHRASE");
+        .env_remove("GOLIVE_KEY_PASSPHRASE")
+        // Never the tester's own desktop keyring: without a session bus, kept secrets go to the kernel keyring.
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
     if let Some(agent) = agent {
         driver.env("SSH_AUTH_SOCK", agent);
     }
@@ -1694,6 +1696,13 @@ async fn probes_pass_against_the_simulator_then_catch_broken_idempotency() {
         |t| t.contains("not set"),
     )
     .await;
+    // The screen says where a kept secret goes and that this one (no desktop keyring in the test's session) is
+    // forgotten at restart.
+    let help = text_of(c, "#probe-secret-help-api_key").await;
+    assert!(
+        help.contains("kernel keyring") && help.contains("forgets it at logout or restart"),
+        "{help}"
+    );
     // A live key kept in the OS keychain is found there (its fingerprint only), and can be removed again.
     let live_key = "sk_live_FAKEprobe0live0key00000042";
     fill(c, "#probe-secret-api_key", live_key).await;

@@ -14,6 +14,7 @@ import type {
   Environment,
   EscalationRequest,
   IdCandidate,
+  KeychainBackend,
   ExportedPacket,
   SavedFiles,
   ErrorPayload,
@@ -169,6 +170,7 @@ export const forgetKeychainSecret = (
 export const runProbes = (request: ProbeRunRequest): Promise<ProbeRun> => invoke("run_probes", { request });
 export const probeRuns = (launchId: string): Promise<ProbeRunSummary[]> => invoke("probe_runs", { launchId });
 export const probeRun = (runId: string): Promise<ProbeRun> => invoke("probe_run", { runId });
+export const keychainBackend = (): Promise<KeychainBackend> => invoke("keychain_backend");
 export const markProvenDone = (runId: string): Promise<ItemView[]> => invoke("mark_proven_done", { runId });
 
 /**

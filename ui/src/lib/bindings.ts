@@ -569,6 +569,8 @@ export type KeyMode = "test" | "live" | "unknown";
 
 export type SecretSource = "keychain" | "environment" | "session";
 
+export type KeychainBackend = { name: string, survives_restart: boolean, };
+
 export type SecretFingerprint = { name: string, source: SecretSource, mode: KeyMode, 
 /**
  * The vendor prefix up to its last underscore in the first 11 characters (`sk_test_`), if any: never the
