@@ -2971,3 +2971,200 @@ async fn every_screen_passes_axe_in_both_themes_and_sizes() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The id of the element that has the keyboard focus, or "" when it has none.
+async fn focused_id(c: &Client) -> String {
+    c.execute(
+        "return document.activeElement ? document.activeElement.id : '';",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+/// Issue 14's keyboard and form points in the real window: Ctrl+K opens the command palette and Enter goes to the
+/// launch typed; the item list narrows to a search and says how many are shown; Alt+→ moves to the next item and
+/// takes the focus with it; the new-launch form shows every problem at its field at once, marked, with the focus on
+/// the first; the signoff dialog keeps Tab inside and closes on Escape.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keyboard_palette_filters_and_form_errors_work_in_the_window() {
+    const CTRL: &str = "\u{E009}";
+    const ALT: &str = "\u{E00A}";
+    const RIGHT: &str = "\u{E014}";
+    const ENTER: &str = "\u{E007}";
+    const TAB: &str = "\u{E004}";
+    const ESCAPE: &str = "\u{E00C}";
+    let d = desktop(|db| {
+        acme_launch(db, Targets::default());
+    })
+    .await;
+    let (c, display) = (&d.c, d.display.clone());
+    let launch = "acme-eur-usdt";
+    c.set_window_size(1024, 700).await.unwrap();
+
+    // The skip link leads to the screen's content.
+    go(c, "#/").await;
+    css(c, "[data-testid='launch-row']").await;
+    let skip = attr(c, "[data-testid='skip-link']", "href").await.unwrap();
+    assert!(skip.ends_with("#content"), "{skip}");
+    css(c, "#content").await;
+
+    // Ctrl+K, type, Enter: the launch opens.
+    css(c, "[data-testid='skip-link']")
+        .await
+        .send_keys(&format!("{CTRL}k"))
+        .await
+        .unwrap();
+    css(c, "[data-testid='palette']").await;
+    css(c, "#palette-input")
+        .await
+        .send_keys("Acme")
+        .await
+        .unwrap();
+    screenshot(c, &display, "90-palette").await;
+    css(c, "#palette-input")
+        .await
+        .send_keys(ENTER)
+        .await
+        .unwrap();
+    css(c, "[data-testid='verdict']").await;
+    let hash = c.execute("return location.hash;", vec![]).await.unwrap();
+    assert!(
+        hash.as_str().unwrap().contains(launch),
+        "Enter went to the launch: {hash}"
+    );
+
+    // The item list narrows to a search.
+    go(c, &format!("#/launch/{launch}/role/engineering")).await;
+    css(c, "[data-testid='item-title']").await;
+    let before = text_of(c, "[data-testid='item-count']").await;
+    fill(c, "#item-search", "webhook").await;
+    let after = wait_text(c, "[data-testid='item-count']", "fewer items", |t| {
+        t != before
+    })
+    .await;
+    screenshot(c, &display, "91-item-search").await;
+    assert!(after.contains("of"), "{before} -> {after}");
+    c.execute(
+        "const el = document.getElementById('item-search'); el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    wait_text(c, "[data-testid='item-count']", "every item again", |t| {
+        t == before
+    })
+    .await;
+
+    // Alt+→: the next item, and the focus follows it.
+    let first = text_of(c, "[data-testid='item-title']").await;
+    css(c, "#item-search")
+        .await
+        .send_keys(&format!("{ALT}{RIGHT}"))
+        .await
+        .unwrap();
+    let second = wait_text(c, "[data-testid='item-title']", "the next item", |t| {
+        t != first
+    })
+    .await;
+    assert_ne!(first, second);
+    // The focus is on the new item: its title, or its link in the list when the move started there.
+    let on_item = "const a = document.activeElement; return !!a && (a.id === 'item-title' || a.dataset.itemId !== undefined) && (a.id === 'item-title' ? a.textContent.trim() === arguments[0] : true);";
+    let started = Instant::now();
+    loop {
+        let ok = c
+            .execute(on_item, vec![second.clone().into()])
+            .await
+            .unwrap();
+        if ok == serde_json::json!(true) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the focus stayed behind on {:?}",
+            focused_id(c).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The new-launch form: every problem at its field, at once, focus on the first.
+    go(c, "#/new").await;
+    fill(c, "#launch-name", "Errors at their fields").await;
+    fill(c, "#live-api", "http://api.example.com").await;
+    fill(c, "#live-webhook", "not a url").await;
+    click(c, "[data-testid='create-launch']").await;
+    css(c, "[data-testid='field-error']").await;
+    let errors = c
+        .find_all(Locator::Css("[data-testid='field-error']"))
+        .await
+        .unwrap();
+    assert!(
+        errors.len() >= 2,
+        "every problem at once, not the first only"
+    );
+    assert_eq!(
+        attr(c, "#live-api", "aria-invalid").await.as_deref(),
+        Some("true")
+    );
+    let first_invalid = c
+        .execute(
+            "const f = document.querySelector('[aria-invalid=\"true\"]'); return f ? f.id : '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::json!(focused_id(c).await),
+        first_invalid,
+        "the focus is on the first problem"
+    );
+    let words = text_of(c, "#live-api-error").await;
+    assert!(
+        words.contains("HTTPS") && !words.contains("api_base_url"),
+        "{words}"
+    );
+    screenshot(c, &display, "92-new-launch-field-errors").await;
+
+    // The signoff dialog keeps Tab inside and closes on Escape.
+    go(c, &format!("#/launch/{launch}")).await;
+    click(c, "[data-testid='sign-finance']").await;
+    css(c, "[data-testid='signoff-dialog']").await;
+    for _ in 0..25 {
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(TAB)
+            .await
+            .unwrap();
+        let inside = c
+            .execute(
+                "return !!document.activeElement.closest(\"[data-testid='signoff-dialog']\");",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(inside, serde_json::json!(true), "Tab left the dialog");
+    }
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(ESCAPE)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !c
+        .find_all(Locator::Css("[data-testid='signoff-dialog']"))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "Escape closes the dialog"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
