@@ -878,3 +878,69 @@ fn a_passing_run_marks_its_proven_items_done_in_one_step() {
     let err = ws.mark_proven_done("pr_nope").unwrap_err();
     assert_eq!(err.to_payload().code, "not_found", "{err}");
 }
+
+/// Keys of another account make every check prove the wrong thing: a discovery answered for another partner id, or a
+/// recorded partner id that is not the launch's, fails the verdict's partner-id rule, saying where it was seen.
+#[test]
+fn a_partner_id_other_than_the_launchs_fails_the_verdict() {
+    use golive::checklist::evidence::{EvidenceKind, NewEvidence};
+    use golive::checklist::identifier::IdentifierType;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = workspace(&dir);
+    let mut servers = probes::servers(Environment::Sandbox, 90);
+    servers.provider = golive_sim::ProviderSim::start(golive_sim::ProviderConfig {
+        api_key: SANDBOX_KEY.into(),
+        environment: "sandbox".into(),
+        partner_id: "partner_999".into(),
+        tls: None,
+    });
+    let id = ws
+        .create_launch(&probes::launch_for("Other account", Some(&servers), None))
+        .unwrap()
+        .summary
+        .id;
+    let partner_rule = |ws: &Workspace| {
+        ws.verdict(&id)
+            .unwrap()
+            .rules
+            .into_iter()
+            .find(|r| r.id == "partner_id")
+            .unwrap()
+    };
+    assert!(partner_rule(&ws).passed, "nothing seen yet");
+    probes::run(
+        &mut ws,
+        &probes::request(&id, Environment::Sandbox, &["discovery"]),
+        probes::secrets(SANDBOX_KEY),
+    );
+    let rule = partner_rule(&ws);
+    assert!(!rule.passed);
+    assert!(
+        rule.details[0].contains("partner_999") && rule.details[0].contains("another account"),
+        "{rule:?}"
+    );
+
+    let account = ws
+        .items(&id, None)
+        .unwrap()
+        .into_iter()
+        .find(|i| i.key == "account")
+        .unwrap();
+    ws.add_evidence(&NewEvidence {
+        item_id: account.id,
+        kind: EvidenceKind::Identifier,
+        identifier_type: Some(IdentifierType::PartnerId),
+        value: "partner_456".into(),
+        note: None,
+        environment: None,
+        supersedes: None,
+    })
+    .unwrap();
+    let rule = partner_rule(&ws);
+    assert!(
+        rule.details
+            .iter()
+            .any(|d| d.contains("records partner id partner_456")),
+        "{rule:?}"
+    );
+}

@@ -41,7 +41,10 @@ fn evidence_for(item: &ItemView, dir: &std::path::Path) -> Option<Result<NewEvid
         .find(|a| a.kind == EvidenceKind::Identifier && a.identifier_type.is_some())
     {
         let t: IdentifierType = spec.identifier_type.unwrap();
-        let value = if t == IdentifierType::TraceId {
+        // The account's own partner id: any other is the partner-id rule's business (keys of another account).
+        let value = if t == IdentifierType::PartnerId {
+            "partner_123".to_string()
+        } else if t == IdentifierType::TraceId {
             format!("{:032x}", 0x4bf9_2f35_77b3_4da6_u128 + item.id as u128)
         } else {
             format!("{}_{env}_{}", t.as_str().trim_end_matches("_id"), item.id)

@@ -122,6 +122,24 @@ impl<'c> Proved<'c> {
         })
     }
 
+    /// The partner ids the latest runs captured (discovery answers with the account's own partner id), each with the
+    /// run's environment and id: what the partner-id rule compares with the launch's.
+    pub fn partner_ids_seen(&self) -> Result<Vec<(Environment, String, String)>> {
+        let mut seen = Vec::new();
+        for run in self.latest_runs()? {
+            for step in &run.steps {
+                for c in step
+                    .captures
+                    .iter()
+                    .filter(|c| c.identifier_type.as_deref() == Some("partner_id"))
+                {
+                    seen.push((run.environment, c.value.clone(), run.id.clone()));
+                }
+            }
+        }
+        Ok(seen)
+    }
+
     /// The ids each of the launch's `limit` most recent runs saw: what an escalation's incident is picked from.
     pub fn recent_run_ids(&self, limit: usize) -> Result<Vec<RunIds>> {
         let mut stmt = self.conn.prepare_cached(

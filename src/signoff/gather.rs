@@ -116,6 +116,7 @@ fn verdict_over(
         )?
         .query_row([launch_id], |r| r.get(0))?;
     let sandbox = proved.sandbox_proof(!required_probes.is_empty())?;
+    let partner = partner_check(conn, launch_id, &proved)?;
     let failed_sensitive_steps = proved.failed_sensitive_live_steps()?;
     Ok(verdict::evaluate(&VerdictInput {
         blocking_items: &blocking_items,
@@ -125,8 +126,48 @@ fn verdict_over(
         rollback_owner: rollback_owner.as_deref(),
         rollback_owner_asked,
         sandbox: &sandbox,
+        partner: &partner,
         stage: judging.stage,
         now,
         probe_freshness: freshness,
     }))
+}
+
+/// The launch's partner id against every partner id its evidence records and its latest probe runs captured.
+fn partner_check(
+    conn: &Connection,
+    launch_id: &str,
+    proved: &crate::probe::proved::Proved<'_>,
+) -> Result<verdict::PartnerCheck> {
+    let launch: String = conn
+        .prepare_cached("SELECT partner_id FROM launches WHERE id = ?1")?
+        .query_row([launch_id], |r| r.get(0))?;
+    let mut mismatches = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.value, e.environment, i.title FROM evidence_in_force e JOIN items i ON i.id = e.item_id
+         WHERE i.launch_id = ?1 AND e.kind = 'identifier' AND e.identifier_type = 'partner_id' AND e.value != ?2
+         ORDER BY e.recorded_at",
+    )?;
+    let recorded = stmt.query_map([launch_id, launch.as_str()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in recorded {
+        let (value, environment, item) = row?;
+        mismatches.push(format!(
+            "'{item}' records partner id {value} in {environment}"
+        ));
+    }
+    for (environment, value, run) in proved.partner_ids_seen()? {
+        if value != launch {
+            mismatches.push(format!(
+                "the {environment} probe run {run} was answered for partner id {value}: its key belongs to \
+                 another account"
+            ));
+        }
+    }
+    Ok(verdict::PartnerCheck { launch, mismatches })
 }

@@ -58,6 +58,15 @@ pub struct RequiredProbe {
 
 pub use crate::probe::proved::SandboxProof;
 
+/// The partner the launch is for, and every other partner id its records or probes show: keys of another account
+/// would make every live check prove the wrong thing.
+#[derive(Debug, Default)]
+pub struct PartnerCheck {
+    pub launch: String,
+    /// One line per partner id recorded or seen that is not the launch's, saying where it was seen.
+    pub mismatches: Vec<String>,
+}
+
 /// Which cutover stage is judged, and where the launch stands.
 #[derive(Debug, Clone, Copy)]
 pub struct StageInput {
@@ -86,6 +95,7 @@ pub struct VerdictInput<'a> {
     /// for one could otherwise never reach "go".
     pub rollback_owner_asked: bool,
     pub sandbox: &'a SandboxProof,
+    pub partner: &'a PartnerCheck,
     pub stage: StageInput,
     pub now: DateTime<Utc>,
     pub probe_freshness: Duration,
@@ -236,7 +246,22 @@ pub fn evaluate(input: &VerdictInput<'_>) -> Verdict {
 
     let sandbox = sandbox_first(input.sandbox);
 
-    let mut rules = vec![blocking, signoffs, probes, sensitive, rollback, sandbox];
+    let partner = rule(
+        "partner_id",
+        format!(
+            "every partner id recorded or seen by a probe is {}",
+            input.partner.launch
+        ),
+        format!(
+            "evidence shows another partner than {}",
+            input.partner.launch
+        ),
+        input.partner.mismatches.clone(),
+    );
+
+    let mut rules = vec![
+        blocking, signoffs, probes, sensitive, rollback, sandbox, partner,
+    ];
     rules.extend(stage_rules(input));
     Verdict {
         go: rules.iter().all(|r| r.passed),
@@ -352,6 +377,11 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    static NO_MISMATCH: PartnerCheck = PartnerCheck {
+        launch: String::new(),
+        mismatches: Vec::new(),
+    };
+
     /// A launch no probe proves: the sandbox rule holds trivially.
     static SANDBOX_PASSED: SandboxProof = SandboxProof {
         probe_proven_live: false,
@@ -383,6 +413,7 @@ mod tests {
             rollback_owner: Some("partner_ops"),
             rollback_owner_asked: true,
             sandbox: &SANDBOX_PASSED,
+            partner: &NO_MISMATCH,
             stage: StageInput::default(),
             now: Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap(),
             probe_freshness: Duration::hours(DEFAULT_PROBE_FRESHNESS_HOURS),
@@ -406,7 +437,7 @@ mod tests {
         }];
         let v = evaluate(&all_good(&items, &signoffs, &probes));
         assert!(v.go, "{v:?}");
-        assert_eq!(v.rules.len(), 6);
+        assert_eq!(v.rules.len(), 7);
     }
 
     #[test]
