@@ -206,3 +206,76 @@ fn the_escalation_pdf_and_text_are_written() {
         "{body}"
     );
 }
+
+fn pdfinfo(pdf: &Path) -> String {
+    let out = Command::new(tool("pdfinfo"))
+        .arg("-isodates")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdfinfo failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_launch_with_many_evidence_records_stays_short_and_points_to_the_json_for_the_rest() {
+    let (mut f, launch) = common::workspace_with_sample_launch();
+    let items = f.ws.items(&launch, None).unwrap();
+    // 1,500 records on the launch's items, a few hundred on some.
+    let batch: Vec<NewEvidence> = (0..1_500)
+        .map(|k| {
+            let item = &items[(k * 7) % items.len().min(9)];
+            NewEvidence {
+                item_id: item.id,
+                kind: EvidenceKind::Attestation,
+                identifier_type: None,
+                value: format!("Checked batch {k} against the provider's report"),
+                note: None,
+                environment: Some(item.environment),
+                supersedes: None,
+            }
+        })
+        .collect();
+    f.ws.add_evidence_batch(&batch).unwrap();
+
+    let pdf = f.dir.path().join("packet.pdf");
+    let json = f.dir.path().join("packet.json");
+    f.ws.save_packet(&launch, Some(&json), Some(&pdf), None)
+        .unwrap();
+    let pages = page_count(&pdf);
+    assert!(
+        pages <= golive::packet::pdf::PAGE_BUDGET,
+        "{pages} pages for 1,500 records"
+    );
+    let text: String = pdftotext(&pdf, None).split_whitespace().collect();
+    assert!(
+        text.contains("morerecordsintheJSONpacket,sectionroles›"),
+        "the PDF says where the other records are"
+    );
+    // The records share one time (one batch): the last recorded are the latest.
+    assert!(
+        text.contains("batch1499against") && !text.contains("batch0against"),
+        "the latest records are shown, the first left to the JSON"
+    );
+
+    // Dated at the packet's time, not 1970; no PDF/X claim.
+    let packet: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let generated = packet["generated_at"].as_str().unwrap();
+    let info = pdfinfo(&pdf);
+    let created = info
+        .lines()
+        .find_map(|l| l.strip_prefix("CreationDate:"))
+        .unwrap_or_else(|| panic!("no CreationDate:\n{info}"))
+        .trim();
+    // pdfinfo shows whole seconds; the packet may carry milliseconds.
+    assert_eq!(
+        created.trim_end_matches('Z'),
+        &generated[..19],
+        "CreationDate {created}, packet generated at {generated}"
+    );
+    assert!(!info.contains("PDF subtype"), "{info}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(!bytes.windows(5).any(|w| w == b"PDF/X"));
+    assert!(!bytes.windows(8).any(|w| w == b"GTS_PDFX"));
+}

@@ -11,7 +11,7 @@ use golive::packet::model::{
     Integrity, Packet, PacketCutover, PacketEvidence, PacketFile, PacketIdentifier, PacketItem,
     PacketKey, PacketLaunch, PacketProbeResult, PacketProbeRun, PacketProbeStep, PacketRole,
     PacketRollback, PacketRuleLine, PacketSigner, PacketSignoff, PacketSupport, PacketTemplate,
-    RedactionReport, Severity,
+    PacketThreshold, RedactionReport, Severity,
 };
 use golive::packet::pdf;
 use golive::signoff::{Decision, DecisionRecord, Rule, SignoffState, Verdict};
@@ -484,7 +484,13 @@ fn packet(sections: usize, per_section: usize, evidence_per_item: usize, probes:
         }],
         rollback: PacketRollback {
             owner: Some("partner_ops (Zoë Kowalski)".into()),
-            thresholds: vec![],
+            thresholds: vec![PacketThreshold {
+                rule: "Reserved funds older than the limit fail the probe".into(),
+                pack: "0pools-smoke".into(),
+                variable: "max_reserved_age_s".into(),
+                value: "900".into(),
+                source: "launch".into(),
+            }],
             rules: vec![
                 PacketRuleLine {
                     title: "Disable live quotes".into(),
@@ -655,6 +661,8 @@ fn the_packet_pdf_reads_back_exactly_with_every_footer_and_nothing_off_the_page(
         "launch_readiness",
         "records_to_keep",
         "Rollback",
+        "Thresholds a probe fails beyond",
+        "max_reserved_age_s",
         "Support",
         "S1",
         "S4",
@@ -828,4 +836,213 @@ fn a_large_packet_renders_quickly() {
         size as f64 / 1e6
     );
     assert!(best.as_secs_f64() < 3.0, "took {best:?}");
+}
+
+fn info(pdf: &Path, args: &[&str]) -> String {
+    let out = Command::new(tool("pdfinfo"))
+        .args(args)
+        .arg(pdf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pdfinfo failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Writes `bytes` to the artifacts folder as `name` and renders its first pages there, for a look.
+fn keep_for_a_look(bytes: &[u8], name: &str, pages: usize) -> PathBuf {
+    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pdf-artifacts");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let pdf = out_dir.join(format!("{name}.pdf"));
+    std::fs::write(&pdf, bytes).unwrap();
+    let status = Command::new(tool("pdftoppm"))
+        .args(["-png", "-r", "70", "-l", &pages.to_string()])
+        .arg(&pdf)
+        .arg(out_dir.join(name))
+        .status()
+        .expect("pdftoppm runs");
+    assert!(status.success(), "pdftoppm failed");
+    pdf
+}
+
+#[test]
+fn many_evidence_records_are_summarised_per_item_and_the_json_has_the_rest() {
+    // 72 items with 40 records each (2,880): each item shows its latest three and counts the rest.
+    let packet = packet(3, 6, 40, 5);
+    let bytes = pdf::render(&packet).unwrap();
+    let pdf = keep_for_a_look(&bytes, "packet-pdf-many-records", 4);
+    let pages = page_count(&pdf);
+    assert!(pages <= pdf::PAGE_BUDGET, "{pages} pages for 2,880 records");
+    let text = run("pdftotext", &["-layout"], &pdf);
+    let compact: String = text.split_whitespace().collect();
+    assert!(
+        compact.contains(
+            "37morerecordsintheJSONpacket,sectionroles›engineering›items›check-1-0›evidence"
+        ),
+        "each item points to the place in the JSON with its other records:\n{text}"
+    );
+    // The latest records are the ones shown: the first item's records are k = 0..40, recorded in that order.
+    assert!(
+        text.contains("probe_000038") && !text.contains("probe_000033"),
+        "the latest records are shown, older ones left to the JSON"
+    );
+    for needle in [
+        "Keys and environments",
+        "Verdict: NO-GO",
+        "Signoffs",
+        "Probe results",
+        "Identifiers",
+        "Rollback",
+        "Support",
+        "Redaction and integrity",
+    ] {
+        assert!(text.contains(needle), "'{needle}' missing");
+    }
+}
+
+#[test]
+fn a_launch_of_any_size_stays_under_forty_pages_and_one_megabyte() {
+    // 2,000 items with 50 records each (100,000) and 1,000 probe results.
+    let packet = packet(10, 50, 50, 1_000);
+    let started = std::time::Instant::now();
+    let bytes = pdf::render(&packet).unwrap();
+    let took = started.elapsed();
+    let pdf = keep_for_a_look(&bytes, "packet-pdf-large", 40);
+    let pages = page_count(&pdf);
+    println!(
+        "2,000 items / 100,000 records: {pages} pages, {:.2} MB, {} ms (debug build)",
+        bytes.len() as f64 / 1e6,
+        took.as_millis()
+    );
+    assert!(pages <= pdf::PAGE_BUDGET, "{pages} pages");
+    assert!(
+        bytes.len() < 1_000_000,
+        "{} bytes for a 2,000-item packet",
+        bytes.len()
+    );
+
+    let text = run("pdftotext", &["-layout"], &pdf);
+    let compact: String = text.split_whitespace().collect();
+    for needle in [
+        // Every part of the document is still there.
+        "Verdict: NO-GO",
+        "Signoffs",
+        "STALE",
+        "Checklist by role",
+        "Probe results",
+        "Latest probe runs",
+        "Identifiers",
+        "Go-live records",
+        "Rollback",
+        "Support",
+        "Never include",
+        "Redaction and integrity",
+        "Integrity",
+        // The checklist is summarised by section, and says where the rest is.
+        "2,000 items and 100,001 evidence records",
+        "Keys and environments",
+        "BLOCKED",
+        "Not yet done or waived",
+        "in the JSON packet, section roles › engineering › items",
+        "in the JSON packet, section probe_results",
+    ] {
+        let needle: String = needle.split_whitespace().collect();
+        assert!(compact.contains(&needle), "'{needle}' missing");
+    }
+    for page in 1..=pages {
+        let k = page.to_string();
+        let page_text = run("pdftotext", &["-layout", "-f", &k, "-l", &k], &pdf);
+        assert!(
+            page_text.contains(&format!("Page {page} of {pages}"))
+                && page_text.contains(&format!("digest {DIGEST}")),
+            "page {page} lacks its footer"
+        );
+    }
+    // The fonts are subsets: tagged as such, and small.
+    let fonts = Command::new(tool("pdffonts")).arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    let embedded: Vec<&str> = fonts.lines().filter(|l| l.contains("DejaVu")).collect();
+    assert_eq!(embedded.len(), 3, "{fonts}");
+    for line in embedded {
+        assert!(
+            line.split_whitespace().next().unwrap().contains('+')
+                && line.split_whitespace().rev().nth(3) == Some("yes"),
+            "not a tagged, embedded subset: {line}"
+        );
+    }
+}
+
+#[test]
+fn the_pdf_is_dated_at_the_packet_time_and_claims_no_standard_it_does_not_meet() {
+    let packet = packet(1, 2, 2, 1);
+    let bytes = pdf::render(&packet).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("dated.pdf");
+    std::fs::write(&pdf, &bytes).unwrap();
+
+    let iso = info(&pdf, &["-isodates"]);
+    let created = iso
+        .lines()
+        .find_map(|l| l.strip_prefix("CreationDate:"))
+        .unwrap_or_else(|| panic!("no CreationDate:\n{iso}"))
+        .trim();
+    assert!(
+        created.starts_with(packet.generated_at.trim_end_matches('Z')),
+        "created {created}, packet generated at {}",
+        packet.generated_at
+    );
+    let version = iso
+        .lines()
+        .find_map(|l| l.strip_prefix("PDF version:"))
+        .map(str::trim);
+    assert_eq!(version, Some("1.7"), "{iso}");
+    assert!(
+        !iso.contains("PDF subtype"),
+        "no PDF/X or PDF/A claim:\n{iso}"
+    );
+    let meta = info(&pdf, &["-meta"]);
+    assert!(
+        !meta.contains("PDF/X"),
+        "XMP metadata claims PDF/X:\n{meta}"
+    );
+    for marker in [
+        &b"PDF/X"[..],
+        b"GTS_PDFX",
+        b"/OutputIntents",
+        b"/Metadata",
+        b"D:1970",
+    ] {
+        assert!(
+            !bytes.windows(marker.len()).any(|w| w == marker),
+            "the file contains {}",
+            String::from_utf8_lossy(marker)
+        );
+    }
+    // The same packet gives the same bytes.
+    assert_eq!(pdf::render(&packet).unwrap(), bytes);
+}
+
+#[test]
+fn hundreds_of_items_get_one_compact_row_each() {
+    // 4 roles × 5 sections × 20 items = 400 items, 8 records each: too many to show records, few enough for rows.
+    let packet = packet(5, 20, 8, 20);
+    let bytes = pdf::render(&packet).unwrap();
+    let pdf = keep_for_a_look(&bytes, "packet-pdf-rows", 4);
+    let pages = page_count(&pdf);
+    assert!(pages <= pdf::PAGE_BUDGET, "{pages} pages for 400 items");
+    let text = run("pdftotext", &["-layout"], &pdf);
+    let compact: String = text.split_whitespace().collect();
+    assert!(
+        compact.contains("Eachitemononerow"),
+        "400 items are listed one row each:\n{text}"
+    );
+    // Every item is there, with its records counted.
+    assert!(
+        compact.contains("Check5.20:")
+            && compact.contains("8records:2attestation,2file,2identifier"),
+        "the last item and its counts are listed"
+    );
 }

@@ -1,11 +1,16 @@
-//! The signoff packet for people: the same content as the JSON, laid out as an A4 audit document. Every footer
-//! carries "Page N of M" and the packet's full digest, so a printout can be matched to its JSON (`golive verify`).
+//! The signoff packet for people: the JSON packet summarised as an A4 audit document of at most
+//! [`PAGE_BUDGET`] pages, whatever the size of the launch. Every footer carries "Page N of M" and the packet's
+//! full digest, so a printout can be matched to its JSON (`golive verify`); wherever the PDF shows only part of a
+//! list it says how much more there is and where in the JSON it is.
 //!
 //! Order: a cover (launch, verdict and its rules, the latest recorded decision), signoffs, the checklist by role
-//! and section with each item's evidence, probe results, identifiers, the seeds' go-live records, rollback,
-//! support, redaction and integrity. Measuring, wrapping and pagination live in [`layout`].
+//! and section, probe results, identifiers, the seeds' go-live records, rollback, support, redaction and
+//! integrity. The checklist is as detailed as the budget allows ([`Detail`]): each item with its latest evidence
+//! records, else each item on one row with its evidence counted, else each section counted with the items not
+//! done listed. Measuring, wrapping and pagination live in [`layout`]; font subsetting in [`subset`].
 
 mod layout;
+mod subset;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -14,7 +19,9 @@ use layout::{Cell, Face, Flow, Grid, Ink, Para, Style, Table, BOTTOM, MARGIN_X, 
 
 use crate::domain::{Environment, ItemStatus, Role};
 use crate::packet::escalation::EscalationPacket;
-use crate::packet::model::{Packet, PacketEvidence, PacketItem, PacketRole};
+use crate::packet::model::{
+    Packet, PacketEvidence, PacketIdentifier, PacketItem, PacketProbeResult, PacketRole,
+};
 use crate::signoff::{Decision, SignoffState};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,27 +30,54 @@ pub enum PdfError {
     Font(&'static str),
 }
 
-/// Renders the packet as a PDF document.
+/// The most pages the packet's PDF runs to, whatever the size of the launch. People read this document; the
+/// JSON packet is the complete record, and the PDF says where in it to find what it only summarises.
+pub const PAGE_BUDGET: usize = 40;
+
+/// How much of the checklist the document shows, from most to least. The first that fits [`PAGE_BUDGET`] is
+/// the one written. The last is written whatever its length: every list in it is capped (sections, items not
+/// done, and the caps below), which keeps it well inside the budget for any number of items or records.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Detail {
+    /// Each item with what proves it: its latest `n` evidence records, the rest counted by kind.
+    Records(usize),
+    /// Each item on one row, its evidence counted by kind.
+    Rows,
+    /// Each role's sections counted, and only the items not yet done or waived listed (blocking first).
+    Sections,
+}
+
+const DETAILS: [Detail; 4] = [
+    Detail::Records(3),
+    Detail::Records(1),
+    Detail::Rows,
+    Detail::Sections,
+];
+
+/// The most rows a listing shows before pointing to the JSON packet for the rest.
+const RULE_DETAILS: usize = 6;
+const IDENTIFIER_ROWS: usize = 40;
+const PROBE_RESULT_ROWS: usize = 40;
+const PROBE_RUNS: usize = 12;
+const PROBE_STEPS: usize = 30;
+const ROLLBACK_RULES: usize = 40;
+const SECTION_ROWS: usize = 30;
+const NOT_DONE_ROWS: usize = 20;
+const SEED_LIST_VALUES: usize = 12;
+
+/// Renders the packet as a PDF document of at most [`PAGE_BUDGET`] pages.
 pub fn render(packet: &Packet) -> Result<Vec<u8>, PdfError> {
     let fonts = layout::fonts().map_err(PdfError::Font)?;
-    let flow = Flow::new(
-        fonts,
-        &format!("Go-live signoff packet — {}", packet.launch.name),
-        META,
-    );
-    let mut w = Writer { f: flow, p: packet };
-    w.cover();
-    w.signoffs();
-    w.checklist();
-    w.probes();
-    w.probe_runs();
-    w.identifiers();
-    w.seed_blocks();
-    w.rollback();
-    w.support();
-    w.redaction_and_integrity();
-    w.footers();
-    Ok(w.f.save())
+    for (n, &detail) in DETAILS.iter().enumerate() {
+        let last = n + 1 == DETAILS.len();
+        let mut w = Writer::new(fonts, packet, detail, (!last).then_some(PAGE_BUDGET));
+        if !w.body() {
+            continue; // over the budget: laid out again with less detail
+        }
+        w.footers();
+        return Ok(w.f.save());
+    }
+    unreachable!("the last level of detail has no page limit")
 }
 
 const INK: Ink = (0.11, 0.13, 0.18);
@@ -80,6 +114,9 @@ const KIND_W: f32 = 62.0;
 struct Writer<'p> {
     f: Flow,
     p: &'p Packet,
+    detail: Detail,
+    /// Laying out stops once the document runs past this many pages (`None`: never).
+    limit: Option<usize>,
 }
 
 fn para<'a>(text: impl Into<Cow<'a, str>>, style: Style) -> Para<'a> {
@@ -173,18 +210,24 @@ fn seed_value(v: &serde_json::Value) -> (Cow<'_, str>, Style) {
         Value::String(s) => (s.as_str().into(), CELL),
         Value::Number(n) => (n.to_string().into(), CELL),
         Value::Array(items) if items.is_empty() => ("— none".into(), CELL.ink(MUTED)),
-        Value::Array(items) => (
-            items
+        Value::Array(items) => {
+            let mut text = items
                 .iter()
+                .take(SEED_LIST_VALUES)
                 .map(|i| match i {
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 })
                 .collect::<Vec<_>>()
-                .join(", ")
-                .into(),
-            CELL,
-        ),
+                .join(", ");
+            if items.len() > SEED_LIST_VALUES {
+                text += &format!(
+                    " … and {} more in the JSON packet, section seed_blocks",
+                    thousands(items.len() - SEED_LIST_VALUES)
+                );
+            }
+            (text.into(), CELL)
+        }
         Value::Object(_) => (v.to_string().into(), CELL),
     }
 }
@@ -208,7 +251,143 @@ fn table<'a>(fractions: &[f32], header: &[&str]) -> Table<'a> {
     }
 }
 
-impl Writer<'_> {
+/// `n` with thousands separated, as people write it: 100,000.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1 record", "12,000 records".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// Evidence counted by kind, most frequent first: "3 identifier, 2 attestation, 1 file; 1 superseded".
+fn kind_counts(evidence: &[PacketEvidence]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for e in evidence {
+        match counts.iter_mut().find(|(k, _)| *k == e.kind) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((e.kind.as_str(), 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut text = counts
+        .iter()
+        .map(|(k, n)| format!("{} {k}", thousands(*n)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let superseded = evidence
+        .iter()
+        .filter(|e| e.superseded_by.is_some())
+        .count();
+    if superseded > 0 {
+        text += &format!("; {} superseded", thousands(superseded));
+    }
+    text
+}
+
+/// What proves an item: its `n` latest current records, then superseded ones if there are not enough current.
+/// Records of the same time keep the packet's order (recorded order), the later first.
+fn latest_evidence(evidence: &[PacketEvidence], n: usize) -> Vec<&PacketEvidence> {
+    let mut order: Vec<(usize, &PacketEvidence)> = evidence.iter().enumerate().collect();
+    order.sort_by(|(i, a), (j, b)| {
+        a.superseded_by
+            .is_some()
+            .cmp(&b.superseded_by.is_some())
+            .then_with(|| b.recorded_at.cmp(&a.recorded_at))
+            .then_with(|| j.cmp(i))
+    });
+    order.into_iter().take(n).map(|(_, e)| e).collect()
+}
+
+/// Items not done or waived, blocking ones first, then failed, blocked and open; in checklist order otherwise.
+fn not_done<'i>(items: &[&'i PacketItem]) -> Vec<&'i PacketItem> {
+    let rank = |s: ItemStatus| match s {
+        ItemStatus::Failed => 0,
+        ItemStatus::Blocked => 1,
+        _ => 2,
+    };
+    let mut out: Vec<&PacketItem> = items
+        .iter()
+        .copied()
+        .filter(|i| !matches!(i.status, ItemStatus::Done | ItemStatus::Waived))
+        .collect();
+    out.sort_by_key(|i| (!i.blocking, rank(i.status)));
+    out
+}
+
+/// A role's items by section, sections in the order their first item appears.
+fn by_section(items: &[PacketItem]) -> Vec<(&str, Vec<&PacketItem>)> {
+    let mut order: Vec<(&str, Vec<&PacketItem>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for item in items {
+        let n = *index.entry(item.section.as_str()).or_insert_with(|| {
+            order.push((item.section.as_str(), Vec::new()));
+            order.len() - 1
+        });
+        order[n].1.push(item);
+    }
+    order
+}
+
+impl<'p> Writer<'p> {
+    fn new(
+        fonts: &'static layout::Fonts,
+        p: &'p Packet,
+        detail: Detail,
+        limit: Option<usize>,
+    ) -> Self {
+        let mut f = Flow::new(
+            fonts,
+            &format!("Go-live signoff packet — {}", p.launch.name),
+            META,
+        );
+        f.set_created(&p.generated_at);
+        f.set_identity(&format!("{} {}", p.integrity.digest, p.generated_at));
+        Writer {
+            f,
+            p,
+            detail,
+            limit,
+        }
+    }
+
+    /// Whether the document has run past its page limit, so this level of detail is given up.
+    fn over(&self) -> bool {
+        self.limit.is_some_and(|l| self.f.page_count() > l)
+    }
+
+    /// Every part in order; `false` as soon as the pages run over the limit.
+    fn body(&mut self) -> bool {
+        let parts: [fn(&mut Self); 10] = [
+            Self::cover,
+            Self::signoffs,
+            Self::checklist,
+            Self::probes,
+            Self::probe_runs,
+            Self::identifiers,
+            Self::seed_blocks,
+            Self::rollback,
+            Self::support,
+            Self::redaction_and_integrity,
+        ];
+        for part in parts {
+            part(self);
+            if self.over() {
+                return false;
+            }
+        }
+        true
+    }
+
     fn launch_line(&self) -> String {
         format!(
             "Go-live signoff packet · {} · {}",
@@ -420,8 +599,19 @@ impl Writer<'_> {
             body.extend(
                 rule.details
                     .iter()
+                    .take(RULE_DETAILS)
                     .map(|d| para(format!("– {d}"), SMALL.ink(MUTED))),
             );
+            if rule.details.len() > RULE_DETAILS {
+                body.push(para(
+                    format!(
+                        "– and {} more in the JSON packet, section verdict › rules › {}",
+                        thousands(rule.details.len() - RULE_DETAILS),
+                        rule.id
+                    ),
+                    SMALL.ink(ACCENT),
+                ));
+            }
             let cells = [
                 cell(mark, Style::new(Face::Bold, 10.0, ink)),
                 cell(rule_name(&rule.id), CELL_BOLD),
@@ -540,15 +730,47 @@ impl Writer<'_> {
 
     fn checklist(&mut self) {
         self.heading("Checklist by role");
-        self.note(
-            "Each item with its status, environment and whether it blocks the launch; its evidence is listed \
-             under it. Superseded evidence is kept and marked.",
-        );
+        let intro = match self.detail {
+            Detail::Records(n) => format!(
+                "Each item with its status, environment and whether it blocks the launch, and what proves it: its \
+                 latest {} (superseded ones marked), the rest counted by kind. Every record is in the JSON packet, \
+                 section roles › role › items › evidence.",
+                count(n, "evidence record", "evidence records")
+            ),
+            Detail::Rows => "Each item on one row: its status, its evidence counted by kind, its environment and \
+                 whether it blocks the launch. The records themselves are in the JSON packet, section roles › role \
+                 › items › evidence."
+                .to_string(),
+            Detail::Sections => format!(
+                "This launch has {} and {}: too many to list here. Each role's sections are counted, and the items \
+                 not yet done or waived are listed, blocking ones first. Every item and record is in the JSON \
+                 packet, section roles.",
+                count(
+                    self.p.roles.iter().map(|r| r.items.len()).sum(),
+                    "item",
+                    "items"
+                ),
+                count(
+                    self.p
+                        .roles
+                        .iter()
+                        .flat_map(|r| &r.items)
+                        .map(|i| i.evidence.len())
+                        .sum(),
+                    "evidence record",
+                    "evidence records"
+                ),
+            ),
+        };
+        self.note(&intro);
         if self.p.roles.is_empty() {
             self.note("No checklist items.");
         }
         for role in &self.p.roles {
             self.role(role);
+            if self.over() {
+                return;
+            }
         }
     }
 
@@ -578,32 +800,41 @@ impl Writer<'_> {
             self.note("No items for this role.");
             return;
         }
-        // Sections in the order their first item appears.
-        let mut order: Vec<(&str, Vec<&PacketItem>)> = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        for item in &role.items {
-            let n = *index.entry(item.section.as_str()).or_insert_with(|| {
-                order.push((item.section.as_str(), Vec::new()));
-                order.len() - 1
-            });
-            order[n].1.push(item);
-        }
-        for (section, items) in order {
-            let running = format!("{} — Checklist: {name} · {section}", self.launch_line());
-            self.f.set_running(running);
-            self.subheading(section, H3);
-            for item in items {
-                self.item(item);
+        let sections = by_section(&role.items);
+        if self.detail == Detail::Sections {
+            self.section_counts(&sections);
+            self.not_done(role, &sections);
+        } else {
+            for (section, items) in sections {
+                let running = format!("{} — Checklist: {name} · {section}", self.launch_line());
+                self.f.set_running(running);
+                self.subheading(section, H3);
+                for item in items {
+                    match self.detail {
+                        Detail::Records(n) => self.item(role, item, n),
+                        _ => self.item_row(item),
+                    }
+                    if self.over() {
+                        return;
+                    }
+                }
             }
         }
         let running = format!("{} — Checklist by role", self.launch_line());
         self.f.set_running(running);
     }
 
-    fn item(&mut self, item: &PacketItem) {
-        let mut grid = Grid::fractions(&[0.0]);
-        grid.widths = vec![STATUS_W, WIDTH - STATUS_W - ITEM_META_W, ITEM_META_W];
-        grid.pad_y = 2.5;
+    /// Where an item's records are in the JSON packet.
+    fn evidence_path(role: &PacketRole, item: &PacketItem) -> String {
+        format!(
+            "section roles › {} › items › {} › evidence",
+            role.role.as_str(),
+            item.key
+        )
+    }
+
+    /// The item's own row: status, title (with who set the status, and why), environment and blocking.
+    fn item_cells<'a>(item: &'a PacketItem) -> [Cell<'a>; 3] {
         let mut title = vec![para(item.title.as_str(), CELL)];
         let mut by = String::new();
         if let Some(who) = &item.status_by {
@@ -622,29 +853,55 @@ impl Writer<'_> {
         if item.blocking {
             meta.push(para("BLOCKING", TAG.ink(RED)));
         }
-        let cells = [
+        [
             cell(status_label(item.status), status_style(item.status)),
             title,
             meta,
-        ];
+        ]
+    }
+
+    /// An item with what proves it: its latest `shown` records, and a line counting and pointing to the rest.
+    fn item(&mut self, role: &PacketRole, item: &PacketItem, shown: usize) {
+        let mut grid = Grid::fractions(&[0.0]);
+        grid.widths = vec![STATUS_W, WIDTH - STATUS_W - ITEM_META_W, ITEM_META_W];
+        grid.pad_y = 2.5;
+        let cells = Self::item_cells(item);
         // Keep the item with the start of its evidence.
         let first = if item.evidence.is_empty() { 0.0 } else { 26.0 };
         let height = self.f.row_height(&grid, &cells);
         self.f.ensure(height + first);
         self.f.fill(MARGIN_X, self.f.y, WIDTH, 0.4, FAINT);
         self.f.row(&grid, &cells, None);
-        if !item.evidence.is_empty() {
-            let mut ev = Grid::fractions(&[0.0]);
-            ev.x = MARGIN_X + STATUS_W;
-            ev.widths = vec![KIND_W, WIDTH - STATUS_W - KIND_W];
-            ev.pad_y = 1.5;
-            for e in &item.evidence {
-                self.evidence(&ev, e);
-            }
+        let mut ev = Grid::fractions(&[0.0]);
+        ev.x = MARGIN_X + STATUS_W;
+        ev.widths = vec![KIND_W, WIDTH - STATUS_W - KIND_W];
+        ev.pad_y = 1.5;
+        let latest = latest_evidence(&item.evidence, shown);
+        for e in &latest {
+            self.evidence(&ev, e);
+        }
+        let more = item.evidence.len() - latest.len();
+        if more > 0 {
+            let text = format!(
+                "{} in the JSON packet, {} ({} in all: {})",
+                count(more, "more record", "more records"),
+                Self::evidence_path(role, item),
+                thousands(item.evidence.len()),
+                kind_counts(&item.evidence)
+            );
+            self.f.row(
+                &ev,
+                &[
+                    cell(format!("+{}", thousands(more)), TAG.ink(ACCENT)),
+                    cell(text, META.ink(ACCENT)),
+                ],
+                None,
+            );
         }
         self.f.gap(4.0);
     }
 
+    /// One evidence record in two lines or so: its summary, then where, when and by whom (and its file or note).
     fn evidence(&mut self, grid: &Grid, e: &PacketEvidence) {
         let superseded = e.superseded_by.is_some();
         let mut kind = vec![para(e.kind.as_str(), TAG)];
@@ -667,9 +924,6 @@ impl Writer<'_> {
                 META.ink(INK),
             ));
         }
-        if let Some(note) = e.note.as_deref().filter(|n| !n.is_empty()) {
-            body.push(para(format!("note: {note}"), META));
-        }
         let mut meta = format!(
             "{} · recorded {} by {}",
             env(e.environment),
@@ -679,8 +933,145 @@ impl Writer<'_> {
         if let Some(by) = &e.superseded_by {
             meta += &format!(" · superseded by {by}");
         }
+        if let Some(note) = e.note.as_deref().filter(|n| !n.is_empty()) {
+            meta += &format!(" · note: {note}");
+        }
         body.push(para(meta, META));
         self.f.row(grid, &[kind, body], None);
+    }
+
+    /// An item on one row: status, title, its evidence counted by kind, environment and blocking.
+    fn item_row(&mut self, item: &PacketItem) {
+        let mut grid = Grid::fractions(&[0.0]);
+        let counts_w = 170.0;
+        grid.widths = vec![
+            STATUS_W,
+            WIDTH - STATUS_W - counts_w - ITEM_META_W,
+            counts_w,
+            ITEM_META_W,
+        ];
+        grid.pad_y = 2.5;
+        grid.rule = Some(FAINT);
+        let [status, mut title, meta] = Self::item_cells(item);
+        // Compact: who set the status only when there is a reason to read.
+        if item.status_reason.as_deref().is_none_or(str::is_empty) {
+            title.truncate(1);
+        }
+        let evidence = if item.evidence.is_empty() {
+            cell("no evidence", META.ink(AMBER))
+        } else {
+            cell(
+                format!(
+                    "{}: {}",
+                    count(item.evidence.len(), "record", "records"),
+                    kind_counts(&item.evidence)
+                ),
+                META,
+            )
+        };
+        self.f.row(&grid, &[status, title, evidence, meta], None);
+    }
+
+    /// A role's sections, one row each: items by status, blocking left, evidence records.
+    fn section_counts(&mut self, sections: &[(&str, Vec<&PacketItem>)]) {
+        let t = table(
+            &[0.24, 0.08, 0.08, 0.10, 0.08, 0.11, 0.09, 0.11, 0.11],
+            &[
+                "Section",
+                "Items",
+                "Done",
+                "Waived",
+                "Open",
+                "Blocked",
+                "Failed",
+                "Blocking left",
+                "Evidence",
+            ],
+        );
+        self.f.table_start(&t, None);
+        let tally = |items: &[&PacketItem]| {
+            let mut n = [0usize; 8];
+            for i in items {
+                n[0] += 1;
+                n[match i.status {
+                    ItemStatus::Done => 1,
+                    ItemStatus::Waived => 2,
+                    ItemStatus::Open => 3,
+                    ItemStatus::Blocked => 4,
+                    ItemStatus::Failed => 5,
+                }] += 1;
+                if i.blocking && !matches!(i.status, ItemStatus::Done | ItemStatus::Waived) {
+                    n[6] += 1;
+                }
+                n[7] += i.evidence.len();
+            }
+            n
+        };
+        let row = |w: &mut Self, name: Cell<'_>, n: [usize; 8]| {
+            let inks = [INK, GREEN, SLATE, AMBER, RED, RED, RED, INK];
+            let mut cells = vec![name];
+            for (v, ink) in n.iter().zip(inks) {
+                let style = if *v == 0 || ink == INK {
+                    CELL.ink(if *v == 0 { MUTED } else { INK })
+                } else {
+                    CELL_BOLD.ink(ink)
+                };
+                cells.push(cell(thousands(*v), style));
+            }
+            w.f.table_row(&t, &cells);
+        };
+        for (section, items) in sections.iter().take(SECTION_ROWS) {
+            row(self, cell(*section, CELL), tally(items));
+        }
+        if sections.len() > SECTION_ROWS {
+            let rest: Vec<&PacketItem> = sections[SECTION_ROWS..]
+                .iter()
+                .flat_map(|(_, items)| items.iter().copied())
+                .collect();
+            let name = cell(
+                format!(
+                    "{} more (in the JSON packet)",
+                    count(sections.len() - SECTION_ROWS, "section", "sections")
+                ),
+                CELL.ink(ACCENT),
+            );
+            row(self, name, tally(&rest));
+        }
+        self.f.gap(6.0);
+    }
+
+    /// The role's items not yet done or waived, blocking first, up to a limit; the JSON packet has the rest.
+    fn not_done(&mut self, role: &PacketRole, sections: &[(&str, Vec<&PacketItem>)]) {
+        let all: Vec<&PacketItem> = sections
+            .iter()
+            .flat_map(|(_, items)| items.iter().copied())
+            .collect();
+        let open = not_done(&all);
+        if open.is_empty() {
+            self.note("Every item of this role is done or waived.");
+            return;
+        }
+        let blocking = open.iter().filter(|i| i.blocking).count();
+        self.subheading(
+            &format!(
+                "Not yet done or waived: {}, {} blocking",
+                count(open.len(), "item", "items"),
+                thousands(blocking)
+            ),
+            H3,
+        );
+        for item in open.iter().take(NOT_DONE_ROWS) {
+            self.item_row(item);
+        }
+        if open.len() > NOT_DONE_ROWS {
+            self.f.gap(2.0);
+            self.note(&format!(
+                "{} not done are in the JSON packet, section roles › {} › items.",
+                count(open.len() - NOT_DONE_ROWS, "more item", "more items"),
+                role.role.as_str()
+            ));
+        }
+        self.f.gap(4.0);
     }
 
     fn probes(&mut self) {
@@ -693,8 +1084,28 @@ impl Writer<'_> {
             &[0.12, 0.25, 0.08, 0.10, 0.24, 0.21],
             &["Run", "Item", "Env", "Result", "Recorded", "Summary"],
         );
+        let results = &self.p.probe_results;
+        let failed = results.iter().filter(|r| !r.passed).count();
+        // Failures first, then the latest passes.
+        let mut shown: Vec<&PacketProbeResult> = results.iter().collect();
+        shown.sort_by(|a, b| {
+            a.passed
+                .cmp(&b.passed)
+                .then_with(|| b.recorded_at.cmp(&a.recorded_at))
+        });
+        if results.len() > PROBE_RESULT_ROWS {
+            shown.truncate(PROBE_RESULT_ROWS);
+            self.note(&format!(
+                "{}: {} passed, {} failed. Shown: the failures first, then the latest passes, {} in all; every \
+                 result is in the JSON packet, section probe_results.",
+                count(results.len(), "probe result", "probe results"),
+                thousands(results.len() - failed),
+                thousands(failed),
+                PROBE_RESULT_ROWS
+            ));
+        }
         self.f.table_start(&t, None);
-        for r in &self.p.probe_results {
+        for r in shown {
             let result = if r.passed {
                 cell("PASS", TAG.ink(GREEN))
             } else {
@@ -719,7 +1130,14 @@ impl Writer<'_> {
             return;
         }
         self.heading("Latest probe runs");
-        for run in &self.p.probe_runs {
+        let runs = &self.p.probe_runs;
+        if runs.len() > PROBE_RUNS {
+            self.note(&format!(
+                "The first {PROBE_RUNS} of {} runs; all are in the JSON packet, section probe_runs.",
+                thousands(runs.len())
+            ));
+        }
+        for run in runs.iter().take(PROBE_RUNS) {
             let mut line = format!(
                 "{} v{} · {} · {} · {} passed, {} failed, {} errors, {} skipped · {} ms · started {} · {}",
                 run.pack_id,
@@ -740,7 +1158,7 @@ impl Writer<'_> {
             self.note(&line);
             let t = table(&[0.22, 0.10, 0.68], &["Step", "Result", "Reason and ids"]);
             self.f.table_start(&t, None);
-            for step in &run.steps {
+            for step in run.steps.iter().take(PROBE_STEPS) {
                 let ink = match step.outcome.as_str() {
                     "pass" => GREEN,
                     "skipped" => MUTED,
@@ -772,6 +1190,13 @@ impl Writer<'_> {
                 ];
                 self.f.table_row(&t, &cells);
             }
+            if run.steps.len() > PROBE_STEPS {
+                self.note(&format!(
+                    "{} of this run are in the JSON packet, section probe_runs › {} › steps.",
+                    count(run.steps.len() - PROBE_STEPS, "more step", "more steps"),
+                    run.run_id
+                ));
+            }
             self.f.gap(6.0);
         }
     }
@@ -786,8 +1211,31 @@ impl Writer<'_> {
             &[0.14, 0.29, 0.09, 0.24, 0.24],
             &["Type", "Value", "Env", "Item", "Recorded"],
         );
+        let all = &self.p.identifiers;
+        let mut shown: Vec<&PacketIdentifier> = all.iter().collect();
+        if all.len() > IDENTIFIER_ROWS {
+            shown.sort_by(|a, b| b.recorded_at.cmp(&a.recorded_at));
+            shown.truncate(IDENTIFIER_ROWS);
+            let mut types: Vec<(&str, usize)> = Vec::new();
+            for i in all {
+                match types.iter_mut().find(|(t, _)| *t == i.identifier_type) {
+                    Some((_, n)) => *n += 1,
+                    None => types.push((i.identifier_type.as_str(), 1)),
+                }
+            }
+            types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let types = types
+                .iter()
+                .map(|(t, n)| format!("{} {t}", thousands(*n)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.note(&format!(
+                "{} ({types}). Shown: the latest {IDENTIFIER_ROWS}; all are in the JSON packet, section identifiers.",
+                count(all.len(), "identifier", "identifiers"),
+            ));
+        }
         self.f.table_start(&t, None);
-        for i in &self.p.identifiers {
+        for i in shown {
             let cells = [
                 cell(i.identifier_type.as_str(), CELL),
                 cell(i.value.as_str(), MONO),
@@ -831,19 +1279,54 @@ impl Writer<'_> {
         self.note("Rollback preserves records: nothing is deleted to make dashboards look clean.");
         if r.rules.is_empty() {
             self.note("No rollback rules in the launch's checklists.");
-            return;
+        } else {
+            let t = table(&[0.12, 0.28, 0.60], &["Status", "Rule", "Guidance"]);
+            self.f.table_start(&t, None);
+            for rule in r.rules.iter().take(ROLLBACK_RULES) {
+                let cells = [
+                    cell(status_label(rule.status), status_style(rule.status)),
+                    cell(rule.title.as_str(), CELL_BOLD),
+                    cell(rule.guidance.as_str(), CELL),
+                ];
+                self.f.table_row(&t, &cells);
+            }
+            if r.rules.len() > ROLLBACK_RULES {
+                self.note(&format!(
+                    "{} are in the JSON packet, section rollback › rules.",
+                    count(r.rules.len() - ROLLBACK_RULES, "more rule", "more rules")
+                ));
+            }
+            self.f.gap(6.0);
         }
-        let t = table(&[0.12, 0.28, 0.60], &["Status", "Rule", "Guidance"]);
-        self.f.table_start(&t, None);
-        for rule in &r.rules {
-            let cells = [
-                cell(status_label(rule.status), status_style(rule.status)),
-                cell(rule.title.as_str(), CELL_BOLD),
-                cell(rule.guidance.as_str(), CELL),
-            ];
-            self.f.table_row(&t, &cells);
+        if !r.thresholds.is_empty() {
+            self.subheading("Thresholds a probe fails beyond", H3);
+            let t = table(
+                &[0.36, 0.16, 0.24, 0.12, 0.12],
+                &["Rule", "Pack", "Variable", "Value", "Source"],
+            );
+            self.f.table_start(&t, None);
+            for th in r.thresholds.iter().take(ROLLBACK_RULES) {
+                let cells = [
+                    cell(th.rule.as_str(), CELL),
+                    cell(th.pack.as_str(), SMALL),
+                    cell(th.variable.as_str(), MONO),
+                    cell(th.value.as_str(), CELL_BOLD),
+                    cell(th.source.as_str(), SMALL),
+                ];
+                self.f.table_row(&t, &cells);
+            }
+            if r.thresholds.len() > ROLLBACK_RULES {
+                self.note(&format!(
+                    "{} are in the JSON packet, section rollback › thresholds.",
+                    count(
+                        r.thresholds.len() - ROLLBACK_RULES,
+                        "more threshold",
+                        "more thresholds"
+                    )
+                ));
+            }
+            self.f.gap(6.0);
         }
-        self.f.gap(6.0);
     }
 
     fn support(&mut self) {
@@ -1096,6 +1579,58 @@ mod tests {
         assert_eq!(seed_value(&json!(["a", "b"])).0, "a, b");
         assert_eq!(seed_value(&json!([])).0, "— none");
         assert_eq!(seed_value(&json!(true)).0, "true");
+    }
+
+    fn record(kind: &str, at: &str, superseded: bool) -> PacketEvidence {
+        PacketEvidence {
+            id: format!("ev_{kind}_{at}"),
+            kind: kind.into(),
+            environment: Environment::Live,
+            summary: format!("{kind} at {at}"),
+            identifier_type: None,
+            file: None,
+            note: None,
+            recorded_at: at.into(),
+            recorded_by: "Zoë".into(),
+            superseded_by: superseded.then(|| "ev_next".into()),
+        }
+    }
+
+    #[test]
+    fn counts_read_like_a_person_wrote_them() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(count(1, "record", "records"), "1 record");
+        assert_eq!(count(2_000, "item", "items"), "2,000 items");
+        let evidence = [
+            record("identifier", "2026-11-23T09:00:01Z", false),
+            record("attestation", "2026-11-23T09:00:02Z", true),
+            record("identifier", "2026-11-23T09:00:03Z", false),
+            record("file", "2026-11-23T09:00:03Z", false),
+        ];
+        assert_eq!(
+            kind_counts(&evidence),
+            "2 identifier, 1 attestation, 1 file; 1 superseded"
+        );
+    }
+
+    #[test]
+    fn the_latest_current_records_come_first_and_ties_keep_the_recorded_order() {
+        let evidence = [
+            record("attestation", "2026-11-23T09:00:09Z", true),
+            record("identifier", "2026-11-23T09:00:01Z", false),
+            record("file", "2026-11-23T09:00:05Z", false),
+            record("contact", "2026-11-23T09:00:05Z", false),
+        ];
+        let kinds: Vec<&str> = latest_evidence(&evidence, 3)
+            .iter()
+            .map(|e| e.kind.as_str())
+            .collect();
+        // Same time: the one recorded later (later in the packet) first; the superseded one only after the rest.
+        assert_eq!(kinds, ["contact", "file", "identifier"]);
+        assert_eq!(latest_evidence(&evidence, 9).len(), 4);
     }
 
     #[test]

@@ -10,12 +10,16 @@
 //! Footers are drawn after every page exists, so they can say "Page N of M".
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use printpdf::{
-    Color, FontId, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Pt, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    Color, CustomPdfConformance, FontId, Mm, Op, PaintMode, ParsedFont, PdfConformance,
+    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, Rect, Rgb, TextItem,
+    TextMatrix, WindingOrder,
 };
+
+use super::subset;
 
 pub const PAGE_W: f32 = 595.28;
 pub const PAGE_H: f32 = 841.89;
@@ -73,6 +77,8 @@ impl Style {
 
 /// One face's advance widths, in font units.
 struct Metrics {
+    /// The font program as shipped, which printpdf embeds and [`Flow::save`] cuts down to the glyphs drawn.
+    bytes: &'static [u8],
     font: ParsedFont,
     units_per_em: f32,
     table: Vec<u16>,
@@ -80,7 +86,7 @@ struct Metrics {
 }
 
 impl Metrics {
-    fn parse(bytes: &[u8], name: &'static str) -> Result<Self, &'static str> {
+    fn parse(bytes: &'static [u8], name: &'static str) -> Result<Self, &'static str> {
         let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(name)?;
         let missing = font.get_glyph_width(0).unwrap_or(0);
         let table = (0..TABLE_LEN as u32)
@@ -91,6 +97,7 @@ impl Metrics {
             })
             .collect();
         Ok(Metrics {
+            bytes,
             units_per_em: f32::from(font.units_per_em.max(1)),
             font,
             table,
@@ -319,20 +326,28 @@ pub struct Flow {
     /// Printed at the top of every page after the first, e.g. the section the page continues.
     running: String,
     running_style: Style,
+    /// The document's date as a PDF date string (`D:…`), for the Info dictionary; `None`: undated.
+    created: Option<String>,
+    /// Seeds the trailer's file identifier, so the same content gives the same file; `None`: printpdf's random one.
+    identity: Option<String>,
 }
 
 impl Flow {
     pub fn new(fonts: &'static Fonts, title: &str, running_style: Style) -> Self {
         let mut doc = PdfDocument::new(title);
+        // A plain PDF that claims no standard: printpdf's custom profile with nothing required writes neither XMP
+        // metadata nor an output intent (its PDF/X-style ICC profile); the Info keys it still writes for one
+        // (GTS_PDFXVersion, Trapped) are dropped on save.
+        doc.metadata.info.conformance = PdfConformance::Custom(CustomPdfConformance {
+            identifier: String::new(),
+            requires_xmp_metadata: false,
+            requires_icc_profile: false,
+            ..CustomPdfConformance::default()
+        });
         // Named resources rather than `add_font`'s random 32-letter ids: every `Tf` names its font, and the
-        // names show in font lists.
+        // names show in font lists. The faces are added on save: a layout given up for a shorter one costs no
+        // copy of the fonts.
         let ids = ["DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"].map(|n| FontId(n.into()));
-        for (id, face) in ids.iter().zip(&fonts.faces) {
-            doc.resources
-                .fonts
-                .map
-                .insert(id.clone(), PdfFont::new(face.font.clone()));
-        }
         let mut flow = Flow {
             fonts,
             doc,
@@ -342,6 +357,8 @@ impl Flow {
             y: 0.0,
             running: String::new(),
             running_style,
+            created: None,
+            identity: None,
         };
         flow.new_page();
         flow
@@ -349,6 +366,24 @@ impl Flow {
 
     pub fn fonts(&self) -> &'static Fonts {
         self.fonts
+    }
+
+    /// Dates the document (Info `/CreationDate` and `/ModDate`) at an RFC 3339 time such as the packet's
+    /// `generated_at`. A time that does not parse leaves the document undated rather than wrongly dated.
+    pub fn set_created(&mut self, rfc3339: &str) {
+        self.created = chrono::DateTime::parse_from_rfc3339(rfc3339.trim())
+            .ok()
+            .map(|t| {
+                t.with_timezone(&chrono::Utc)
+                    .format("D:%Y%m%d%H%M%SZ")
+                    .to_string()
+            });
+    }
+
+    /// Derives the file identifier from `seed` (e.g. the packet digest) instead of a random one: exporting the
+    /// same packet twice writes the same bytes.
+    pub fn set_identity(&mut self, seed: &str) {
+        self.identity = Some(seed.to_owned());
     }
 
     pub fn page_count(&self) -> usize {
@@ -616,8 +651,54 @@ impl Flow {
         self.row(&table.grid, cells, header);
     }
 
-    /// Writes the PDF: one `BT … ET` text section per page, over the page's shapes; fonts subset.
+    /// The glyphs drawn in each face, as printpdf will encode them: every character's glyph id, and glyph 0 for
+    /// characters the face lacks.
+    fn used_glyphs(&self) -> [BTreeSet<u16>; 3] {
+        let mut chars: [BTreeSet<char>; 3] = Default::default();
+        for page in &self.pages {
+            let mut face = None;
+            for op in &page.text {
+                match op {
+                    Op::SetFont {
+                        font: PdfFontHandle::External(id),
+                        ..
+                    } => face = self.ids.iter().position(|i| i == id),
+                    Op::ShowText { items } => {
+                        if let Some(f) = face {
+                            for item in items {
+                                if let TextItem::Text(t) = item {
+                                    chars[f].extend(t.chars());
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut glyphs: [BTreeSet<u16>; 3] = Default::default();
+        for ((set, chars), metrics) in glyphs.iter_mut().zip(&chars).zip(&self.fonts.faces) {
+            set.insert(0);
+            set.extend(
+                chars
+                    .iter()
+                    .filter_map(|c| metrics.font.lookup_glyph_index(*c as u32)),
+            );
+        }
+        glyphs
+    }
+
+    /// Writes the PDF: one `BT … ET` text section per page, over the page's shapes; fonts cut down to the glyphs
+    /// drawn; dated at [`Flow::set_created`]'s time and claiming no conformance it does not have.
     pub fn save(mut self) -> Vec<u8> {
+        let used = self.used_glyphs();
+        for (id, face) in self.ids.iter().zip(&self.fonts.faces) {
+            self.doc
+                .resources
+                .fonts
+                .map
+                .insert(id.clone(), PdfFont::new(face.font.clone()));
+        }
         let pages: Vec<PdfPage> = std::mem::take(&mut self.pages)
             .into_iter()
             .map(|page| {
@@ -631,7 +712,8 @@ impl Flow {
             .collect();
         // printpdf compresses every stream at zlib's best level (9), which is most of the time a long packet takes
         // to write. The document is taken uncompressed and its streams deflated here at zlib's default level (6):
-        // the same size to within a percent, in much less time.
+        // the same size to within a percent, in much less time. (`subset_fonts` only acts with printpdf's
+        // `text_layout` feature, which is not built: [`subset_fonts`] below does it.)
         let unpacked = PdfSaveOptions {
             optimize: false,
             ..PdfSaveOptions::default()
@@ -640,11 +722,160 @@ impl Flow {
             .doc
             .with_pages(pages)
             .to_lopdf_document(&unpacked, &mut Vec::new());
+        subset_fonts(&mut doc, self.fonts, &used);
+        describe(&mut doc, self.created.as_deref(), self.identity.as_deref());
         compress_streams(&mut doc);
         let mut out = Vec::new();
         doc.save_to(&mut out)
             .expect("writing a PDF into memory cannot fail");
         out
+    }
+}
+
+/// Replaces each embedded face (printpdf writes the whole font program) with the subset of the glyphs drawn in
+/// it, and tags its names as a subset (`ABCDEF+DejaVuSans`, ISO 32000-1 9.6.4).
+fn subset_fonts(doc: &mut lopdf::Document, fonts: &Fonts, used: &[BTreeSet<u16>; 3]) {
+    use lopdf::Object;
+    // Font program stream → the tag its font's names get.
+    let mut tags: Vec<(lopdf::ObjectId, String)> = Vec::new();
+    for (id, object) in doc.objects.iter_mut() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        let Some(face) = fonts
+            .faces
+            .iter()
+            .position(|m| stream.content.as_slice() == m.bytes)
+        else {
+            continue;
+        };
+        if let Some(small) = subset::subset(fonts.faces[face].bytes, &used[face]) {
+            stream
+                .dict
+                .set("Length1", Object::Integer(small.len() as i64));
+            tags.push((*id, subset_tag(face, &used[face])));
+            stream.set_content(small);
+        }
+    }
+    if tags.is_empty() {
+        return;
+    }
+    // Type0 font → its descendant (inline) → descriptor → font program: rename all three levels alike.
+    let tag_of = |doc: &lopdf::Document, descriptor: lopdf::ObjectId| -> Option<String> {
+        let program = doc
+            .get_dictionary(descriptor)
+            .ok()?
+            .get(b"FontFile2")
+            .ok()?
+            .as_reference()
+            .ok()?;
+        tags.iter()
+            .find(|(id, _)| *id == program)
+            .map(|(_, t)| t.clone())
+    };
+    let type0: Vec<(lopdf::ObjectId, lopdf::ObjectId, String)> = doc
+        .objects
+        .iter()
+        .filter_map(|(id, o)| {
+            let dict = o.as_dict().ok()?;
+            if dict.get(b"Subtype").ok()?.as_name().ok()? != b"Type0" {
+                return None;
+            }
+            let descendant = dict
+                .get(b"DescendantFonts")
+                .ok()?
+                .as_array()
+                .ok()?
+                .first()?;
+            let descriptor = descendant
+                .as_dict()
+                .ok()?
+                .get(b"FontDescriptor")
+                .ok()?
+                .as_reference()
+                .ok()?;
+            Some((*id, descriptor, tag_of(doc, descriptor)?))
+        })
+        .collect();
+    for (font, descriptor, tag) in type0 {
+        let Ok(dict) = doc.get_dictionary_mut(font) else {
+            continue;
+        };
+        let Some(name) = dict
+            .get(b"BaseFont")
+            .and_then(Object::as_name)
+            .ok()
+            .map(|n| [tag.as_bytes(), b"+", n].concat())
+        else {
+            continue;
+        };
+        dict.set("BaseFont", Object::Name(name.clone()));
+        if let Ok(Object::Dictionary(d)) = dict
+            .get_mut(b"DescendantFonts")
+            .and_then(Object::as_array_mut)
+            .map(|a| &mut a[0])
+        {
+            d.set("BaseFont", Object::Name(name.clone()));
+        }
+        if let Ok(d) = doc.get_dictionary_mut(descriptor) {
+            d.set("FontName", Object::Name(name));
+        }
+    }
+}
+
+/// Six capital letters that name a subset: derived from the face and the glyphs in it, so the same document
+/// gets the same names.
+fn subset_tag(face: usize, glyphs: &BTreeSet<u16>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update([face as u8]);
+    for g in glyphs {
+        h.update(g.to_be_bytes());
+    }
+    h.finalize()[..6]
+        .iter()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+/// A plain PDF 1.7 with an honest Info dictionary: the title, what made it, and its date when known. printpdf
+/// writes PDF 1.3, every Info key (most empty), a 1970 date and a `GTS_PDFXVersion` entry, the PDF/X marker.
+fn describe(doc: &mut lopdf::Document, created: Option<&str>, identity: Option<&str>) {
+    use lopdf::{Object, StringFormat};
+    doc.version = "1.7".into();
+    if let Ok(info) = doc
+        .trailer
+        .get(b"Info")
+        .and_then(Object::as_reference)
+        .and_then(|id| doc.get_dictionary_mut(id))
+    {
+        for key in [
+            &b"GTS_PDFXVersion"[..],
+            b"Trapped",
+            b"Identifier",
+            b"Keywords",
+            b"Author",
+            b"Subject",
+            b"CreationDate",
+            b"ModDate",
+        ] {
+            info.remove(key);
+        }
+        info.set("Creator", Object::string_literal("Go-Live Signoff"));
+        info.set(
+            "Producer",
+            Object::string_literal(format!("golive {}", env!("CARGO_PKG_VERSION"))),
+        );
+        if let Some(date) = created {
+            info.set("CreationDate", Object::string_literal(date));
+            info.set("ModDate", Object::string_literal(date));
+        }
+    }
+    if let Some(seed) = identity {
+        use sha2::{Digest, Sha256};
+        let id = Sha256::digest(seed.as_bytes())[..16].to_vec();
+        let id = Object::String(id, StringFormat::Hexadecimal);
+        doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     }
 }
 
