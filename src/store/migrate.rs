@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_cutover_stages",
         sql: include_str!("../../migrations/0008_cutover_stages.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_evidence_by_value",
+        sql: include_str!("../../migrations/0009_evidence_by_value.sql"),
+    },
 ];
 
 pub fn latest_version() -> i64 {
