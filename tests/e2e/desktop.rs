@@ -1303,6 +1303,15 @@ async fn one_click_key_slip_import_and_one_saved_packet() {
     css(c, "[data-testid='export-trusted']").await;
     fill(c, "#export-passphrase", PASSPHRASE).await;
     screenshot(c, &display, "55-export").await;
+    // Choosing a key clears the passphrase field; the key list may still settle after it was typed.
+    let typed = css(c, "#export-passphrase")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    if typed.as_deref() != Some(PASSPHRASE) {
+        fill(c, "#export-passphrase", PASSPHRASE).await;
+    }
     let base = outside.path().join("acme-go-live");
     click(c, "[data-testid='save-packet']").await;
     answer_dialog(
@@ -1313,14 +1322,32 @@ async fn one_click_key_slip_import_and_one_saved_packet() {
         Some("56-export-save-dialog"),
     )
     .await;
-    let shown = wait_text_within(
-        c,
-        "[data-testid='saved-digest']",
-        "the saved digest",
-        60,
-        |t| t.len() == 64,
-    )
-    .await;
+    // The digest, or the error the screen shows instead (said at once, with a picture, rather than timing out).
+    let started = Instant::now();
+    let shown = loop {
+        if let Ok(el) = c.find(Locator::Css("[data-testid='saved-digest']")).await {
+            let t = el.text().await.unwrap_or_default();
+            if t.len() == 64 {
+                break t;
+            }
+        }
+        for el in c
+            .find_all(Locator::Css("[role='alert'], .field-error"))
+            .await
+            .unwrap_or_default()
+        {
+            let t = el.text().await.unwrap_or_default();
+            if !t.trim().is_empty() {
+                capture(&display, "57-export-error");
+                panic!("the export failed on screen: {t}");
+            }
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            capture(&display, "57-export-timeout");
+            panic!("no saved digest within 120 s (see 57-export-timeout.png)");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     screenshot(c, &display, "57-export-saved").await;
     let (json, sig, pdf) = (
         base.with_extension("json"),
