@@ -275,18 +275,26 @@ pub fn multi_line(field: &'static str, value: &str, max: usize) -> Result<String
     checked_as(field, value, max, true, Lines::Many)
 }
 
+/// An optional field of `lines`: absent or blank is `None`.
+fn optional(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+    lines: Lines,
+) -> Result<Option<String>, InvalidInput> {
+    match value {
+        Some(v) => Ok(Some(checked_as(field, v, max, false, lines)?).filter(|v| !v.is_empty())),
+        None => Ok(None),
+    }
+}
+
 /// An optional free-text field (a note, a reason): absent or blank is `None`.
 pub fn optional_multi_line(
     field: &'static str,
     value: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, InvalidInput> {
-    match value {
-        Some(v) => {
-            Ok(Some(checked_as(field, v, max, false, Lines::Many)?).filter(|v| !v.is_empty()))
-        }
-        None => Ok(None),
-    }
+    optional(field, value, max, Lines::Many)
 }
 
 /// An optional one-line field (limits, a review reference): absent or blank is `None`.
@@ -295,12 +303,7 @@ pub fn optional_single_line(
     value: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, InvalidInput> {
-    match value {
-        Some(v) => {
-            Ok(Some(checked_as(field, v, max, false, Lines::One)?).filter(|v| !v.is_empty()))
-        }
-        None => Ok(None),
-    }
+    optional(field, value, max, Lines::One)
 }
 
 /// A string a data file (template, probe pack) sets, checked like a typed-in field of this shape. A problem goes to

@@ -154,13 +154,8 @@ pub fn build(
     let (head_seq, head_hash) = audit::head(conn)?;
     let decision = signoff::record::latest_decision(conn, launch_id)?;
     let decisions = signoff::record::decisions(conn, launch_id)?;
-    let reached = decisions
-        .iter()
-        .filter(|d| d.decision == signoff::Decision::Go)
-        .map(|d| d.stage)
-        .max();
     let cutover = PacketCutover {
-        reached,
+        reached: signoff::record::stage_reached(&decisions),
         next: verdict.stage,
         decisions: decisions
             .into_iter()

@@ -443,6 +443,15 @@ pub fn latest_decision(conn: &Connection, launch_id: &str) -> Result<Option<Deci
     Ok(row)
 }
 
+/// The furthest cutover stage with a recorded "go" among `decisions`; none before the first.
+pub fn stage_reached(decisions: &[DecisionRecord]) -> Option<Stage> {
+    decisions
+        .iter()
+        .filter(|d| d.decision == Decision::Go)
+        .map(|d| d.stage)
+        .max()
+}
+
 /// Every recorded decision of a launch, oldest first: its cutover history.
 pub fn decisions(conn: &Connection, launch_id: &str) -> Result<Vec<DecisionRecord>> {
     let mut stmt = conn.prepare_cached(&format!(

@@ -265,15 +265,26 @@ impl Workspace {
     /// Each role's current signoff and the verdict over them, judged once for both, for the launch's next cutover
     /// stage.
     pub fn gate(&self, launch_id: &str) -> Result<Gate> {
-        let next = self.cutover(launch_id)?.next;
-        self.gate_for(launch_id, next)
+        let cutover = self.cutover(launch_id)?;
+        self.gate_over(launch_id, cutover.next, &cutover.decisions)
     }
 
     /// The gate for one cutover stage.
     pub fn gate_for(&self, launch_id: &str, stage: Stage) -> Result<Gate> {
         launch::exists(self.store.conn(), launch_id)?;
-        let last_go = signoff::record::decisions(self.store.conn(), launch_id)?
-            .into_iter()
+        let decisions = signoff::record::decisions(self.store.conn(), launch_id)?;
+        self.gate_over(launch_id, stage, &decisions)
+    }
+
+    /// The gate for `stage`, with `decisions` as the launch's recorded decisions (read once by the caller).
+    fn gate_over(
+        &self,
+        launch_id: &str,
+        stage: Stage,
+        decisions: &[DecisionRecord],
+    ) -> Result<Gate> {
+        let last_go = decisions
+            .iter()
             .rev()
             .find(|d| d.decision == Decision::Go)
             .and_then(|d| {
@@ -307,11 +318,7 @@ impl Workspace {
     pub fn cutover(&self, launch_id: &str) -> Result<Cutover> {
         launch::exists(self.store.conn(), launch_id)?;
         let decisions = signoff::record::decisions(self.store.conn(), launch_id)?;
-        let reached = decisions
-            .iter()
-            .filter(|d| d.decision == Decision::Go)
-            .map(|d| d.stage)
-            .max();
+        let reached = signoff::record::stage_reached(&decisions);
         Ok(Cutover {
             reached,
             next: reached.map_or(Stage::LimitedTraffic, Stage::next),
@@ -349,7 +356,8 @@ impl Workspace {
     /// a "no-go" is always allowed. A "go" to meaningful volume records the new limits and the review behind them.
     pub fn decide(&mut self, new: &NewDecision) -> Result<DecisionRecord> {
         let note = evidence::check_note(new.note.as_deref())?;
-        let next = self.cutover(&new.launch_id)?.next;
+        let cutover = self.cutover(&new.launch_id)?;
+        let next = cutover.next;
         let stage = new.stage.unwrap_or(next);
         if stage != next {
             return Err(InvalidInput::coded(
@@ -378,7 +386,9 @@ impl Workspace {
             )
             .into());
         }
-        let verdict = self.gate_for(&new.launch_id, stage)?.verdict;
+        let verdict = self
+            .gate_over(&new.launch_id, stage, &cutover.decisions)?
+            .verdict;
         if new.decision == Decision::Go && !verdict.go {
             let reasons: Vec<String> = verdict.failing().map(|r| r.summary.clone()).collect();
             return Err(InvalidInput::coded(
