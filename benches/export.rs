@@ -112,11 +112,49 @@ fn launch_with_evidence(ws: &mut Workspace, name: &str, evidence: usize) -> Stri
     launch
 }
 
+/// The export's phases on the 100,000-record launch, each with the peak resident memory it reached: where the
+/// memory of a big export goes.
+fn huge_phases(db: &str, launch: &str, ws: &Workspace) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let measured = reset_peak_rss();
+    let phase = |name: &str, t: Instant| {
+        let peak = peak_rss_mb()
+            .filter(|_| measured)
+            .map_or("?".to_string(), |mb| format!("{mb:.0} MB"));
+        println!("  phase {name}: {}, peak so far {peak}", ms(t.elapsed()));
+    };
+    let t = Instant::now();
+    let gate = ws.gate(launch).unwrap();
+    let digests = golive::Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                golive::signoff::scope::role_digest(&conn, launch, *r).unwrap(),
+            )
+        })
+        .collect();
+    phase("verdict + scopes", t);
+    let t = Instant::now();
+    let packet = golive::packet::build::build(&conn, launch, gate, &digests, "t", "bench").unwrap();
+    phase("build", t);
+    let t = Instant::now();
+    let exported =
+        golive::packet::export::redact_and_seal(packet, &ws.redactor(launch).unwrap()).unwrap();
+    phase("redact + seal + text", t);
+    let t = Instant::now();
+    golive::packet::pdf::render(&exported.packet).unwrap();
+    phase("pdf", t);
+}
+
 /// The child process: `golive export --json-out --pdf-out` of the 100,000-record launch, measured from a fresh
 /// process (peak RSS), then the JSON and the PDF timed apart.
 fn huge_case(spec: &str) {
     let (db, launch) = spec.split_once('\n').unwrap();
     let mut ws = Workspace::open(std::path::Path::new(db), "bench").unwrap();
+    if std::env::var_os("EXPORT_PHASES").is_some() && !launch.ends_with("\njson") {
+        huge_phases(db, launch, &ws);
+    }
     if let Some(launch) = launch.strip_suffix("\njson") {
         // The JSON alone, for what the PDF adds to the peak.
         let out = tempfile::tempdir().unwrap();
@@ -183,6 +221,11 @@ fn main() {
     let template = dir.path().join("big.toml");
     std::fs::write(&template, big_template(2_000)).unwrap();
     ws.import_template(&template).unwrap();
+    // EXPORT_BENCH_HUGE_ONLY=1: only the 100,000-record case, while working on the export's memory.
+    if std::env::var_os("EXPORT_BENCH_HUGE_ONLY").is_some() {
+        huge_export(&db, ws);
+        return;
+    }
     let launch = launch_with_evidence(&mut ws, "Export bench", 20_000);
     let items = ws.items(&launch, None).unwrap();
     drop(ws);
@@ -329,13 +372,17 @@ fn main() {
         ms(signed.saturating_sub(unsigned))
     );
 
-    // The 100,000-record launch, exported by a fresh copy of this process (see `huge_case`). Its records are
-    // written straight into the table like the probe runs above: recording them one by one through the workspace
-    // checks each identifier against every other, which takes many minutes at this size.
+    huge_export(&db, ws);
+}
+
+/// The 100,000-record launch, exported by a fresh copy of this process (see `huge_case`). Its records are written
+/// straight into the table like the probe runs above: recording them one by one through the workspace checks each
+/// identifier against every other, which takes many minutes at this size.
+fn huge_export(db: &std::path::Path, mut ws: Workspace) {
     let huge = launch_with_evidence(&mut ws, "Export bench, 100,000 records", 0);
     drop(ws);
     let items: Vec<(i64, String)> = {
-        let conn = rusqlite::Connection::open(&db).unwrap();
+        let conn = rusqlite::Connection::open(db).unwrap();
         let mut stmt = conn
             .prepare("SELECT id, environment FROM items WHERE launch_id = ?1 ORDER BY id")
             .unwrap();
@@ -345,7 +392,7 @@ fn main() {
         rows.map(Result::unwrap).collect()
     };
     assert_eq!(items.len(), 2_000);
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let conn = rusqlite::Connection::open(db).unwrap();
     let tx = conn.unchecked_transaction().unwrap();
     {
         let mut insert = tx

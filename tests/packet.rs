@@ -818,3 +818,56 @@ fn the_packet_names_the_rollback_thresholds_the_launch_recorded() {
         ("1800", "launch")
     );
 }
+
+/// The export redacts the roles (with every item's evidence) and the identifiers one item at a time, as compact text,
+/// so a big launch is never one JSON value. Its file must be byte for byte what redacting and sealing the whole
+/// packet as one value gives, redaction counts included.
+#[test]
+fn streamed_sections_equal_the_whole() {
+    let (f, launch) = populated();
+    let conn = rusqlite::Connection::open(f.db_path()).unwrap();
+    let gate = f.ws.gate(&launch).unwrap();
+    let digests = Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                golive::signoff::scope::role_digest(&conn, &launch, *r).unwrap(),
+            )
+        })
+        .collect::<std::collections::BTreeMap<_, _>>();
+    let build = || {
+        golive::packet::build::build(
+            &conn,
+            &launch,
+            gate.clone(),
+            &digests,
+            "2026-12-02T10:00:00.000Z",
+            "tester",
+        )
+        .unwrap()
+    };
+    let redactor = f.ws.redactor(&launch).unwrap();
+
+    let streamed = golive::packet::export::redact_and_seal(build(), &redactor).unwrap();
+
+    let mut whole = serde_json::to_value(build()).unwrap();
+    let summary = golive::packet::export::redact_sections(&mut whole, &redactor);
+    whole["redaction"] = serde_json::json!({ "counts": summary.counts, "total": summary.total });
+    let whole_text = integrity::seal_to_pretty(&mut whole);
+
+    assert!(
+        summary.total >= 3,
+        "the sample has things to redact: {summary:?}"
+    );
+    assert!(
+        streamed.json == whole_text,
+        "the streamed export differs from the whole-value one"
+    );
+    assert!(integrity::verify(streamed.json.as_bytes()).intact);
+    assert_eq!(
+        serde_json::to_value(&streamed.packet).unwrap(),
+        serde_json::from_str::<Value>(&whole_text).unwrap(),
+        "the typed packet is the file's packet"
+    );
+}

@@ -1,6 +1,7 @@
 //! The redaction property test, through the real CLI: every secret and personal record of the corpus
 //! (`tests/vectors/redaction-corpus.jsonl` plus `redaction-extra.jsonl`, the formats and cases the redaction issue
-//! found missing), wrapped in every encoding a value plausibly arrives in, typed into every field the CLI accepts.
+//! found missing, and `redaction-fresh.jsonl`, a corpus of other vendors, formats and values written to test the
+//! classes rather than the examples), wrapped in every encoding a value plausibly arrives in, typed into every field the CLI accepts.
 //! Each attempt is either refused — and then its error, on stderr and in `--json`, must not quote the value — or
 //! accepted, and then no output may carry it: the command's own output, the packet (JSON, and the PDF read back
 //! with `pdftotext`), the escalation (JSON, text, PDF) and, for secrets, the local views.
@@ -33,6 +34,18 @@ struct Record {
     /// opaque body, a password from a URL, a labelled routing number or date of birth are not: typed alone into an
     /// id field they are indistinguishable from an id, so value fields get the whole text for them.
     bare: bool,
+    /// For a record of the fresh corpus, its place in it: it runs in plain text and three other encodings of the
+    /// twelve (in turn), which keeps the whole matrix within CI's time while every encoding sees fresh records.
+    fresh: Option<usize>,
+}
+
+impl Record {
+    fn runs_in(&self, encoding: usize) -> bool {
+        self.fresh.is_none_or(|k| {
+            let others = ENCODINGS.len() - 1;
+            encoding == 0 || (0..3).any(|j| 1 + (k * 3 + j) % others == encoding)
+        })
+    }
 }
 
 /// Corpus records whose value says nothing on its own (see [`Record::bare`]).
@@ -47,9 +60,11 @@ fn records(file: &str) -> Vec<Record> {
             .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
             .unwrap_or_default()
     };
+    let fresh = file == "redaction-fresh.jsonl";
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| {
+        .enumerate()
+        .map(|(k, l)| {
             let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{path}: {e}: {l}"));
             Record {
                 id: v["id"].as_str().unwrap().into(),
@@ -59,6 +74,7 @@ fn records(file: &str) -> Vec<Record> {
                 must_contain: list(&v, "must_contain"),
                 bare: v.get("bare").and_then(Value::as_bool).unwrap_or(true)
                     && !CONTEXT_ONLY.contains(&v["id"].as_str().unwrap()),
+                fresh: fresh.then_some(k),
             }
         })
         .collect()
@@ -67,6 +83,7 @@ fn records(file: &str) -> Vec<Record> {
 fn all_records() -> Vec<Record> {
     let mut all = records("redaction-corpus.jsonl");
     all.extend(records("redaction-extra.jsonl"));
+    all.extend(records("redaction-fresh.jsonl"));
     all
 }
 
@@ -800,10 +817,11 @@ fn one_encoding(index: usize, name: &str, encode: Encode, list: &[Record]) -> Ta
     }
 
     // The keep rows: recorded as evidence text on the carrier, exported, unchanged.
-    for r in records("redaction-corpus.jsonl")
-        .iter()
+    let keep_rows: Vec<Record> = all_records()
+        .into_iter()
         .filter(|r| r.class == "keep")
-    {
+        .collect();
+    for r in &keep_rows {
         cli.ok(&[
             "evidence",
             "add",
@@ -822,10 +840,7 @@ fn one_encoding(index: usize, name: &str, encode: Encode, list: &[Record]) -> Ta
         &keep_json.display().to_string(),
     ]);
     let packet = std::fs::read_to_string(&keep_json).unwrap();
-    for r in records("redaction-corpus.jsonl")
-        .iter()
-        .filter(|r| r.class == "keep")
-    {
+    for r in &keep_rows {
         for good in &r.must_contain {
             if !packet.contains(good.as_str()) {
                 tally
@@ -865,7 +880,9 @@ fn no_record_leaves_in_any_encoding_through_any_field_or_output() {
                 let Some((index, name, encode)) = chosen.get(i) else {
                     break;
                 };
-                let tally = one_encoding(*index, name, *encode, &list);
+                let records: Vec<Record> =
+                    list.iter().filter(|r| r.runs_in(*index)).cloned().collect();
+                let tally = one_encoding(*index, name, *encode, &records);
                 results.lock().unwrap().push((*name, tally));
             });
         }

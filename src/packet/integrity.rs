@@ -68,6 +68,50 @@ pub fn seal_to_pretty(packet: &mut Value) -> String {
     }
 }
 
+/// A top-level section written as serde_json's compact text by its producer, one part at a time, instead of held
+/// as a JSON value: what a big launch's records take (see [`seal_to_pretty_with`]).
+pub struct CompactSection {
+    bytes: Vec<u8>,
+}
+
+impl CompactSection {
+    /// `bytes` must be serde_json's compact output of JSON values whose numbers are integers within 2^53 and whose
+    /// keys are ASCII ([`is_fast`]), so that it is also their RFC 8785 form.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self { bytes }
+    }
+}
+
+/// Whether serde_json's compact output of `value` is its RFC 8785 canonical form (see [`canonical`]).
+pub fn is_fast(value: &Value) -> bool {
+    integers_and_ascii_keys(value)
+}
+
+/// [`seal_to_pretty`] for a packet some of whose sections arrive as compact text: each named one stands in the
+/// value as an empty placeholder, and its text is sealed and laid out in its place. `None` when the rest of the
+/// packet needs the full canonicalizer; the caller then puts those sections into the value and seals it whole.
+pub fn seal_to_pretty_with(
+    packet: &mut Value,
+    sections: BTreeMap<String, CompactSection>,
+) -> Option<String> {
+    let mut pieces = all_pieces(packet);
+    for (key, section) in sections {
+        let digest = hex::encode(Sha256::digest(&section.bytes));
+        pieces.insert(
+            key,
+            Piece {
+                bytes: section.bytes,
+                fast: true,
+                digest,
+            },
+        );
+    }
+    if !pieces.values().all(|p| p.fast) {
+        return None;
+    }
+    seal_with_pieces(packet, pieces).map(Layout::text)
+}
+
 /// The file's text written from the value itself (what [`to_pretty_bytes`] holds).
 fn pretty_string(packet: &Value) -> String {
     let mut text = serde_json::to_string_pretty(packet).expect("a JSON value serializes");

@@ -59,7 +59,8 @@ pub fn may_be_encoded(text: &str) -> bool {
 /// belongs to.
 pub fn views(text: &str) -> Vec<Decoded> {
     let mut views: Vec<Decoded> = decoded(text).into_iter().collect();
-    if text.contains('=') {
+    // A full-width `＝` folds to `=` in the first round, and may start an escape after it.
+    if text.contains('=') || text.contains('\u{FF1D}') {
         views.extend(decoded_with(text, true));
     }
     views
@@ -75,9 +76,10 @@ fn decoded_with(text: &str, quoted_printable_first: bool) -> Option<Decoded> {
         return None;
     }
     let mut current: Option<Decoded> = None;
-    for round in 0..MAX_ROUNDS {
+    for _ in 0..MAX_ROUNDS {
         let source = current.as_ref().map_or(text, |d| d.text.as_str());
-        let Some((next, origin)) = decode_once(source, quoted_printable_first && round == 0) else {
+        // The quoted-printable view undoes it in every round: a mail quoting a mail escapes `=` as `=3D` again.
+        let Some((next, origin)) = decode_once(source, quoted_printable_first) else {
             break;
         };
         // Compose: a byte of this round came from a range of the previous round, which came from the original.
@@ -291,8 +293,28 @@ fn quoted_printable(bytes: &[u8], at: usize) -> Option<(String, usize)> {
         return None;
     }
     let b = hex_value(h)? << 4 | hex_value(l)?;
-    ((0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
-        .then(|| ((b as char).to_string(), at + 3))
+    if (0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r') {
+        return Some(((b as char).to_string(), at + 3));
+    }
+    // A character beyond ASCII is its UTF-8 bytes, each escaped (`=EF=BD=93` is a full-width `s`).
+    let len = utf8_len(b);
+    if !(2..=4).contains(&len) {
+        return None;
+    }
+    let mut utf8 = vec![b];
+    for k in 1..len {
+        let escape = at + 3 * k;
+        if bytes.get(escape) != Some(&b'=') {
+            return None;
+        }
+        let (h, l) = (*bytes.get(escape + 1)?, *bytes.get(escape + 2)?);
+        if !(upper_hex(h) && upper_hex(l)) {
+            return None;
+        }
+        utf8.push(hex_value(h)? << 4 | hex_value(l)?);
+    }
+    let c = std::str::from_utf8(&utf8).ok()?.to_string();
+    Some((c, at + 3 * len))
 }
 
 /// A non-ASCII character as what it stands for: nothing for an invisible one, its compatibility form (NFKC) for

@@ -55,7 +55,20 @@ pub fn in_every_spelling(text: &str, find: impl Fn(&str, &mut Vec<Finding>)) -> 
 fn secrets_as_written(text: &str, out: &mut Vec<Finding>) {
     vendor::find(text, out);
     cookies::sessions(text, out);
+    assigned_credentials(text, out);
     bare::encoded(text, &encoded_secret_class, out);
+}
+
+/// Passwords and session cookies given by name in prose or a dump (`the vault password is: …`, `pass: hunter2!`,
+/// `Set-Cookie: sid=…`), as [`fields::assignments`] reads them for export. Other assigned names stay export-only:
+/// `signature=ok` or `token: pending` are things people write about a launch. A `{{secret.NAME}}` reference is
+/// how a pack names a secret without holding it.
+fn assigned_credentials(text: &str, out: &mut Vec<Finding>) {
+    let mut assigned = Vec::new();
+    fields::assignments(text, &mut assigned);
+    out.extend(assigned.into_iter().filter(|f| {
+        matches!(f.class, "password" | "session-cookie") && !text[f.start..f.end].contains("{{")
+    }));
 }
 
 /// Every secret and every piece of personal or account data in `text` (as written and decoded), merged: what a

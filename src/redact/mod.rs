@@ -13,7 +13,9 @@ mod equivalence;
 mod redactor;
 
 pub use detect::Finding;
-pub use redactor::{placeholder, RedactionSummary, Redactor, PRIVATE_TERM, SUPPORT_SAFE_ADDRESSES};
+pub use redactor::{
+    placeholder, JsonSession, RedactionSummary, Redactor, PRIVATE_TERM, SUPPORT_SAFE_ADDRESSES,
+};
 
 /// Classes that are secrets (refused wherever they are typed) rather than personal or account data (refused in
 /// ids and handles, redacted from free text on the way out).

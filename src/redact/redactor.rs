@@ -279,10 +279,16 @@ impl Redactor {
     /// [`Redactor::redact_json`] on a value the caller owns: only what changes is rewritten, so a large document
     /// is never held twice.
     pub fn redact_json_in_place(&self, value: &mut Value, summary: &mut RedactionSummary) {
-        // A packet repeats the same keys and many of the same values thousands of times; each distinct string is
-        // scanned once and its result (text and classes found) replayed for the rest.
-        let mut memo = Memo::default();
-        self.redact_value(value, 0, summary, &mut memo);
+        self.json_session().redact_in_place(value, summary);
+    }
+
+    /// A run of [`Redactor::redact_json_in_place`] calls that share what they learned: a big document redacted
+    /// one part at a time (so it is never one JSON value) costs what it costs whole.
+    pub fn json_session(&self) -> JsonSession<'_> {
+        JsonSession {
+            redactor: self,
+            memo: Memo::default(),
+        }
     }
 
     fn scanned(&self, text: &str) -> Scanned {
@@ -500,8 +506,8 @@ fn content_class(decoded: &str) -> Option<&'static str> {
     if let Some(class) = super::detect::encoded_secret_class(decoded) {
         return Some(class);
     }
-    let mut found = Vec::new();
-    pii::find(decoded, &mut found);
+    // The decoded token may itself be escaped (a hex-encoded `mailto%3Aj.doe%40…`): its own spellings count too.
+    let found = super::detect::in_every_spelling(decoded, pii::find);
     found.first().map(|f| f.class)
 }
 
@@ -610,9 +616,25 @@ fn generated_time(s: &str) -> bool {
                 && fraction[1..].iter().all(u8::is_ascii_digit)))
 }
 
-/// What one `redact_json` call has scanned: per distinct string the result of redacting it, and per distinct key
-/// that and the class its name alone makes its value. Sibling objects have the same keys in the same order, so the
-/// last object's keys at each depth are kept by position and compared before any look-up.
+/// See [`Redactor::json_session`].
+pub struct JsonSession<'a> {
+    redactor: &'a Redactor,
+    memo: Memo,
+}
+
+impl JsonSession<'_> {
+    /// Redacts every string of `value` (keys included, as [`Redactor::redact_json_in_place`] does).
+    pub fn redact_in_place(&mut self, value: &mut Value, summary: &mut RedactionSummary) {
+        // A packet repeats the same keys and many of the same values thousands of times; each distinct string is
+        // scanned once and its result (text and classes found) replayed for the rest.
+        self.redactor
+            .redact_value(value, 0, summary, &mut self.memo);
+    }
+}
+
+/// What one JSON session has scanned: per distinct string the result of redacting it, and per distinct key that
+/// and the class its name alone makes its value. Sibling objects have the same keys in the same order, so the last
+/// object's keys at each depth are kept by position and compared before any look-up.
 #[derive(Default)]
 struct Memo {
     texts: std::collections::HashMap<String, usize>,

@@ -92,6 +92,22 @@ pub fn role_digest(conn: &Connection, launch_id: &str, role: Role) -> Result<Str
     Ok(digest(&role_scope(conn, launch_id, role)?))
 }
 
+/// A role's scope as it is kept: its digest and its JSON text. A big launch's scope is tens of megabytes as a JSON
+/// value and a fraction of that as text, and an export holds all four while it writes.
+pub struct FrozenScope {
+    pub digest: String,
+    body: String,
+}
+
+impl FrozenScope {
+    pub fn of(scope: &Value) -> Self {
+        Self {
+            digest: digest(scope),
+            body: scope.to_string(),
+        }
+    }
+}
+
 /// Keeps the scope a signature or an export covered, under its digest, so a later look can say what changed.
 pub fn snapshot(
     conn: &Connection,
@@ -100,12 +116,24 @@ pub fn snapshot(
     scope: &Value,
     at: &str,
 ) -> Result<String> {
-    let d = digest(scope);
+    let frozen = FrozenScope::of(scope);
+    keep(conn, launch_id, role, &frozen, at)?;
+    Ok(frozen.digest)
+}
+
+/// [`snapshot`] of a scope already frozen.
+pub fn keep(
+    conn: &Connection,
+    launch_id: &str,
+    role: Role,
+    frozen: &FrozenScope,
+    at: &str,
+) -> Result<()> {
     conn.prepare_cached(
         "INSERT OR IGNORE INTO scope_snapshots (digest, launch_id, role, body, at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![d, launch_id, role.as_str(), scope.to_string(), at])?;
-    Ok(d)
+    .execute(params![frozen.digest, launch_id, role.as_str(), frozen.body, at])?;
+    Ok(())
 }
 
 /// What changed between the scope a signature covered (by its digest) and `now`, in words. When the old scope was

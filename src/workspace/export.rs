@@ -20,6 +20,7 @@ use crate::probe;
 use crate::redact::Redactor;
 use crate::signing::{AllowedSigners, SignerKey};
 use crate::signoff;
+use crate::signoff::scope::FrozenScope;
 
 use super::{Recorder, Workspace};
 
@@ -53,16 +54,19 @@ impl Workspace {
         &self,
         launch_id: &str,
         key: Option<&SignerKey>,
-    ) -> Result<(ExportedPacket, Vec<(Role, serde_json::Value)>)> {
+    ) -> Result<(ExportedPacket, Vec<(Role, FrozenScope)>)> {
         let gate = self.gate(launch_id)?;
         let conn = self.store.conn();
         let scopes = Role::ALL
             .iter()
-            .map(|r| Ok((*r, signoff::scope::role_scope(conn, launch_id, *r)?)))
+            .map(|r| {
+                let scope = signoff::scope::role_scope(conn, launch_id, *r)?;
+                Ok((*r, FrozenScope::of(&scope)))
+            })
             .collect::<Result<Vec<_>>>()?;
         let digests = scopes
             .iter()
-            .map(|(r, scope)| (*r, signoff::scope::digest(scope)))
+            .map(|(r, scope)| (*r, scope.digest.clone()))
             .collect();
         let mut packet =
             packet::build::build(conn, launch_id, gate, &digests, &self.now(), &self.actor)?;
@@ -227,7 +231,7 @@ impl Workspace {
         launch_id: &str,
         action: audit::Action,
         saved: &SavedFiles,
-        scopes: &[(Role, serde_json::Value)],
+        scopes: &[(Role, FrozenScope)],
     ) -> Result<()> {
         let details = json!({
             "digest": saved.digest,
@@ -238,7 +242,7 @@ impl Workspace {
         });
         self.launch_event(launch_id, None, action, details, |tx| {
             for (role, scope) in scopes {
-                signoff::scope::snapshot(tx, launch_id, *role, scope, tx.at)?;
+                signoff::scope::keep(tx, launch_id, *role, scope, tx.at)?;
             }
             Ok(())
         })

@@ -197,10 +197,14 @@ fn is_public(text: &str, start: usize) -> bool {
             && before.ends_with(' ')
 }
 
-/// The token decoded as hex, Base64 or Base64url when that gives readable UTF-8 text of at least 6 characters.
+/// The token decoded as hex (with or without `0x`), Base64 or Base64url when that gives readable UTF-8 text of at least 6 characters.
 fn decode_readable(token: &str) -> Option<String> {
-    let bytes = if token.len() % 2 == 0 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        hex::decode(token).ok()?
+    let hex = token
+        .strip_prefix("0x")
+        .or_else(|| token.strip_prefix("0X"))
+        .unwrap_or(token);
+    let bytes = if hex.len() % 2 == 0 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        hex::decode(hex).ok()?
     } else {
         let unpadded = token.trim_end_matches('=');
         let engine = if unpadded.contains(['-', '_']) {
@@ -269,6 +273,7 @@ mod tests {
             URL_SAFE.encode(format!("{key}??>>")),
             hex::encode(key),
             hex::encode(key).to_uppercase(),
+            format!("0x{}", hex::encode(key)),
             STANDARD.encode(format!("probe:{key}")),
         ] {
             let text = format!("echo: {token}, done");

@@ -53,6 +53,105 @@ pub fn iban_mod97(compact: &str) -> bool {
     rem == 1
 }
 
+/// The length of an IBAN in each country that issues them (the ISO 13616 registry), or `None` for a code that
+/// issues none. Upper-case IBANs are taken on mod-97 alone (the registry grows); text in any other case must also
+/// match its country's length, since lower-case words and hex ids meet mod-97 by chance one time in 97.
+pub fn iban_country_length(country: &str) -> Option<usize> {
+    const LENGTHS: &[(&str, usize)] = &[
+        ("AD", 24),
+        ("AE", 23),
+        ("AL", 28),
+        ("AT", 20),
+        ("AZ", 28),
+        ("BA", 20),
+        ("BE", 16),
+        ("BG", 22),
+        ("BH", 22),
+        ("BI", 27),
+        ("BR", 29),
+        ("BY", 28),
+        ("CH", 21),
+        ("CR", 22),
+        ("CY", 28),
+        ("CZ", 24),
+        ("DE", 22),
+        ("DJ", 27),
+        ("DK", 18),
+        ("DO", 28),
+        ("EE", 20),
+        ("EG", 29),
+        ("ES", 24),
+        ("FI", 18),
+        ("FK", 18),
+        ("FO", 18),
+        ("FR", 27),
+        ("GB", 22),
+        ("GE", 22),
+        ("GI", 23),
+        ("GL", 18),
+        ("GR", 27),
+        ("GT", 28),
+        ("HR", 21),
+        ("HU", 28),
+        ("IE", 22),
+        ("IL", 23),
+        ("IQ", 23),
+        ("IS", 26),
+        ("IT", 27),
+        ("JO", 30),
+        ("KW", 30),
+        ("KZ", 20),
+        ("LB", 28),
+        ("LC", 32),
+        ("LI", 21),
+        ("LT", 20),
+        ("LU", 20),
+        ("LV", 21),
+        ("LY", 25),
+        ("MC", 27),
+        ("MD", 24),
+        ("ME", 22),
+        ("MK", 19),
+        ("MN", 20),
+        ("MR", 27),
+        ("MT", 31),
+        ("MU", 30),
+        ("NI", 28),
+        ("NL", 18),
+        ("NO", 15),
+        ("OM", 23),
+        ("PK", 24),
+        ("PL", 28),
+        ("PS", 29),
+        ("QA", 29),
+        ("RO", 24),
+        ("RS", 22),
+        ("RU", 33),
+        ("SA", 24),
+        ("SC", 31),
+        ("SD", 18),
+        ("SE", 24),
+        ("SI", 19),
+        ("SK", 24),
+        ("SM", 27),
+        ("SO", 23),
+        ("ST", 25),
+        ("SV", 28),
+        ("TL", 23),
+        ("TN", 24),
+        ("TR", 26),
+        ("UA", 29),
+        ("VA", 22),
+        ("VG", 24),
+        ("XK", 20),
+        ("YE", 30),
+    ];
+    LENGTHS
+        .iter()
+        .find(|(code, _)| code.eq_ignore_ascii_case(country))
+        .map(|&(_, len)| len)
+}
+
 /// An ABA routing transit number (US bank routing number): nine ASCII digits, the first two a Federal Reserve
 /// routing symbol (01–12 banks, 21–32 thrifts, 61–72 electronic, 80 traveller's cheques), and the digits weighted
 /// 3, 7, 1, 3, 7, 1, … summing to a multiple of 10. The prefix rule keeps `000000000` (which passes the weighted
@@ -108,6 +207,16 @@ pub fn btc_base58_address(s: &str) -> bool {
     )
 }
 
+/// A Base58Check address of a chain that shares Bitcoin's format with its own version byte: Litecoin (`L`, `M`),
+/// Dogecoin (`D`, `A`, `9`), Dash (`X`, `7`), Tron (`T`) and Zcash transparent (`t1`, `t3`, two version bytes).
+pub fn altcoin_base58_address(s: &str) -> bool {
+    match base58check(s).as_deref() {
+        Some([0x30 | 0x32 | 0x1e | 0x16 | 0x4c | 0x10 | 0x41, rest @ ..]) => rest.len() == 20,
+        Some([0x1c, 0xb8 | 0xbd, rest @ ..]) => rest.len() == 20,
+        _ => false,
+    }
+}
+
 const BECH32_CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 const BECH32_CONST: u32 = 1;
 const BECH32M_CONST: u32 = 0x2bc8_30a3;
@@ -146,7 +255,7 @@ pub fn segwit_address(s: &str) -> bool {
         return false;
     };
     let (hrp, data) = (&s[..sep], &s.as_bytes()[sep + 1..]);
-    if !matches!(hrp, "bc" | "tb" | "bcrt") || data.len() < 7 {
+    if !matches!(hrp, "bc" | "tb" | "bcrt" | "ltc" | "tltc") || data.len() < 7 {
         return false;
     }
     let Some(values) = data

@@ -202,10 +202,26 @@ pub(super) fn is_placeholder(value: &str) -> bool {
     value.starts_with("[REDACTED")
 }
 
+/// `name: value`, `name = value`, and in prose `name is: value` / `name was value` (which count as `:`: the value
+/// is taken only when it looks like a credential).
 static ASSIGNMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\\?["']?([A-Za-z][A-Za-z0-9_.\-]{0,63})\\?["']?[ \t]*([:=])[ \t]*"#)
-        .expect("assignment pattern compiles")
+    Regex::new(
+        r#"\\?["']?([A-Za-z][A-Za-z0-9_.\-]{0,63})\\?["']?(?:[ \t]*([:=])|[ \t]+(?:is|was)(?:[ \t]*:)?[ \t])[ \t]*"#,
+    )
+    .expect("assignment pattern compiles")
 });
+
+/// `pass` and `pw`, the short names people give a password in prose (`login ops / pass: hunter2!`). They are not on
+/// the denylist: `pass: 15/15` is a probe count, and a JSON key `pass` is a result.
+fn short_password_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("pass") || name.eq_ignore_ascii_case("pw")
+}
+
+/// A value after a short password name counts only when it mixes letters with digits or symbols, as passwords do
+/// and counts and words do not.
+fn mixes_letters_and_more(value: &str) -> bool {
+    value.chars().any(char::is_alphabetic) && value.chars().any(|c| !c.is_alphabetic())
+}
 
 /// Values assigned to a sensitive name in free text: `Authorization: Bearer …`, `"password": "…"`,
 /// `client_secret=…`, `?token=…`. Each finding is the value only; the name stays readable.
@@ -226,7 +242,7 @@ pub fn assignments_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
     while let Some(caps) = ASSIGNMENT.captures_at(text, pos) {
         let whole = caps.get(0).expect("group 0");
         let name = caps.get(1).expect("a name");
-        let sep = caps.get(2).expect("a separator").as_str();
+        let sep = caps.get(2).map_or(":", |m| m.as_str());
         pos = whole.end().max(pos + 1);
         // The name must be a whole word (not the tail of `abc-token`), and not a URL scheme (`https://`).
         if name.start().checked_sub(1).is_some_and(|i| {
@@ -235,8 +251,10 @@ pub fn assignments_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let Some(class) = sensitive_name(name.as_str()) else {
-            continue;
+        let (class, short_name) = match sensitive_name(name.as_str()) {
+            Some(class) => (class, false),
+            None if short_password_name(name.as_str()) => ("password", true),
+            None => continue,
         };
         // A header line of an HTTP dump: the bare name first on its line (not a quoted string in a list).
         let line_start = text[..name.start()].rfind('\n').map_or(0, |i| i + 1);
@@ -246,6 +264,7 @@ pub fn assignments_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
                 .all(|b| b == b' ' || b == b'\t');
         let header = header_like(name.as_str());
         if let Some((start, end)) = value_span(text, whole.end(), sep, class, header, at_line_start)
+            .filter(|&(start, end)| !short_name || mixes_letters_and_more(&text[start..end]))
         {
             out.push(Finding { class, start, end });
             pos = end;
@@ -542,6 +561,32 @@ mod tests {
             "https://api.example.com:443/v1",
         ] {
             assert_eq!(values(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn prose_assignments_and_short_password_names() {
+        assert_eq!(
+            values("the vault password is: correct-horse-battery-9"),
+            [("password", "correct-horse-battery-9".to_string())]
+        );
+        assert_eq!(
+            values("admin password was Tr0ub4dor&3 until today"),
+            [("password", "Tr0ub4dor&3".to_string())]
+        );
+        assert_eq!(
+            values("login ops / pass: hunter2!"),
+            [("password", "hunter2!".to_string())]
+        );
+        assert_eq!(values("pw=s3cret"), [("password", "s3cret".to_string())]);
+        for keep in [
+            "the password is rotated weekly",
+            "the token was revoked yesterday",
+            "pass: 15/15",
+            "pass: sandbox",
+            "{\"pass\": 15}",
+        ] {
+            assert!(values(keep).is_empty(), "{keep}: {:?}", values(keep));
         }
     }
 }

@@ -38,8 +38,21 @@ pub fn find_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
     if hints.may_hold_card(text) {
         cards(text, out);
     }
-    if hints.digits_at_least(9) && (hints.byte(b'-') || hints.has_ci(text, needle!("ssn"))) {
+    if hints.digits_at_least(9)
+        && (hints.byte(b'-')
+            || hints.has_ci(text, needle!("ssn"))
+            || hints.has_ci(text, needle!("security")))
+    {
         national_ids(text, out);
+    }
+    if hints.digits_at_least(6) && may_hold_insurance_number(text) {
+        national_insurance_numbers(text, out);
+    }
+    if hints.has(text, needle!("<<")) {
+        passport_zones(text, out);
+    }
+    if hints.has_ci(text, needle!("at")) && hints.has_ci(text, needle!("dot")) {
+        spelled_out_emails(text, out);
     }
     wallets_with(text, hints, out);
     if hints.may_hold_words(text, SEED_PHRASE_MIN_WORDS) {
@@ -48,14 +61,16 @@ pub fn find_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
 }
 
 /// US Social Security numbers (class `national-id`): `123-45-6789` anywhere (the 3-2-4 grouping is theirs), and
-/// nine plain digits after an `SSN` label. The numbers the SSA never issues (area 000, 666 or 900–999, group 00,
+/// nine plain digits after an `SSN` or `social security` label. The numbers the SSA never issues (area 000, 666 or 900–999, group 00,
 /// serial 0000) are not SSNs.
 pub fn national_ids(text: &str, out: &mut Vec<Finding>) {
     static DASHED: LazyLock<Regex> = LazyLock::new(|| {
         re(r"(?:^|[^0-9A-Za-z_\-])([0-9]{3})-([0-9]{2})-([0-9]{4})(?:$|[^0-9A-Za-z_\-])")
     });
     static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?i)\bssn\s*(?:#|no\.?|number)?\s*[:=]?\s*([0-9]{3})[ ]?([0-9]{2})[ ]?([0-9]{4})\b")
+        re(
+            r"(?i)\b(?:ssn|social[ _\-]security)\s*(?:#|no\.?|num\.?|number)?\s*[:=]?\s*([0-9]{3})[ ]?([0-9]{2})[ ]?([0-9]{4})\b",
+        )
     });
     for pattern in [&*DASHED, &*LABELLED] {
         for caps in pattern.captures_iter(text) {
@@ -73,6 +88,118 @@ pub fn national_ids(text: &str, out: &mut Vec<Finding>) {
                     caps.get(3).expect("group").end(),
                 );
             }
+        }
+    }
+}
+
+/// Two letters then a digit, or two letters, a space and a digit: how every National Insurance number starts.
+fn may_hold_insurance_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(2)).any(|i| {
+        b[i].is_ascii_alphabetic()
+            && b[i + 1].is_ascii_alphabetic()
+            && (b[i + 2].is_ascii_digit()
+                || (b[i + 2] == b' ' && b.get(i + 3).is_some_and(u8::is_ascii_digit)))
+    })
+}
+
+static INSURANCE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)(?P<label>(?:\b|_)(?:nino|ni[ _\-]?(?:no|number|num|nr)|national[ _\-]insurance",
+        r"(?:[ _\-]?(?:no|number|num|nr))?)\b\.?[ \t:=#'\x22\-]{0,6})?",
+        r"\b(?P<value>(?-i:[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]))\b",
+    ))
+});
+
+/// UK National Insurance numbers (class `national-id`): two prefix letters, six digits and a suffix A–D, compact
+/// or spaced in pairs (`QQ 12 34 56 C`). Without a label the prefix must be one HMRC issues (first letter not D,
+/// F, I, Q, U or V; second not D, F, I, O, Q, U or V; never BG, GB, KN, NK, NT, TN or ZZ); after `NI number`,
+/// `NINO` or `national insurance` any two letters count, so the specimen `QQ 12 34 56 C` does too.
+pub fn national_insurance_numbers(text: &str, out: &mut Vec<Finding>) {
+    for caps in INSURANCE_NUMBER.captures_iter(text) {
+        let value = caps.name("value").expect("a number");
+        let prefix = &value.as_str().as_bytes()[..2];
+        let issued = !b"DFIQUV".contains(&prefix[0])
+            && !b"DFIOQUV".contains(&prefix[1])
+            && !matches!(
+                prefix,
+                b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ"
+            );
+        let spaces = value.as_str().bytes().filter(|&b| b == b' ').count();
+        if (caps.name("label").is_some() || issued) && matches!(spaces, 0 | 4) {
+            push(out, "national-id", value.start(), value.end());
+        }
+    }
+}
+
+static MRZ_NAME_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"\bP[A-Z<][A-Z]{3}[A-Z<]{39}"));
+static MRZ_DATA_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?P<number>[A-Z0-9<]{9})(?P<check>[0-9])[A-Z<]{3}[0-9]{6}[0-9][MFX<][0-9]{6}[0-9][A-Z0-9<]{14}[0-9<][0-9]\b",
+    )
+});
+
+/// The ICAO 9303 check digit: characters weighted 7, 3, 1 (digits as themselves, letters A=10…, `<` as 0).
+fn mrz_check_digit(field: &str) -> u32 {
+    const WEIGHTS: [u32; 3] = [7, 3, 1];
+    field
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let value = match b {
+                b'0'..=b'9' => u32::from(b - b'0'),
+                b'A'..=b'Z' => u32::from(b - b'A') + 10,
+                _ => 0,
+            };
+            value * WEIGHTS[i % 3]
+        })
+        .sum::<u32>()
+        % 10
+}
+
+/// A passport's machine-readable zone (class `passport-number`): the 44-character name line (`P<UTOERIKSSON<<…`)
+/// and the data line whose document number passes its check digit. Both lines hold the holder's name, number,
+/// nationality and date of birth, so each goes whole.
+pub fn passport_zones(text: &str, out: &mut Vec<Finding>) {
+    for m in MRZ_NAME_LINE.find_iter(text) {
+        let ends = !byte_at(text, m.end()).is_some_and(|b| b.is_ascii_alphanumeric() || b == b'<');
+        if ends && m.as_str().contains("<<") {
+            push(out, "passport-number", m.start(), m.end());
+        }
+    }
+    for caps in MRZ_DATA_LINE.captures_iter(text) {
+        let number = &caps["number"];
+        let check: u32 = caps["check"].parse().expect("a digit");
+        if mrz_check_digit(number) == check {
+            let m = caps.get(0).expect("the line");
+            push(out, "passport-number", m.start(), m.end());
+        }
+    }
+}
+
+static SPELLED_OUT_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    let at = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)";
+    let dot = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)";
+    re(&format!(
+        r"(?i)\b[a-z0-9](?:[a-z0-9._%+\-]*[a-z0-9_%+\-])?{at}[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:{dot}[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*{dot}[a-z]{{2,24}}\b"
+    ))
+});
+
+/// E-mail addresses written to dodge harvesters: `k.tanaka [at] example [dot] jp`, `ops (at) bank.example`,
+/// `jane at example dot com`. At least one `at` or `dot` must be spelled out in brackets, or both in words, so
+/// "meet at the office. com…" stays prose.
+pub fn spelled_out_emails(text: &str, out: &mut Vec<Finding>) {
+    let mut pos = 0;
+    while let Some(m) = SPELLED_OUT_EMAIL.find_at(text, pos) {
+        let lower = m.as_str().to_ascii_lowercase();
+        let bracketed = lower.contains(['[', '(', '{', '<']);
+        let worded = lower.contains(" at ") && lower.contains(" dot ");
+        if bracketed || worded {
+            push(out, "email", m.start(), m.end());
+            pos = m.end();
+        } else {
+            // "me at k.tanaka [at] …" first matches as "me at k.tanaka": try again one word on.
+            pos = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
         }
     }
 }
@@ -99,7 +226,8 @@ fn push(out: &mut Vec<Finding>, class: &'static str, start: usize, end: usize) {
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)[a-z0-9](?:[a-z0-9._%+\-]*[a-z0-9_%+\-])?@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*\.[a-z]{2,24}\b",
+        // Letters and digits of any script: internationalised addresses (`jürgen@beispiel.de`) are addresses too.
+        r"(?i)[\p{L}\p{N}](?:[\p{L}\p{N}._%+\-]*[\p{L}\p{N}_%+\-])?@[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?)*\.\p{L}{2,24}\b",
     )
 });
 
@@ -173,14 +301,29 @@ pub fn phones(text: &str, out: &mut Vec<Finding>) {
     }
 }
 
-static IBAN_GROUPED: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b[A-Z]{2}[0-9]{2}(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?\b"));
-static IBAN_COMPACT: LazyLock<Regex> = LazyLock::new(|| re(r"\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b"));
+static IBAN_GROUPED: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b[A-Z]{2}[0-9]{2}(?:[ \-][A-Z0-9]{4}){2,7}(?:[ \-][A-Z0-9]{1,4})?\b")
+});
+static IBAN_COMPACT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}\b"));
 
-/// IBANs, compact (`DE89370400440532013000`) or printed in groups of four (`GB82 WEST 1234 …`), that pass mod-97.
+/// Whether `compact` (separators removed) is an IBAN: mod-97 on its upper-case form, and when it was not written
+/// in upper case, its country's registered length too ([`checksum::iban_country_length`]).
+fn is_iban(compact: &str) -> bool {
+    if compact.bytes().any(|b| b.is_ascii_lowercase()) {
+        let upper = compact.to_ascii_uppercase();
+        checksum::iban_country_length(&upper[..2]) == Some(upper.len())
+            && checksum::iban_mod97(&upper)
+    } else {
+        checksum::iban_mod97(compact)
+    }
+}
+
+/// IBANs, compact (`DE89370400440532013000`) or printed in groups of four (`GB82 WEST 1234 …`, `gb82-west-…`),
+/// in any case, that pass mod-97.
 pub fn ibans(text: &str, out: &mut Vec<Finding>) {
     for m in IBAN_COMPACT.find_iter(text) {
-        if checksum::iban_mod97(m.as_str()) {
+        if is_iban(m.as_str()) {
             push(out, "bank-account", m.start(), m.end());
         }
     }
@@ -188,12 +331,15 @@ pub fn ibans(text: &str, out: &mut Vec<Finding>) {
         // Text after the IBAN may look like one more group ("… 7654 32 EUR"): drop trailing groups until it holds.
         let mut candidate = m.as_str();
         loop {
-            let compact: String = candidate.chars().filter(|c| *c != ' ').collect();
-            if checksum::iban_mod97(&compact) {
+            let compact: String = candidate
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '-'))
+                .collect();
+            if is_iban(&compact) {
                 push(out, "bank-account", m.start(), m.start() + candidate.len());
                 break;
             }
-            match candidate.rfind(' ') {
+            match candidate.rfind([' ', '-']) {
                 Some(i) if i > 4 => candidate = &candidate[..i],
                 _ => break,
             }
@@ -201,12 +347,12 @@ pub fn ibans(text: &str, out: &mut Vec<Finding>) {
     }
 }
 
-static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| re(r"[0-9]+(?:[ \-][0-9]+)*"));
+static DIGIT_RUN: LazyLock<Regex> = LazyLock::new(|| re(r"[0-9]+(?:[ \-.][0-9]+)*"));
 static UUID: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"));
 
 /// Payment card numbers: 13–19 digits, contiguous or in groups of at least three separated by one kind of
-/// separator (space or dash), starting 2–6, passing Luhn. A UUID's digit groups are never a card.
+/// separator (space, dash or dot), starting 2–6, passing Luhn. A UUID's digit groups are never a card.
 pub fn cards(text: &str, out: &mut Vec<Finding>) {
     let uuids: Vec<(usize, usize)> = UUID.find_iter(text).map(|m| (m.start(), m.end())).collect();
     for run in DIGIT_RUN.find_iter(text) {
@@ -274,12 +420,15 @@ fn card_candidate(text: &str, groups: &[(usize, usize, Option<u8>)]) -> bool {
 
 static BTC_BASE58: LazyLock<Regex> =
     LazyLock::new(|| re(r"\b[123mn][1-9A-HJ-NP-Za-km-z]{25,34}\b"));
+static ALTCOIN_BASE58: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:[LMDA9X7T]|t[13])[1-9A-HJ-NP-Za-km-z]{25,34}\b"));
 static BTC_SEGWIT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:bc|tb|bcrt)1[02-9ac-hj-np-z]{6,87}\b"));
+    LazyLock::new(|| re(r"(?i)\b(?:bc|tb|bcrt|ltc|tltc)1[02-9ac-hj-np-z]{6,87}\b"));
 static ETH: LazyLock<Regex> = LazyLock::new(|| re(r"\b0x[0-9a-fA-F]{40}\b"));
 
-/// Wallet addresses: Bitcoin legacy / P2SH (Base58Check verified), native SegWit bech32 / bech32m (checksum
-/// verified) and Ethereum (`0x` and 40 hex digits; a longer hex string such as a transaction hash is not one).
+/// Wallet addresses: Bitcoin legacy / P2SH and the chains sharing its Base58Check format (Litecoin, Dogecoin, Dash,
+/// Tron, Zcash; version byte and checksum verified), native SegWit bech32 / bech32m for Bitcoin and Litecoin
+/// (checksum verified) and Ethereum (`0x` and 40 hex digits; a longer hex string such as a transaction hash is not one).
 pub fn wallets(text: &str, out: &mut Vec<Finding>) {
     wallets_with(text, &Hints::exhaustive(), out);
 }
@@ -293,10 +442,20 @@ fn wallets_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
                 push(out, "wallet-address", m.start(), m.end());
             }
         }
+        for m in ALTCOIN_BASE58.find_iter(text) {
+            if checksum::altcoin_base58_address(m.as_str()) {
+                push(out, "wallet-address", m.start(), m.end());
+            }
+        }
     }
-    if [needle!("bc1"), needle!("tb1"), needle!("bcrt1")]
-        .iter()
-        .any(|n| hints.has_ci(text, n))
+    if [
+        needle!("bc1"),
+        needle!("tb1"),
+        needle!("bcrt1"),
+        needle!("ltc1"),
+    ]
+    .iter()
+    .any(|n| hints.has_ci(text, n))
     {
         for m in BTC_SEGWIT.find_iter(text) {
             if checksum::segwit_address(m.as_str()) {
@@ -505,5 +664,111 @@ mod tests {
             "Check the amount again before you allow any change to the ledger; we agree to build it"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn ibans_in_any_case_need_their_country_length() {
+        assert_eq!(
+            found(
+                ibans,
+                "iban: ch9300762011623852957, or gb82-west-1234-5698-7654-32"
+            ),
+            ["ch9300762011623852957", "gb82-west-1234-5698-7654-32"]
+        );
+        // Upper case keeps mod-97 alone; lower case also needs the registry's length for its country.
+        assert!(found(ibans, "de89370400440532013000x").is_empty());
+        assert!(found(ibans, "ab12cd34ef56ab78cd90ef12ab34cd56").is_empty());
+        assert!(
+            found(ibans, "zz68539007547034").is_empty(),
+            "no such country"
+        );
+    }
+
+    #[test]
+    fn cards_with_dots_between_their_groups() {
+        assert_eq!(
+            found(cards, "card 5105.1051.0510.5100 on file"),
+            ["5105.1051.0510.5100"]
+        );
+        for keep in [
+            "settled 4242424242.42 EUR",
+            "build 2026.12.02.1534",
+            "egress 203.0.113.45",
+        ] {
+            assert!(found(cards, keep).is_empty(), "{keep}");
+        }
+    }
+
+    #[test]
+    fn national_insurance_numbers_issued_or_labelled() {
+        let ni = |text: &str| found(national_insurance_numbers, text);
+        assert_eq!(ni("NI number QQ 12 34 56 C"), ["QQ 12 34 56 C"]);
+        assert_eq!(ni("nino: QQ123456C"), ["QQ123456C"]);
+        assert_eq!(ni("employee AB123456C joined"), ["AB123456C"]);
+        assert_eq!(ni("AB 12 34 56 D"), ["AB 12 34 56 D"]);
+        for keep in [
+            "QQ 12 34 56 C without a label",
+            "GB123456A is not issued",
+            "AB123456E has no such suffix",
+            "AB12 3456C grouped wrongly",
+            "ab123456c",
+        ] {
+            assert!(ni(keep).is_empty(), "{keep}");
+        }
+    }
+
+    #[test]
+    fn emails_spelled_out() {
+        let spelled = |text: &str| found(spelled_out_emails, text);
+        assert_eq!(
+            spelled("reach me at k.tanaka [at] example [dot] jp"),
+            ["k.tanaka [at] example [dot] jp"]
+        );
+        assert_eq!(spelled("ops (at) bank.example"), ["ops (at) bank.example"]);
+        assert_eq!(
+            spelled("write jane at example dot com today"),
+            ["jane at example dot com"]
+        );
+        for keep in [
+            "meet at the office at noon. dot the i's",
+            "look at example.com",
+            "the dot at the end",
+        ] {
+            assert!(spelled(keep).is_empty(), "{keep}");
+        }
+    }
+
+    #[test]
+    fn internationalised_emails_whole() {
+        assert_eq!(
+            found(emails, "mail jürgen@beispiel.de"),
+            ["jürgen@beispiel.de"]
+        );
+        assert_eq!(
+            found(emails, "María.López@correo.es"),
+            ["María.López@correo.es"]
+        );
+    }
+
+    #[test]
+    fn passport_machine_readable_zones() {
+        let text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        let zones = found(passport_zones, text);
+        assert_eq!(zones.len(), 2, "{zones:?}");
+        // A changed check digit is some other line.
+        let changed = text.replace("L898902C36", "L898902C35");
+        assert_eq!(found(passport_zones, &changed).len(), 1);
+    }
+
+    #[test]
+    fn wallets_of_other_chains() {
+        for address in [
+            "LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9",
+            "TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9",
+        ] {
+            assert_eq!(found(wallets, &format!("to {address}.")), [address]);
+        }
+        // One character changed breaks the checksum.
+        assert!(found(wallets, "LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH8").is_empty());
     }
 }

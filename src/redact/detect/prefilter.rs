@@ -124,7 +124,7 @@ const CLASSES: [u8; 256] = {
         {
             class |= BASE58;
         }
-        if matches!(c, b' ' | b'-') {
+        if matches!(c, b' ' | b'-' | b'.') {
             class |= GROUP_SEP;
         }
         table[b] = class;
@@ -182,7 +182,7 @@ fn contains_compact_folded(hay: &[u8], word: &[u8]) -> bool {
 const NAME_WORDS: &[&Needle] = &[
     needle!("key"),
     needle!("pass"),
-    needle!("pwd"),
+    needle!("pw"),
     needle!("secret"),
     needle!("signature"),
     needle!("cookie"),
@@ -271,21 +271,19 @@ impl Hints {
         self.digits >= n && has_run(text, DIGIT, n)
     }
 
-    /// `[A-Z]{2}[0-9]{2}` occurs (how every IBAN starts).
+    /// `[A-Za-z]{2}[0-9]{2}` occurs (how every IBAN starts, in any case).
     pub fn may_hold_iban(&self, text: &str) -> bool {
-        let upper = ((1u128 << 26) - 1) << b'A';
         self.exhaustive
-            || (self.exact & upper != 0
-                && self.digits >= 2
+            || (self.digits >= 2
                 && text.as_bytes().windows(4).any(|w| {
-                    w[0].is_ascii_uppercase()
-                        && w[1].is_ascii_uppercase()
+                    w[0].is_ascii_alphabetic()
+                        && w[1].is_ascii_alphabetic()
                         && w[2].is_ascii_digit()
                         && w[3].is_ascii_digit()
                 }))
     }
 
-    /// A run of digit groups joined by single spaces or dashes (`[0-9]+(?:[ \-][0-9]+)*`, where every card number
+    /// A run of digit groups joined by single spaces, dashes or dots (`[0-9]+(?:[ \-.][0-9]+)*`, where every card number
     /// lies) holds at least 13 digits.
     pub fn may_hold_card(&self, text: &str) -> bool {
         if self.exhaustive {
@@ -392,7 +390,8 @@ impl Hints {
         if self.exhaustive {
             return true;
         }
-        if !self.byte(b':') && !self.byte(b'=') {
+        if !self.byte(b':') && !self.byte(b'=') && !text.contains(" is ") && !text.contains(" was ")
+        {
             return false;
         }
         NAME_WORDS.iter().any(|w| {
@@ -453,8 +452,10 @@ mod tests {
             h.has_ci("anything", needle!("zzz")),
             "non-ASCII text always may"
         );
-        let t = "gb82 G B82 GB8 2";
+        let t = "G B82 GB8 2 g-b82";
         assert!(!Hints::new(t).may_hold_iban(t));
+        let t = "iban gb82west12345698765432";
+        assert!(Hints::new(t).may_hold_iban(t), "lower case IBANs count");
         let t = "1111111111111111111114oLvT2";
         let h = Hints::new(t);
         assert!(h.may_hold_base58_run(t, 27) && !h.may_hold_base58_run(t, 28));

@@ -110,7 +110,8 @@ static DETECTORS: LazyLock<Vec<Detector>> = LazyLock::new(|| {
         ),
         detector(
             "password",
-            r"(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:([^/\s@]+)@",
+            // Up to the last `@` of the authority: a password may hold an `@` of its own.
+            r"(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:([^/\s?#]+)@",
             |h, t| h.byte(b'@') && h.has(t, needle!("://")),
         ),
         detector("signature", r"\bv1=([0-9a-f]{64})\b", |h, t| {
@@ -308,5 +309,13 @@ mod tests {
         ] {
             assert_eq!(classes(text), vec![], "{text}");
         }
+    }
+
+    #[test]
+    fn a_url_password_may_hold_an_at_sign() {
+        assert_eq!(
+            classes("ftp://deploy:s3cr3tP@ss@ftp.example.com/path?to=a@b"),
+            [("password", "s3cr3tP@ss".to_string())]
+        );
     }
 }
