@@ -169,17 +169,15 @@ impl Layout {
         // trimmed to its length (a packet's text is large, and what it does not use is handed back).
         let mut out = Vec::with_capacity(compact * 2 + 64);
         out.push(b'{');
-        for (i, (key, piece)) in self.sections.iter().enumerate() {
+        let empty = self.sections.is_empty();
+        // Each compact piece is let go once it is laid out: a big launch's sections are never held twice over.
+        for (i, (key, piece)) in self.sections.into_iter().enumerate() {
             out.extend_from_slice(if i == 0 { b"\n  " } else { b",\n  " });
-            serde_json::to_writer(&mut out, key).expect("a key serializes");
+            serde_json::to_writer(&mut out, &key).expect("a key serializes");
             out.extend_from_slice(b": ");
-            write_pretty(piece, 1, &mut out);
+            write_pretty(&piece, 1, &mut out);
         }
-        out.extend_from_slice(if self.sections.is_empty() {
-            b"}\n"
-        } else {
-            b"\n}\n"
-        });
+        out.extend_from_slice(if empty { b"}\n" } else { b"\n}\n" });
         out.shrink_to_fit();
         String::from_utf8(out).expect("JSON is UTF-8")
     }
