@@ -3195,3 +3195,133 @@ async fn the_keyboard_palette_filters_and_form_errors_work_in_the_window() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Issue 14's walkthrough shortcuts in the real window: Alt+D marks an item done (it has accepted evidence), Alt+N
+/// goes to the next item still to settle, and Alt+W waives: without a reason it says so at the reason field and
+/// puts the focus there; with one, a non-blocking item is waived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn walkthrough_shortcuts_mark_done_move_to_the_next_open_and_waive() {
+    const ALT: &str = "\u{E00A}";
+    let mut chosen: Option<(i64, i64, Role)> = None;
+    let d = desktop(|db| {
+        let mut ws = acme_launch(db, Targets::default());
+        let launch = "acme-eur-usdt";
+        let engineering = ws.items(launch, Some(Role::Engineering)).unwrap();
+        let done = engineering
+            .iter()
+            .find(|i| {
+                i.accepts
+                    .iter()
+                    .any(|a| a.kind == EvidenceKind::Attestation)
+            })
+            .expect("an engineering item accepts an attestation");
+        ws.add_evidence(&NewEvidence {
+            item_id: done.id,
+            kind: EvidenceKind::Attestation,
+            identifier_type: None,
+            value: "Checked by hand against the runbook".into(),
+            note: None,
+            environment: Some(done.environment),
+            supersedes: None,
+        })
+        .unwrap();
+        let waivable = Role::ALL
+            .iter()
+            .flat_map(|r| ws.items(launch, Some(*r)).unwrap())
+            .find(|i| !i.blocking && i.id != done.id)
+            .expect("a non-blocking item to waive");
+        chosen = Some((done.id, waivable.id, waivable.role));
+    })
+    .await;
+    let (done_id, waive_id, waive_role) = chosen.unwrap();
+    let (c, display) = (&d.c, d.display.clone());
+    let launch = "acme-eur-usdt";
+    c.set_window_size(1024, 700).await.unwrap();
+    // Pressed on the item's title (focusable, not a text field), where the focus is after moving to an item.
+    let press = |keys: String| async move {
+        c.execute("document.getElementById('item-title').focus();", vec![])
+            .await
+            .unwrap();
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&keys)
+            .await
+            .unwrap();
+    };
+
+    // Alt+D: the item with accepted evidence is done.
+    go(
+        c,
+        &format!("#/launch/{launch}/role/engineering?item={done_id}"),
+    )
+    .await;
+    let title = text_of(c, "[data-testid='item-title']").await;
+    wait_text(c, "[data-testid='item-status']", "the item open", |t| {
+        t == "open"
+    })
+    .await;
+    press(format!("{ALT}d")).await;
+    wait_text(
+        c,
+        "[data-testid='item-status']",
+        "Alt+D marks it done",
+        |t| t == "done",
+    )
+    .await;
+    screenshot(c, &display, "93-alt-d-done").await;
+
+    // Alt+N: the next item still to settle.
+    press(format!("{ALT}n")).await;
+    let next = wait_text(c, "[data-testid='item-title']", "Alt+N moves on", |t| {
+        t != title
+    })
+    .await;
+    let status = text_of(c, "[data-testid='item-status']").await;
+    assert!(
+        ["open", "blocked", "failed"].contains(&status.as_str()),
+        "Alt+N went to {next:?}, which is {status}"
+    );
+
+    // Alt+W without a reason: said at the reason field, with the focus there. With one, the item is waived.
+    go(
+        c,
+        &format!(
+            "#/launch/{launch}/role/{}?item={waive_id}",
+            waive_role.as_str()
+        ),
+    )
+    .await;
+    wait_text(c, "[data-testid='item-status']", "the item open", |t| {
+        t == "open"
+    })
+    .await;
+    press(format!("{ALT}w")).await;
+    let why = wait_text(c, "#status-reason-error", "the reason asked for", |t| {
+        !t.is_empty()
+    })
+    .await;
+    assert!(why.contains("reason"), "{why}");
+    let started = Instant::now();
+    while focused_id(c).await != "status-reason" {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the focus is at the reason field, not {:?}",
+            focused_id(c).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(c, &display, "94-alt-w-needs-a-reason").await;
+    fill(
+        c,
+        "#status-reason",
+        "Not used by this partner's integration",
+    )
+    .await;
+    press(format!("{ALT}w")).await;
+    wait_text(c, "[data-testid='item-status']", "Alt+W waives it", |t| {
+        t == "waived"
+    })
+    .await;
+    screenshot(c, &display, "95-alt-w-waived").await;
+}

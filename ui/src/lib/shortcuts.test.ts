@@ -22,6 +22,9 @@ describe("shortcuts", () => {
     expect(shortcutOf(k("ArrowLeft", { altKey: true }), false)).toBe("prev");
     expect(shortcutOf(k("∂", { altKey: true, code: "KeyD" }), false)).toBe("done");
     expect(shortcutOf(k("w", { altKey: true }), false)).toBe("waive");
+    // An engine that reports an empty code: the key decides.
+    expect(shortcutOf(k("d", { altKey: true, code: "" }), true)).toBe("done");
+    expect(shortcutOf(k("x", { altKey: true, code: "" }), true)).toBeNull();
     expect(shortcutOf(k("n", { altKey: true, code: "KeyN" }), true)).toBe("next-open");
     expect(shortcutOf(k("ArrowRight", { altKey: true, shiftKey: true }), false)).toBeNull();
     expect(shortcutOf(k("x", { altKey: true }), false)).toBeNull();

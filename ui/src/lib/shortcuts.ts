@@ -24,8 +24,9 @@ export function isTyping(target: { tagName?: string; isContentEditable?: boolean
   return !["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"].includes(type);
 }
 
+// Some engines (WebKitGTK driven by WebDriver, for one) report an empty `code`: then the key decides.
 const letter = (e: KeyPress, l: string) =>
-  e.code === `Key${l.toUpperCase()}` || (e.code === undefined && e.key.toLowerCase() === l);
+  e.code ? e.code === `Key${l.toUpperCase()}` : e.key.toLowerCase() === l;
 
 /**
  * The shortcut a key press means, or null. Ctrl+K / Cmd+K and the Alt shortcuts work while typing (they type
