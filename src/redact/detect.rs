@@ -59,16 +59,45 @@ fn secrets_as_written(text: &str, out: &mut Vec<Finding>) {
     bare::encoded(text, &encoded_secret_class, out);
 }
 
-/// Passwords and session cookies given by name in prose or a dump (`the vault password is: …`, `pass: hunter2!`,
-/// `Set-Cookie: sid=…`), as [`fields::assignments`] reads them for export. Other assigned names stay export-only:
-/// `signature=ok` or `token: pending` are things people write about a launch. A `{{secret.NAME}}` reference is
-/// how a pack names a secret without holding it.
+/// Credentials given by name in prose or a dump (`the vault password is: …`, `pass: hunter2!`, `secret: 9f8e…`,
+/// `Authorization: Token …`, `Set-Cookie: sid=…`), as [`fields::assignments`] reads them for export, when the value
+/// looks like a credential (`secret=ok` and `token: pending` are things people write about a launch). Signatures
+/// and personal data named by their key stay export-only. A `{{secret.NAME}}` reference is how a pack names a
+/// secret without holding it.
 fn assigned_credentials(text: &str, out: &mut Vec<Finding>) {
     let mut assigned = Vec::new();
     fields::assignments(text, &mut assigned);
-    out.extend(assigned.into_iter().filter(|f| {
-        matches!(f.class, "password" | "session-cookie") && !text[f.start..f.end].contains("{{")
-    }));
+    let found_already = |f: &Finding| out.iter().any(|o| f.start < o.end && o.start < f.end);
+    let taken: Vec<Finding> = assigned
+        .into_iter()
+        .filter(|f| {
+            let value = &text[f.start..f.end];
+            let secret = matches!(
+                f.class,
+                "password"
+                    | "session-cookie"
+                    | "secret"
+                    | "credential"
+                    | "api-key"
+                    | "token"
+                    | "private-key"
+            );
+            // A header's value is the rest of its line: it counts when one of its words looks generated.
+            let generated = value.split_whitespace().any(looks_generated);
+            // A vendor format already found inside (`Bearer sk_…`) is the finding, with its own span.
+            secret && generated && !value.contains("{{") && !found_already(f)
+        })
+        .collect();
+    out.extend(taken);
+}
+
+/// A word that looks like a generated credential rather than a name or a word: eight characters or more, letters
+/// and digits mixed (`9f8e7d6c…`, `hunter2!`, `s%3Aabc123…`). `secret = "api_key"` in a probe pack names a secret;
+/// it is not one.
+fn looks_generated(word: &str) -> bool {
+    word.chars().count() >= 8
+        && word.chars().any(char::is_alphabetic)
+        && word.chars().any(|c| c.is_ascii_digit())
 }
 
 /// Every secret and every piece of personal or account data in `text` (as written and decoded), merged: what a

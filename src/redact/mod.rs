@@ -29,6 +29,8 @@ pub fn is_secret_class(class: &str) -> bool {
             | "private-key"
             | "signature"
             | "session-cookie"
+            | "secret"
+            | "credential"
             | detect::bare::KEY_MATERIAL
     )
 }
@@ -43,6 +45,8 @@ pub fn describe(class: &str) -> String {
         "private-key" => "a private key",
         "signature" => "a webhook signature",
         "session-cookie" => "a session cookie",
+        "secret" => "a secret",
+        "credential" => "a credential",
         detect::bare::KEY_MATERIAL => "key material (a signature, key or generated credential)",
         "email" => "an e-mail address",
         "phone" => "a phone number",

@@ -16,7 +16,7 @@
 //! | contains `authorization`; or is `auth`, `credential(s)`    | `credential`  |
 //! | is `token`, or a known kind of token (`access_token`, `refresh_token`, `id_token`, `X-Auth-Token`, …) | `token` |
 //! | contains `mnemonic` or `seedphrase`                        | `seed-phrase` |
-//! | is `cvv`, `cvc`, `cvv2`, `cvc2`, `card_cvc`, `card_cvv`, `security_code` | `card-code` |
+//! | is `cvv`, `cvc`, `cvv2`, `cvc2`, `card_cvc`, `card_cvv`, `security_code`, `pin`, `card_pin` | `card-code` |
 //! | is `account_number`, `acct_no`, `routing_number`, `sort_code`, … | `bank-account` |
 //! | is `dob`, `date_of_birth`, `birth_date`, `fecha_de_nacimiento` | `date-of-birth` |
 //! | is `passport`, `passport_number`, `passport_no`, `pasaporte` | `passport-number` |
@@ -116,7 +116,15 @@ pub fn sensitive_name(name: &str) -> Option<&'static str> {
         "seed-phrase"
     } else if matches!(
         compact.as_str(),
-        "cvv" | "cvc" | "cvv2" | "cvc2" | "cardcvc" | "cardcvv" | "securitycode"
+        "cvv"
+            | "cvc"
+            | "cvv2"
+            | "cvc2"
+            | "cardcvc"
+            | "cardcvv"
+            | "securitycode"
+            | "pin"
+            | "cardpin"
     ) {
         "card-code"
     } else {

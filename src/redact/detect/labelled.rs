@@ -127,9 +127,12 @@ pub fn routing_numbers(text: &str, out: &mut Vec<Finding>) {
     }
 }
 
-/// `account number`, `account no.`, `account #`, `acct`, `acct #`, `a/c`, `"account_number"`, `accountNo`.
+/// `account number`, `account no.`, `account #`, `bank account`, `acct`, `acct #`, `a/c`, `"account_number"`,
+/// `accountNo`.
 fn account_label() -> String {
-    format!(r"(?:account{NUMBER_REQUIRED}|(?:acct|a/c){NUMBER_OPTIONAL})")
+    format!(
+        r"(?:account{NUMBER_REQUIRED}|bank[ _\-]?account{NUMBER_OPTIONAL}|(?:acct|a/c){NUMBER_OPTIONAL})"
+    )
 }
 
 /// Digit groups joined by single spaces or hyphens: an account number as people write it.

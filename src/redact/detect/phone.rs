@@ -1,6 +1,7 @@
 //! Phone numbers written without a leading `+`: North American (NANP) numbers in their national forms
-//! (`415-555-0198`, `(415) 555-0198`, `415.555.0198`, `1 415 555 0198`, …) and international numbers dialled with
-//! the `00` prefix (`0044 20 7946 0958`). Numbers written with `+` are [`super::pii::phones`]'.
+//! (`415-555-0198`, `(415) 555-0198`, `415.555.0198`, `1 415 555 0198`, …), international numbers dialled with
+//! the `00` prefix (`0044 20 7946 0958`), and national numbers with their trunk `0` after a label
+//! (`tel: 020 7946 0958`, `mobile 07700 900123`). Numbers written with `+` are [`super::pii::phones`]'.
 //!
 //! Without the `+`, a number is only digits and separators, and so are dates, amounts, versions, IP addresses,
 //! card numbers and ids. So the shapes are strict: a NANP number is exactly 3-3-4 digits (after an optional `1`),
@@ -20,15 +21,65 @@ use super::Finding;
 /// fails: ten ASCII digits, four of them in a row, and a space, `.` or `-` for NANP; ten digits, `00` and a
 /// separator (brackets included: `0044(20)79460958` has no other) for the `00` form.
 pub fn find_with(text: &str, hints: &Hints, out: &mut Vec<Finding>) {
-    if !hints.digits_at_least(10) {
+    if !hints.digits_at_least(9) {
         return;
     }
     let separator = [b' ', b'.', b'-'].iter().any(|&b| hints.byte(b));
-    if separator && hints.may_hold_digit_run(text, 4) {
+    if hints.digits_at_least(10) && separator && hints.may_hold_digit_run(text, 4) {
         nanp(text, out);
     }
-    if (separator || hints.byte(b'(') || hints.byte(b')')) && hints.has(text, needle!("00")) {
+    if hints.digits_at_least(10)
+        && (separator || hints.byte(b'(') || hints.byte(b')'))
+        && hints.has(text, needle!("00"))
+    {
         international_00(text, out);
+    }
+    let labels = [
+        needle!("phone"),
+        needle!("tel"),
+        needle!("mobile"),
+        needle!("mob"),
+        needle!("cell"),
+        needle!("fax"),
+        needle!("whatsapp"),
+        needle!("call"),
+        needle!("ring"),
+        // móvil, teléfono (téléphone holds `phone`): needles are ASCII.
+        needle!("vil"),
+        needle!("fono"),
+    ];
+    if labels.iter().any(|n| hints.has_ci(text, n)) {
+        labelled_national(text, out);
+    }
+}
+
+static LABELLED_NATIONAL: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?i)(?:\b|_)(?:phone|telephone|tel|mobile|mob|cell|fax|whatsapp|call|ring|móvil|teléfono|téléphone)",
+        r"(?:[ _\-]?(?:no|number|nr|num))?\.?[ \t:=#'\x22\-]{0,6}(?:(?:on|at|me on|me at|us on|us at)[ \t]+)?",
+        r"(?P<number>\(?0[0-9]{1,5}\)?(?:[ .\-]?[0-9]{2,4}){1,5})",
+    ))
+});
+
+/// National numbers after a label (`tel: 020 7946 0958`, `mobile 07700 900123`, `call 06 12 34 56 78`,
+/// `Teléfono: 912 345 678`… when written with the trunk `0`): 9–12 digits starting with `0`, in groups of 2–5.
+/// Without `+` or a label such a number is as likely a reference, so the label is required.
+pub fn labelled_national(text: &str, out: &mut Vec<Finding>) {
+    for caps in LABELLED_NATIONAL.captures_iter(text) {
+        let m = caps.name("number").expect("a number");
+        let digits = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+        let sep = m
+            .as_str()
+            .bytes()
+            .find(|b| matches!(b, b' ' | b'.' | b'-'))
+            .unwrap_or(b' ');
+        if (9..=12).contains(&digits) && !continues_on_the_right(text, m.end(), sep) {
+            out.push(Finding {
+                class: "phone",
+                start: m.start(),
+                end: m.end(),
+            });
+        }
     }
 }
 
@@ -328,6 +379,36 @@ mod tests {
                 "{keep}: {:?}",
                 found(international_00, keep)
             );
+        }
+    }
+
+    #[test]
+    fn national_numbers_after_a_label() {
+        let found = |text: &str| {
+            let mut out = Vec::new();
+            labelled_national(text, &mut out);
+            out.iter()
+                .map(|f| text[f.start..f.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        for (text, number) in [
+            ("tel: 020 7946 0958", "020 7946 0958"),
+            ("Mobile 07700 900123 (after 6pm)", "07700 900123"),
+            ("call me on 06 12 34 56 78", "06 12 34 56 78"),
+            ("Tel.: (030) 901820", "(030) 901820"),
+            ("phone_number=0612345678", "0612345678"),
+            ("Teléfono: 091-234-5678", "091-234-5678"),
+        ] {
+            assert_eq!(found(text), [number], "{text}");
+        }
+        for keep in [
+            "tel: 0123",
+            "call 2026-12-02",
+            "phone 020 7946 0958 1234 5678 9",
+            "hotel 020 7946 0958",
+            "quote 020 7946 0958",
+        ] {
+            assert!(found(keep).is_empty(), "{keep}: {:?}", found(keep));
         }
     }
 }

@@ -192,6 +192,7 @@ const NAME_WORDS: &[&Needle] = &[
     needle!("mnemonic"),
     needle!("seedphrase"),
     needle!("cvv"),
+    needle!("pin"),
     needle!("cvc"),
     needle!("securitycode"),
     needle!("session"),
