@@ -36,6 +36,32 @@ describe("api", () => {
     listen.mockReset();
   });
 
+  it("follows a launch's signers: loaded now, again on every database change, until stopped", async () => {
+    let changed: (() => void) | null = null;
+    const off = vi.fn();
+    listen.mockImplementation((_event: string, cb: () => void) => {
+      changed = cb;
+      return Promise.resolve(off);
+    });
+    const signers = [{ role: "finance", principal: "Chidi Okafor" }];
+    invoke.mockResolvedValue(signers);
+    const seen: unknown[] = [];
+    const errors: string[] = [];
+    const stop = api.followSigners("acme", (s) => seen.push(s), (m) => errors.push(m));
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    (changed as unknown as () => void)();
+    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    expect(invoke.mock.calls).toEqual([
+      ["launch_signers", { launchId: "acme" }],
+      ["launch_signers", { launchId: "acme" }],
+    ]);
+    invoke.mockRejectedValueOnce({ code: "not_found", field: "launch", message: "no launch acme" });
+    (changed as unknown as () => void)();
+    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    stop();
+    await vi.waitFor(() => expect(off).toHaveBeenCalled());
+  });
+
   it("calls each command with its exact name and arguments", async () => {
     await api.listTemplates();
     await api.listLaunches();

@@ -198,6 +198,20 @@ export function watchDb(cb: () => void): () => void {
   return forLifetime(onDbChanged(cb));
 }
 
+/**
+ * A launch's allowed signers, loaded now and again whenever the database changes (a key added from the CLI shows up
+ * in an open dialog), for a component's lifetime: returns a synchronous unsubscribe, suitable for `onMount`.
+ */
+export function followSigners(
+  launchId: string,
+  onSigners: (signers: SignerView[]) => void,
+  onError: (message: string) => void,
+): () => void {
+  const load = () => launchSigners(launchId).then(onSigners, (e) => onError(errorMessage(e)));
+  load();
+  return watchDb(load);
+}
+
 /** A listener that may still be registering, as a synchronous unsubscribe that also covers that case. */
 function forLifetime(listening: Promise<() => void>): () => void {
   let stopped = false;

@@ -7,6 +7,7 @@ import {
   forgetSessionKeys,
   homeOf,
   keyId,
+  keyFieldMessage,
   keyLabel,
   keyRequest,
   mergeKeys,
@@ -212,5 +213,14 @@ describe("signoff summary", () => {
     });
     expect(signoffSummary([s("approved"), s("missing"), s("stale"), s("approved")])).toBe("2/4 approved · 1 stale");
     expect(signoffSummary([s("rejected"), s("unverified")])).toBe("0/2 approved · 1 rejected · 1 unverified");
+  });
+});
+
+describe("key field messages", () => {
+  it("asks for a refused passphrase again, and says a key's problem in words", () => {
+    const p = keyFieldMessage("passphrase", "passphrase: the passphrase does not unlock this key");
+    expect(p).toContain("type it again");
+    expect(p).not.toMatch(/^passphrase:/);
+    expect(keyFieldMessage("key", "signing_key: this key may not sign for finance")).not.toContain("type it again");
   });
 });

@@ -2,6 +2,7 @@
 // last (for this app session, never its passphrase), whose name a signoff will carry for it, and at which field a
 // failed command's error belongs.
 import type { Candidate, KeyRequest, Role, RoleSignoff, SignerView } from "./bindings";
+import { plainMessage } from "./fielderrors";
 import { titleCase } from "./format";
 
 /** A key's identity in a list: `agent:SHA256:…` or `file:/path`. */
@@ -157,6 +158,16 @@ export function signingErrorAt(e: unknown): "key" | "passphrase" | "statement" |
   if (field === "statement" || field === "reason") return field;
   if (field !== null && KEY_FIELDS.has(field)) return "key";
   return "form";
+}
+
+/**
+ * What a signing form says at the key, or at its passphrase, when the core refused it. A refused passphrase is
+ * cleared by the form (it is never left in the field), so its message asks for it again.
+ */
+export function keyFieldMessage(at: "key" | "passphrase", raw: string): string {
+  return at === "passphrase"
+    ? `${plainMessage(raw)} The passphrase field was cleared: type it again.`
+    : plainMessage(raw);
 }
 
 /** Which field of the add-a-signer form an error belongs at. */
