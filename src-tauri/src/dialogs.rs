@@ -164,6 +164,11 @@ async fn show(request: Request) -> Reply<Option<Vec<String>>> {
     answer
 }
 
+/// The child's exit code when its stdin closed: the app went away while the dialog was open.
+const PARENT_GONE: i32 = 3;
+/// Printed before the child's own error line, so the app finds it among whatever GTK prints on stderr.
+const ERROR_MARK: &str = "golive-dialog-error: ";
+
 /// Runs the dialog child to its end and reads its answer.
 fn run_child(exe: &Path, request: &str) -> Reply<Option<Vec<String>>> {
     let mut child = Command::new(exe)
@@ -180,12 +185,16 @@ fn run_child(exe: &Path, request: &str) -> Reply<Option<Vec<String>>> {
         .wait_with_output()
         .map_err(|e| failed(format!("lost the file dialog: {e}")))?;
     drop(stdin);
-    parse_answer(out.status.success(), &out.stdout, &out.stderr)
+    parse_answer(out.status, &out.stdout, &out.stderr)
 }
 
-/// The child's answer: the last line it printed on stdout, when it exited successfully; otherwise what it said on
-/// stderr.
-fn parse_answer(success: bool, stdout: &[u8], stderr: &[u8]) -> Reply<Option<Vec<String>>> {
+/// The child's answer: the last line it printed on stdout, when it exited successfully; otherwise its own error
+/// line from stderr (GTK may print warnings after it), or how it ended.
+fn parse_answer(
+    status: std::process::ExitStatus,
+    stdout: &[u8],
+    stderr: &[u8],
+) -> Reply<Option<Vec<String>>> {
     let last_line = |bytes: &[u8]| {
         String::from_utf8_lossy(bytes)
             .lines()
@@ -193,8 +202,22 @@ fn parse_answer(success: bool, stdout: &[u8], stderr: &[u8]) -> Reply<Option<Vec
             .rfind(|l| !l.is_empty())
             .map(str::to_owned)
     };
-    if !success {
-        let said = last_line(stderr).unwrap_or_else(|| "it exited without a word".into());
+    if !status.success() {
+        let stderr = String::from_utf8_lossy(stderr);
+        let own = stderr
+            .lines()
+            .rev()
+            .find_map(|l| l.trim().strip_prefix(ERROR_MARK.trim_end()))
+            .map(|l| l.trim().to_string());
+        let said = match (own, status.code()) {
+            (Some(message), _) => message,
+            (None, Some(PARENT_GONE)) => "it stopped waiting for the app".into(),
+            (None, Some(code)) => format!(
+                "it ended with code {code}{}",
+                last_line(stderr.as_bytes()).map_or(String::new(), |l| format!(" ({l})"))
+            ),
+            (None, None) => "it was stopped by a signal".into(),
+        };
         return Err(failed(format!("the file dialog failed: {said}")));
     }
     let line = last_line(stdout).ok_or_else(|| failed("the file dialog gave no answer"))?;
@@ -229,7 +252,7 @@ pub fn child_main(request: Option<std::ffi::OsString>) -> ! {
             std::process::exit(if written.is_ok() { 0 } else { 1 });
         }
         Err(message) => {
-            let _ = writeln!(std::io::stderr(), "{message}");
+            let _ = writeln!(std::io::stderr(), "{ERROR_MARK}{message}");
             std::process::exit(2);
         }
     }
@@ -243,7 +266,10 @@ fn watch_parent() {
         let mut stdin = std::io::stdin();
         loop {
             match stdin.read(&mut buf) {
-                Ok(0) | Err(_) => std::process::exit(3),
+                // A signal is not the app going away: GTK spawning a helper as the dialog closes (dconf asking for
+                // `dbus-launch`) delivers SIGCHLD, and a read it interrupts used to end the child without an answer.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Ok(0) | Err(_) => std::process::exit(PARENT_GONE),
                 Ok(_) => {}
             }
         }
@@ -342,31 +368,52 @@ mod tests {
         assert_eq!(Request::from(none).kind, Kind::Open);
     }
 
+    /// An exit status as `wait` reports it: `code` for an exit, or a signal number.
+    fn exited(code: i32) -> std::process::ExitStatus {
+        std::os::unix::process::ExitStatusExt::from_raw(code << 8)
+    }
+
     #[test]
     fn the_childs_answer_is_read_or_its_failure_reported() {
-        assert_eq!(parse_answer(true, b"null\n", b"").unwrap(), None);
+        let ok = exited(0);
+        assert_eq!(parse_answer(ok, b"null\n", b"").unwrap(), None);
         assert_eq!(
             parse_answer(
-                true,
+                ok,
                 b"some library's chatter\n[\"/tmp/a b.pem\",\"/tmp/c.pem\"]\n",
                 b"Gtk-Message: x\n"
             )
             .unwrap(),
             Some(vec!["/tmp/a b.pem".to_string(), "/tmp/c.pem".to_string()])
         );
-        let failed = parse_answer(false, b"", b"Gtk-WARNING: cannot open display\n").unwrap_err();
+        let failed =
+            parse_answer(exited(1), b"", b"Gtk-WARNING: cannot open display\n").unwrap_err();
         assert_eq!(failed.code, "file_dialog");
         assert!(
-            failed.message.contains("cannot open display"),
+            failed.message.contains("cannot open display") && failed.message.contains("code 1"),
             "{}",
             failed.message
         );
-        assert_eq!(
-            parse_answer(true, b"", b"").unwrap_err().code,
-            "file_dialog"
+        // The child's own line counts, whatever GTK printed after it.
+        let own = parse_answer(
+            exited(2),
+            b"",
+            b"golive-dialog-error: the chosen path is not valid UTF-8: /tmp/x\n(golive-desktop:1): dconf-WARNING **: failed to commit changes to dconf\n",
+        )
+        .unwrap_err();
+        assert!(
+            own.message.ends_with("not valid UTF-8: /tmp/x"),
+            "{}",
+            own.message
         );
+        let gone = parse_answer(exited(PARENT_GONE), b"", b"dconf-WARNING\n").unwrap_err();
+        assert!(gone.message.contains("stopped waiting"), "{}", gone.message);
+        let killed =
+            parse_answer(std::os::unix::process::ExitStatusExt::from_raw(9), b"", b"").unwrap_err();
+        assert!(killed.message.contains("signal"), "{}", killed.message);
+        assert_eq!(parse_answer(ok, b"", b"").unwrap_err().code, "file_dialog");
         assert_eq!(
-            parse_answer(true, b"{\"x\":1}\n", b"").unwrap_err().code,
+            parse_answer(ok, b"{\"x\":1}\n", b"").unwrap_err().code,
             "file_dialog"
         );
         assert_eq!(answer(None).unwrap(), "null");
