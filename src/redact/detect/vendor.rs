@@ -100,6 +100,17 @@ static DETECTORS: LazyLock<Vec<Detector>> = LazyLock::new(|| {
             r"https://hooks\.slack\.com/services/[A-Za-z0-9/_\-]+",
             |h, t| h.has(t, needle!("https://hooks.slack.com/services/")),
         ),
+        // Chat webhook URLs carry their own credential: whoever has the URL can post.
+        detector(
+            "token",
+            r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_\-]+",
+            |h, t| h.has(t, needle!("/api/webhooks/")),
+        ),
+        detector(
+            "token",
+            r"https://[A-Za-z0-9.\-]+\.webhook\.office\.com/webhookb2/[^\s\x22'<>]+",
+            |h, t| h.has(t, needle!(".webhook.office.com/")),
+        ),
         detector("token", r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", |h, t| {
             h.has(t, needle!("xox"))
         }),
@@ -317,5 +328,16 @@ mod tests {
             classes("ftp://deploy:s3cr3tP@ss@ftp.example.com/path?to=a@b"),
             [("password", "s3cr3tP@ss".to_string())]
         );
+    }
+
+    #[test]
+    fn chat_webhook_urls_are_tokens() {
+        for url in [
+            "https://discord.com/api/webhooks/123456789012345678/AbCdEf_ghIJ-klMNopQRstuVWxyz0123456789",
+            "https://acme.webhook.office.com/webhookb2/1a2b3c4d-0000-4000-8000-000000000000@5e6f/IncomingWebhook/abc123/def456",
+        ] {
+            let text = format!("post to {url} when it fails");
+            assert_eq!(classes(&text), [("token", url.to_string())], "{text}");
+        }
     }
 }
