@@ -112,6 +112,22 @@ fn launch_with_evidence(ws: &mut Workspace, name: &str, evidence: usize) -> Stri
     launch
 }
 
+/// Each role's scope digest, as the packet build takes them.
+fn scope_digests(
+    conn: &rusqlite::Connection,
+    launch: &str,
+) -> std::collections::BTreeMap<golive::Role, String> {
+    golive::Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                *r,
+                golive::signoff::scope::role_digest(conn, launch, *r).unwrap(),
+            )
+        })
+        .collect()
+}
+
 /// The export's phases on the 100,000-record launch, each with the peak resident memory it reached: where the
 /// memory of a big export goes.
 fn huge_phases(db: &str, launch: &str, ws: &Workspace) {
@@ -125,15 +141,7 @@ fn huge_phases(db: &str, launch: &str, ws: &Workspace) {
     };
     let t = Instant::now();
     let gate = ws.gate(launch).unwrap();
-    let digests = golive::Role::ALL
-        .iter()
-        .map(|r| {
-            (
-                *r,
-                golive::signoff::scope::role_digest(&conn, launch, *r).unwrap(),
-            )
-        })
-        .collect();
+    let digests = scope_digests(&conn, launch);
     phase("verdict + scopes", t);
     let t = Instant::now();
     let packet = golive::packet::build::build(&conn, launch, gate, &digests, "t", "bench").unwrap();
@@ -252,15 +260,7 @@ fn main() {
         let gate = ws.gate(&launch).unwrap();
         println!("  phase signoffs + verdict: {}", ms(t.elapsed()));
         let t = Instant::now();
-        let digests = golive::Role::ALL
-            .iter()
-            .map(|r| {
-                (
-                    *r,
-                    golive::signoff::scope::role_digest(&conn, &launch, *r).unwrap(),
-                )
-            })
-            .collect();
+        let digests = scope_digests(&conn, &launch);
         let packet =
             golive::packet::build::build(&conn, &launch, gate, &digests, "t", "bench").unwrap();
         println!("  phase build: {}", ms(t.elapsed()));

@@ -101,10 +101,15 @@ pub struct FrozenScope {
 
 impl FrozenScope {
     pub fn of(scope: &Value) -> Self {
-        Self {
-            digest: digest(scope),
-            body: scope.to_string(),
-        }
+        let body = scope.to_string();
+        // The canonical form is this same compact text whenever it can be (see `integrity::canonical`): hash it
+        // rather than serializing the scope a second time.
+        let digest = if crate::packet::integrity::is_fast(scope) {
+            hex::encode(Sha256::digest(body.as_bytes()))
+        } else {
+            digest(scope)
+        };
+        Self { digest, body }
     }
 }
 
@@ -237,6 +242,19 @@ pub fn describe_changes(old: &Value, now: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frozen_scope_has_the_digest_of_the_scope() {
+        for scope in [
+            json!({ "items": [{ "item": "a/b/c", "status": "done", "evidence": [["ev_1", "live", "attestation", null, "Zoë checked", null]] }] }),
+            json!({ "items": [], "probes": [{ "ratio": 0.5 }] }),
+            json!({ "ключ": "non-ASCII key" }),
+        ] {
+            let frozen = FrozenScope::of(&scope);
+            assert_eq!(frozen.digest, digest(&scope), "{scope}");
+            assert_eq!(frozen.body, scope.to_string());
+        }
+    }
 
     #[test]
     fn changes_are_described_item_by_item() {
